@@ -1,0 +1,192 @@
+using System.Text.Json;
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>
+/// The administrative backbone (治理网): counties, townships, villages and grids, keyed by their division codes.
+/// </summary>
+public static class UnitsApi
+{
+    /// <summary>URL segment of each level.</summary>
+    public static readonly IReadOnlyDictionary<string, UnitLevel> Collections = new Dictionary<string, UnitLevel>
+    {
+        ["counties"] = UnitLevel.County,
+        ["townships"] = UnitLevel.Township,
+        ["villages"] = UnitLevel.Village,
+        ["grids"] = UnitLevel.Grid,
+    };
+
+    private static readonly Dictionary<UnitLevel, string> Terms = new()
+    {
+        [UnitLevel.County] = "县(区) county",
+        [UnitLevel.Township] = "乡镇 township",
+        [UnitLevel.Village] = "村/社区 village or community",
+        [UnitLevel.Grid] = "网格 grid",
+    };
+
+    public static IEndpointRouteBuilder MapUnitsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Units");
+        foreach (var (collection, level) in Collections)
+        {
+            api.MapPut($"/{collection}/{{code}}", (string code, UnitInput body, HttpContext http, IGrainFactory grains) => PutUnit(level, code, body, http, grains))
+                .WithName($"Put{level}")
+                .WithSummary($"Create or update a {level.Name()}")
+                .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
+                    + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
+            api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http, IGrainFactory grains) => GetUnit(level, code, http, grains))
+                .WithName($"Get{level}")
+                .WithSummary($"Read a {level.Name()} with its children")
+                .WithDescription($"Returns the {Terms[level]} with its child units (code and name) and its version as the ETag.");
+        }
+        api.MapGet("/counties/{code}/tree", GetTree)
+            .WithName("GetCountyTree")
+            .WithSummary("Read a county's whole tree down to grids")
+            .WithDescription("The county (县) with its townships (乡镇), villages (村/社区) and grids (网格), nested.");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<UnitResponse>, Created<UnitResponse>, ValidationProblem, ProblemHttpResult>> PutUnit(
+        UnitLevel level, string code, UnitInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!UnitCode.TryParse(code, level, out var unitCode, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var details = body.Validate(level, errors);
+        if (!ETags.TryParseIfMatch(http.Request, out var expectedVersion))
+        {
+            errors.Add("If-Match", "must be an ETag given by this API, such as \"3\"");
+        }
+        if (!errors.IsEmpty || details is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var outcome = await grains.GetUnit(unitCode).Upsert(details, expectedVersion);
+        switch (outcome.Status)
+        {
+            case UpsertStatus.ParentMissing:
+                var parent = UnitCode.Parse(outcome.MissingParent!);
+                return Problems.Conflict(
+                    "Parent unit not registered",
+                    $"The {parent.Level.Name()} {parent} must be registered before the {level.Name()} {unitCode}.",
+                    new Dictionary<string, object?> { ["missingParent"] = parent.Value, ["missingParentLevel"] = parent.Level.Name() });
+            case UpsertStatus.VersionMismatch:
+                return Problems.PreconditionFailed($"If-Match names version {expectedVersion}; the current version is {outcome.Unit?.Version ?? 0}.");
+        }
+
+        var response = UnitResponse.From(outcome.Unit!);
+        ETags.Set(http.Response, response.Version);
+        return outcome.Status == UpsertStatus.Created
+            ? TypedResults.Created($"/api/v1/{CollectionOf(level)}/{unitCode}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<UnitResponse>, ValidationProblem, ProblemHttpResult>> GetUnit(
+        UnitLevel level, string code, HttpContext http, IGrainFactory grains)
+    {
+        if (!UnitCode.TryParse(code, level, out var unitCode, out var error))
+        {
+            return Problems.Invalid("code", error);
+        }
+        var unit = await grains.GetUnit(unitCode).Get();
+        if (unit is null)
+        {
+            return Problems.NotFound($"No {level.Name()} {unitCode} is registered.");
+        }
+        ETags.Set(http.Response, unit.Version);
+        return TypedResults.Ok(UnitResponse.From(unit));
+    }
+
+    private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(string code, IGrainFactory grains)
+    {
+        if (!CountyCode.TryParse(code, out var county, out var error))
+        {
+            return Problems.Invalid("code", error);
+        }
+        var tree = await grains.GetCounty(county).GetSubtree();
+        return tree is null
+            ? Problems.NotFound($"No county {county} is registered.")
+            : TypedResults.Ok(UnitTreeResponse.From(tree));
+    }
+
+    public static string CollectionOf(UnitLevel level) => Collections.First(c => c.Value == level).Key;
+}
+
+/// <summary>A unit as the API shows it.</summary>
+public sealed record UnitResponse(
+    string Code,
+    UnitLevel Level,
+    string Name,
+    string? Parent,
+    string? Kind,
+    IReadOnlyList<string>? VillagerGroups,
+    ContactResponse? Leader,
+    JsonElement? Boundary,
+    IReadOnlyList<ChildResponse> Children,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static UnitResponse From(UnitView unit)
+    {
+        var code = UnitCode.Parse(unit.Code);
+        var childLevel = unit.Level == UnitLevel.Grid ? (UnitLevel?)null : unit.Level - 1;
+        return new UnitResponse(
+            unit.Code,
+            unit.Level,
+            unit.Details.Name,
+            code.Parent?.Value,
+            unit.Details.Kind,
+            unit.Details.VillagerGroups,
+            unit.Details.Leader is { } l ? new ContactResponse(l.Name, l.Phone) : null,
+            unit.Details.BoundaryGeoJson is { } geo ? JsonDocument.Parse(geo).RootElement.Clone() : null,
+            unit.Children.Select(c => new ChildResponse(c.Code, c.Name, childLevel!.Value)).ToArray(),
+            unit.Version,
+            unit.CreatedAt,
+            unit.UpdatedAt);
+    }
+}
+
+public sealed record ContactResponse(string Name, string Phone);
+
+public sealed record ChildResponse(string Code, string Name, UnitLevel Level);
+
+public sealed record UnitTreeResponse(string Code, UnitLevel Level, string Name, string? Kind, IReadOnlyList<UnitTreeResponse> Children)
+{
+    public static UnitTreeResponse From(UnitTreeNode node) =>
+        new(node.Code, node.Level, node.Name, node.Kind, node.Children.Select(From).ToArray());
+}
+
+/// <summary>Versions travel as strong ETags ("3"); If-Match guards updates against lost writes.</summary>
+internal static class ETags
+{
+    public static void Set(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
+
+    public static bool TryParseIfMatch(HttpRequest request, out long? version)
+    {
+        version = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(header) || header == "*")
+        {
+            return true;
+        }
+        var text = header.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
+        if (text.Length > 2 && text[0] == '"' && text[^1] == '"' && long.TryParse(text[1..^1], out var v) && v >= 0)
+        {
+            version = v;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GridActors.Gateway.Hosting;
+
+/// <summary>
+/// Turns what escapes a handler into problem+json: a body that is not valid JSON becomes 400 naming the
+/// JSON path; an unreachable cluster or database becomes 503 with Retry-After. Nothing reaches the caller
+/// as a bare 500 with a stack trace.
+/// </summary>
+internal sealed partial class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request is not valid",
+                Detail = bad.Message,
+            },
+            _ when IsUnavailable(exception) => Unavailable(context),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            LogUnexpected(logger, exception, context.Request.Method, context.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Unexpected error",
+                Detail = "The error was logged with the trace id of this request.",
+            };
+        }
+
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails BadJson(JsonException json)
+    {
+        // JsonException.Path is "$.leader.phone"; callers know the field as "leader.phone".
+        var field = json.Path is { Length: > 2 } path ? path[2..] : "body";
+        var rule = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "is not a known field"
+            : "has the wrong JSON type or is not valid JSON";
+        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && json.Message.Split('\'') is { Length: > 2 } parts)
+        {
+            field = string.IsNullOrEmpty(field) || field == "body" ? parts[1] : $"{field}.{parts[1]}".TrimStart('.');
+        }
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid",
+            Type = "https://gridactors.org/problems/validation",
+        };
+    }
+
+    /// <summary>The cluster or the storage behind it is not there right now; the caller may retry.</summary>
+    internal static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+                or System.Data.Common.DbException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+            if (e is OrleansException && e.Message.Contains("storage", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ProblemDetails Unavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = "The cluster or its database did not answer. Retry after the time in Retry-After; a retried POST with the same Idempotency-Key is never applied twice.",
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error on {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+}

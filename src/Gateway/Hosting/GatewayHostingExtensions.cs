@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GridActors.Gateway.Apis;
+using GridActors.Silo.Hosting;
+using GridActors.Silo.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Scalar.AspNetCore;
+
+namespace GridActors.Gateway.Hosting;
+
+/// <summary>Registration of the gateway: Orleans (co-hosted silo or client), JSON, errors, OpenAPI, health.</summary>
+public static partial class GatewayHostingExtensions
+{
+    /// <summary>
+    /// <c>Gateway:CoHostSilo</c> (default true) runs a silo inside the gateway, so one process serves
+    /// everything; false makes the gateway a stateless Orleans client of separate silos.
+    /// </summary>
+    public static WebApplicationBuilder AddGridActorsGateway(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (configuration.GetValue("Gateway:CoHostSilo", true))
+        {
+            builder.UseOrleans(silo => silo.AddGridActorsSilo(configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration));
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            var json = options.SerializerOptions;
+            json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // An unknown field is a mistake worth naming, not something to drop silently.
+            json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ExceptionProblems>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddGridActorsHealthChecks();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
+        return builder;
+    }
+
+    public static WebApplication MapGridActorsGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGridActorsHealth();
+        app.MapUnitsApi();
+        app.MapCategoriesApi();
+        app.MapIssuesApi();
+        app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
+        return app;
+    }
+
+    private static void AnnounceAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            LogListening(app.Logger, address.TrimEnd('/'));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GridActors API at {Address}/api/v1 - OpenAPI document at {Address}/openapi/v1.json - interactive docs at {Address}/docs")]
+    private static partial void LogListening(ILogger logger, string address);
+}

@@ -1,0 +1,23 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Silo.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGridActorsGateway();
+
+var app = builder.Build();
+app.MapGridActorsGateway();
+
+try
+{
+    await app.RunAsync();
+}
+catch (StorageUnavailableException e)
+{
+    // One line that says what to fix, instead of a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+return 0;
+
+/// <summary>The gateway's entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

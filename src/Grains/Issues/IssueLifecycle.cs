@@ -1,0 +1,264 @@
+using GridActors.Grains.Categories;
+using GridActors.Grains.Queues;
+using GridActors.Grains.Stats;
+using GridActors.Grains.Units;
+
+namespace GridActors.Grains.Issues;
+
+/// <summary>
+/// The rules of an issue's life, as plain code over <see cref="IssueState"/>: which action is allowed in which
+/// state, what the history records, where the issue goes, and which notices the change owes to queues and
+/// statistics. The grain adds storage, lookups and delivery; everything here is tested without a silo.
+/// </summary>
+public static class IssueLifecycle
+{
+    private static readonly Dictionary<IssueAction, IssueStatus[]> AllowedFrom = new()
+    {
+        [IssueAction.Accept] = [IssueStatus.Reported, IssueStatus.Reopened],
+        [IssueAction.Assign] = [IssueStatus.Accepted, IssueStatus.InProgress],
+        [IssueAction.Resolve] = [IssueStatus.Accepted, IssueStatus.InProgress],
+        [IssueAction.Escalate] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+        [IssueAction.HandDown] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+        [IssueAction.Close] = [IssueStatus.Resolved],
+        [IssueAction.Reopen] = [IssueStatus.Resolved, IssueStatus.Closed],
+        [IssueAction.Reject] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+        [IssueAction.Duplicate] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+    };
+
+    public static IReadOnlyList<IssueStatus> AllowedStates(IssueAction action) => AllowedFrom[action];
+
+    /// <summary>Starts an issue at its grid; a category whose lowest level is higher climbs there at once (reason rule).</summary>
+    public static void Report(IssueState s, Guid id, NewIssue issue, Category category, DateTimeOffset now, string? traceId)
+    {
+        var grid = UnitCode.Parse(issue.Grid);
+        s.Exists = true;
+        s.Id = id;
+        s.County = grid.County.Value;
+        s.OriginGrid = grid.Value;
+        s.Category = category.Code;
+        s.Title = issue.Title;
+        s.Description = issue.Description;
+        s.Location = issue.Location;
+        s.Reporter = issue.Reporter;
+        s.Attachments = [.. issue.Attachments];
+        s.Deadlines = category.Deadlines;
+        s.Fingerprint = issue.Fingerprint;
+        s.ReportedAt = now;
+        s.OriginTraceParent = issue.TraceParent;
+        ArriveAt(s, grid, now);
+        Record(s, now, issue.By, null, IssueStatus.Reported, null, null, traceId);
+        s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { Reported = 1 }));
+
+        var lowest = category.LowestLevel ?? UnitLevel.Grid;
+        var streamArrival = false;
+        while (UnitCode.Parse(s.Holder).Level < lowest)
+        {
+            MoveUp(s, now, issue.By, $"category {category.Code} starts at the {lowest.Name()}", EscalationReason.Rule, traceId);
+            streamArrival = true;
+        }
+        s.Version++;
+        Notify(s, s.Holder, viaStream: streamArrival, fromUnit: streamArrival ? s.OriginGrid : null,
+            reason: streamArrival ? EscalationReason.Rule : null, traceParent: issue.TraceParent);
+    }
+
+    /// <summary>
+    /// Applies a command. Returns null when done, or the reason it is refused (the state is then untouched).
+    /// <paramref name="childRegistered"/> answers whether a hand-down target is a registered unit.
+    /// </summary>
+    public static IssueOutcome? Apply(IssueState s, IssueCommand c, DateTimeOffset now, string? traceId, Func<IssueView> view)
+    {
+        if (!AllowedFrom[c.Action].Contains(s.Status))
+        {
+            return IssueOutcome.Illegal(view(), $"cannot {ActionName(c.Action)} an issue that is {StatusName(s.Status)}; allowed when {string.Join(" or ", AllowedFrom[c.Action].Select(StatusName))}");
+        }
+        var holder = UnitCode.Parse(s.Holder);
+        var from = s.Status;
+        switch (c.Action)
+        {
+            case IssueAction.Accept:
+                s.Status = IssueStatus.Accepted;
+                break;
+            case IssueAction.Assign:
+                s.Status = IssueStatus.InProgress;
+                s.AssignedMember = c.MemberId;
+                break;
+            case IssueAction.Resolve:
+                s.Status = IssueStatus.Resolved;
+                s.ResolutionLevel = holder.Level;
+                s.ResolvedAt = now;
+                s.ResolvedBy = holder.Value;
+                var resolved = new DayCounters();
+                resolved.AddResolved(holder.Level, now - s.ReportedAt, +1);
+                s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), resolved, ClearOverdue(s)));
+                break;
+            case IssueAction.Close:
+                s.Status = IssueStatus.Closed;
+                s.Satisfaction = c.Satisfaction;
+                s.ClosedAt = now;
+                s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now),
+                    new DayCounters { SatisfactionSum = c.Satisfaction ?? 0, SatisfactionCount = 1 }));
+                break;
+            case IssueAction.Reopen:
+                UndoResolution(s);
+                s.Status = IssueStatus.Reopened;
+                // Resolution never moves an issue, so the holder is the level that resolved it; it gets a fresh deadline there.
+                s.ArrivedAt = now;
+                s.Deadline = now + s.Deadlines!.At(UnitCode.Parse(s.Holder).Level);
+                s.ResolutionLevel = null;
+                s.ResolvedAt = null;
+                s.ResolvedBy = null;
+                s.Satisfaction = null;
+                s.ClosedAt = null;
+                break;
+            case IssueAction.Reject:
+            case IssueAction.Duplicate:
+                s.Status = c.Action == IssueAction.Reject ? IssueStatus.Rejected : IssueStatus.Duplicate;
+                s.DuplicateOf = c.Of;
+                var overdue = ClearOverdue(s);
+                if (overdue != 0)
+                {
+                    s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), overdue));
+                }
+                break;
+            case IssueAction.Escalate:
+                if (holder.Parent is null)
+                {
+                    return IssueOutcome.Illegal(view(), "cannot escalate: the county is the highest level");
+                }
+                MoveUp(s, now, c.By, c.Note, EscalationReason.Manual, traceId);
+                s.Version++;
+                Notify(s, holder.Value, leaves: true);
+                Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Manual, traceParent: c.TraceParent);
+                return null;
+            case IssueAction.HandDown:
+                var child = UnitCode.Parse(c.To!);
+                if (child.Parent is not { } parent || parent != holder)
+                {
+                    return IssueOutcome.Invalid("to", $"must be a unit directly under {holder.Level.Name()} {holder}, which holds the issue");
+                }
+                Record(s, now, c.By, from, IssueStatus.HandedDown, c.Note, null, traceId);
+                ArriveAt(s, child, now);
+                Record(s, now, c.By, IssueStatus.HandedDown, IssueStatus.Reported, c.Note, null, traceId);
+                s.Version++;
+                Notify(s, holder.Value, leaves: true);
+                Notify(s, s.Holder);
+                return null;
+        }
+        Record(s, now, c.By, from, s.Status, c.Note, null, traceId);
+        s.Version++;
+        Notify(s, s.Holder);
+        return null;
+    }
+
+    /// <summary>
+    /// The deadline at the level holding it has passed: escalate (reason deadline), or, at the county, where
+    /// nothing is higher, mark it overdue. Returns false when there is nothing to do (it moved, or was settled).
+    /// </summary>
+    public static bool DeadlinePassed(IssueState s, string unit, DateTimeOffset now, string? traceId)
+    {
+        if (!s.Exists || s.Holder != unit || !s.Status.IsOpen() || s.Deadline is not { } deadline || deadline > now)
+        {
+            return false;
+        }
+        var holder = UnitCode.Parse(s.Holder);
+        if (holder.Parent is null)
+        {
+            if (s.Overdue)
+            {
+                return false;
+            }
+            s.Overdue = true;
+            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), +1));
+            s.Version++;
+            Notify(s, s.Holder);
+            return true;
+        }
+        MoveUp(s, now, "deadline", $"deadline {deadline:u} passed at the {holder.Level.Name()}", EscalationReason.Deadline, traceId);
+        s.Version++;
+        Notify(s, holder.Value, leaves: true);
+        Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Deadline, traceParent: null);
+        return true;
+    }
+
+    public static IssueView View(IssueState s, Guid id, DateTimeOffset now) => new(
+        id, s.County, s.OriginGrid, s.Category, s.Title, s.Description, s.Location, s.Reporter, s.Attachments,
+        s.Status, s.Holder, UnitCode.Parse(s.Holder).Level, s.Status.IsOpen() ? s.Deadline : null,
+        s.Status.IsOpen() && s.Deadline < now, s.AssignedMember, s.ResolutionLevel, s.ResolvedAt, s.Satisfaction,
+        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version);
+
+    public static string StatusName(IssueStatus status) => status switch
+    {
+        IssueStatus.InProgress => "inProgress",
+        IssueStatus.HandedDown => "handedDown",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static string ActionName(IssueAction action) => action switch
+    {
+        IssueAction.HandDown => "hand down",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
+    private static void MoveUp(IssueState s, DateTimeOffset now, string? by, string? note, EscalationReason reason, string? traceId)
+    {
+        var from = UnitCode.Parse(s.Holder);
+        var parent = from.Parent!.Value;
+        Record(s, now, by, s.Status, IssueStatus.Escalated, note, reason, traceId);
+        ArriveAt(s, parent, now);
+        Record(s, now, by, IssueStatus.Escalated, IssueStatus.Reported, note, reason, traceId);
+        if (parent.Level >= UnitLevel.Township && !s.EscalatedBeyondVillage)
+        {
+            s.EscalatedBeyondVillage = true;
+            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { EscalatedBeyondVillage = 1 }));
+        }
+    }
+
+    private static void ArriveAt(IssueState s, UnitCode unit, DateTimeOffset now)
+    {
+        s.Holder = unit.Value;
+        s.Status = IssueStatus.Reported;
+        s.ArrivedAt = now;
+        s.Deadline = now + s.Deadlines!.At(unit.Level);
+        s.AssignedMember = null;
+    }
+
+    private static void Record(IssueState s, DateTimeOffset now, string? by, IssueStatus? from, IssueStatus to, string? note, EscalationReason? reason, string? traceId)
+    {
+        var holder = UnitCode.Parse(s.Holder);
+        s.History.Add(new HistoryEntry(s.History.Count + 1, now, by, from, to, holder.Value, holder.Level, note, reason, traceId));
+        s.UpdatedAt = now;
+    }
+
+    private static long ClearOverdue(IssueState s)
+    {
+        if (!s.Overdue)
+        {
+            return 0;
+        }
+        s.Overdue = false;
+        return -1;
+    }
+
+    private static void UndoResolution(IssueState s)
+    {
+        if (s.ResolvedAt is { } resolvedAt && s.ResolutionLevel is { } level)
+        {
+            var undo = new DayCounters();
+            undo.AddResolved(level, resolvedAt - s.ReportedAt, -1);
+            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(resolvedAt), undo));
+        }
+        if (s.ClosedAt is { } closedAt && s.Satisfaction is { } satisfaction)
+        {
+            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(closedAt),
+                new DayCounters { SatisfactionSum = -satisfaction, SatisfactionCount = -1 }));
+        }
+    }
+
+    private static void Notify(IssueState s, string unit, bool leaves = false, bool viaStream = false, string? fromUnit = null,
+        EscalationReason? reason = null, string? traceParent = null)
+    {
+        var entry = leaves ? null : new QueueEntry(s.Id, s.Category, s.Title, s.Status, s.OriginGrid, s.ArrivedAt,
+            s.Status.IsOpen() ? s.Deadline : null, s.Version);
+        s.Outbox.Add(new QueueNotice(Guid.NewGuid(), s.Id, unit, s.Version, entry, viaStream, fromUnit, reason, traceParent));
+    }
+}

@@ -1,0 +1,116 @@
+using GridActors.Grains.Units;
+
+namespace GridActors.Grains.Issues;
+
+[GenerateSerializer, Immutable, Alias("GridActors.IssueLocation")]
+public sealed record IssueLocation(double? Lat, double? Long, string? Address);
+
+/// <summary>Who reported the issue. Private: shown only to those handling it.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.Reporter")]
+public sealed record Reporter(string Name, string Phone);
+
+/// <summary>Evidence metadata (证据): kind, where the file is, its SHA-256 and a caption.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.Attachment")]
+public sealed record Attachment(AttachmentKind Kind, string Url, string Sha256, string? Caption);
+
+/// <summary>A new issue as checked at the edge.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.NewIssue")]
+public sealed record NewIssue(
+    string Grid,
+    string Category,
+    string Title,
+    string? Description,
+    IssueLocation? Location,
+    Reporter? Reporter,
+    IReadOnlyList<Attachment> Attachments,
+    string? Fingerprint, // hash of the request: a retried Idempotency-Key with another body is refused
+    string? By,
+    string? TraceParent);
+
+/// <summary>
+/// One transition of an issue's life. The history is append-only: entries are added, never rewritten.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.HistoryEntry")]
+public sealed record HistoryEntry(
+    int Sequence,
+    DateTimeOffset At,
+    string? By,
+    IssueStatus? From,
+    IssueStatus To,
+    string Unit,
+    UnitLevel Level,
+    string? Note,
+    EscalationReason? Reason = null,
+    string? TraceId = null);
+
+/// <summary>An issue as read back, with its whole history.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.IssueView")]
+public sealed record IssueView(
+    Guid Id,
+    string County,
+    string OriginGrid,
+    string Category,
+    string Title,
+    string? Description,
+    IssueLocation? Location,
+    Reporter? Reporter,
+    IReadOnlyList<Attachment> Attachments,
+    IssueStatus Status,
+    string Holder,
+    UnitLevel HolderLevel,
+    DateTimeOffset? Deadline,
+    bool Overdue,
+    string? AssignedMember,
+    UnitLevel? ResolutionLevel,
+    DateTimeOffset? ResolvedAt,
+    int? Satisfaction,
+    Guid? DuplicateOf,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<HistoryEntry> History,
+    long Version);
+
+/// <summary>What a caller asks of an issue; the grain checks it against the current state.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.IssueCommand")]
+public sealed record IssueCommand(
+    IssueAction Action,
+    string? By = null,
+    string? Note = null,
+    string? MemberId = null,
+    string? To = null,
+    int? Satisfaction = null,
+    Guid? Of = null,
+    string? TraceParent = null);
+
+public enum IssueAction
+{
+    Accept,
+    Assign,
+    Resolve,
+    Escalate,
+    HandDown,
+    Close,
+    Reopen,
+    Reject,
+    Duplicate,
+}
+
+public enum IssueOutcomeStatus
+{
+    Done,
+    NotFound,
+    /// <summary>The action is not allowed in the issue's current state (409).</summary>
+    IllegalTransition,
+    /// <summary>The input breaks a rule only the grain can check, e.g. hand-down to a unit that is not a child (400).</summary>
+    Invalid,
+    /// <summary>An Idempotency-Key was reused with another request body (422).</summary>
+    IdempotencyMismatch,
+}
+
+[GenerateSerializer, Immutable, Alias("GridActors.IssueOutcome")]
+public sealed record IssueOutcome(IssueOutcomeStatus Status, IssueView? Issue, string? Field = null, string? Message = null, bool Created = false)
+{
+    public static IssueOutcome Done(IssueView issue, bool created = false) => new(IssueOutcomeStatus.Done, issue, Created: created);
+    public static IssueOutcome Illegal(IssueView issue, string message) => new(IssueOutcomeStatus.IllegalTransition, issue, Message: message);
+    public static IssueOutcome Invalid(string field, string message) => new(IssueOutcomeStatus.Invalid, null, field, message);
+}

@@ -1,0 +1,51 @@
+using GridActors.Grains.Categories;
+using GridActors.Grains.Queues;
+using GridActors.Grains.Stats;
+using GridActors.Grains.Units;
+
+namespace GridActors.Grains.Issues;
+
+/// <summary>
+/// Persisted state of one issue. The issue grain is its only writer; the queues and statistics learn of
+/// its changes through the outboxes below, written in the same storage write as the change itself, so a
+/// change and the duty to announce it are never separated.
+/// </summary>
+[GenerateSerializer, Alias("GridActors.IssueState")]
+public sealed class IssueState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public string County { get; set; } = "";
+    [Id(2)] public string OriginGrid { get; set; } = "";
+    [Id(3)] public string Category { get; set; } = "";
+    [Id(4)] public string Title { get; set; } = "";
+    [Id(5)] public string? Description { get; set; }
+    [Id(6)] public IssueLocation? Location { get; set; }
+    [Id(7)] public Reporter? Reporter { get; set; }
+    [Id(8)] public List<Attachment> Attachments { get; set; } = [];
+    [Id(9)] public IssueStatus Status { get; set; }
+    [Id(10)] public string Holder { get; set; } = "";
+    [Id(11)] public DateTimeOffset ArrivedAt { get; set; }
+    [Id(12)] public DateTimeOffset? Deadline { get; set; }
+    [Id(13)] public string? AssignedMember { get; set; }
+    [Id(14)] public UnitLevel? ResolutionLevel { get; set; }
+    [Id(15)] public DateTimeOffset? ResolvedAt { get; set; }
+    [Id(16)] public string? ResolvedBy { get; set; }
+    [Id(17)] public int? Satisfaction { get; set; }
+    [Id(18)] public Guid? DuplicateOf { get; set; }
+    [Id(19)] public DateTimeOffset ReportedAt { get; set; }
+    [Id(20)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(21)] public List<HistoryEntry> History { get; set; } = [];
+    [Id(22)] public long Version { get; set; }
+    [Id(23)] public string? Fingerprint { get; set; }
+    [Id(24)] public CategoryDeadlines? Deadlines { get; set; }
+    [Id(25)] public List<QueueNotice> Outbox { get; set; } = [];
+    [Id(26)] public List<StatsNotice> StatsOutbox { get; set; } = [];
+    [Id(27)] public DateTimeOffset? WakeUpAt { get; set; }
+    [Id(28)] public bool Overdue { get; set; }
+    [Id(29)] public string? OriginTraceParent { get; set; }
+    [Id(30)] public bool EscalatedBeyondVillage { get; set; }
+    [Id(31)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(32)] public Guid Id { get; set; }
+
+    public UnitLevel HolderLevel => UnitCode.Parse(Holder).Level;
+}

@@ -1,0 +1,173 @@
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Issues;
+using GridActors.Grains.Scheduling;
+using GridActors.Grains.Units;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace GridActors.Grains.Queues;
+
+[GenerateSerializer, Alias("GridActors.IssueQueueState")]
+public sealed class IssueQueueState
+{
+    [Id(0)] public Dictionary<Guid, QueueEntry> Entries { get; set; } = [];
+    /// <summary>Latest version seen per issue, kept after it leaves, so a late notice cannot bring it back.</summary>
+    [Id(1)] public Dictionary<Guid, long> Versions { get; set; } = [];
+    /// <summary>Issues told their deadline passed: the deadline told and when, so each is told once (retried if lost).</summary>
+    [Id(2)] public Dictionary<Guid, DeadlineTold> Told { get; set; } = [];
+    [Id(3)] public DateTimeOffset? WakeUpAt { get; set; }
+}
+
+[GenerateSerializer, Immutable, Alias("GridActors.DeadlineTold")]
+public sealed record DeadlineTold(DateTimeOffset Deadline, DateTimeOffset At);
+
+[ImplicitStreamSubscription(StreamNames.Escalations)]
+internal sealed partial class IssueQueueGrain(
+    [PersistentState("issue-queue", StorageNames.Grains)] IPersistentState<IssueQueueState> state,
+    TimeProvider clock,
+    ILogger<IssueQueueGrain> logger)
+    : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
+{
+    // A deadline call to an issue is one-way; if it has not moved the issue after this long, it is told again.
+    private static readonly TimeSpan RetellAfter = TimeSpan.FromMinutes(5);
+
+    private string Unit => this.GetPrimaryKeyString();
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<QueueNotice>().ResumeAsync(this);
+
+    /// <summary>An escalation event from a child unit: take the issue into the queue, then confirm to the issue.</summary>
+    public async Task OnNextAsync(QueueNotice notice, StreamSequenceToken? token = null)
+    {
+        await Apply(notice);
+        // One-way: the issue drops the notice from its outbox; if this is lost, the issue re-sends and we ignore the copy.
+        GrainFactory.GetGrain<IIssueGrain>(notice.IssueId).ConfirmNotice(notice.Id).Ignore();
+    }
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(logger, ex, Unit);
+        return Task.CompletedTask;
+    }
+
+    public async Task Apply(QueueNotice notice)
+    {
+        if (state.State.Versions.TryGetValue(notice.IssueId, out var known) && known >= notice.Version)
+        {
+            return;
+        }
+        state.State.Versions[notice.IssueId] = notice.Version;
+        if (notice.Entry is { } entry)
+        {
+            state.State.Entries[notice.IssueId] = entry;
+        }
+        else
+        {
+            state.State.Entries.Remove(notice.IssueId);
+            state.State.Told.Remove(notice.IssueId);
+        }
+        await EnsureWakeUp(notice.Entry?.Deadline);
+        await state.WriteStateAsync();
+    }
+
+    public Task<QueuePage> List(QueueQuery query)
+    {
+        var now = clock.GetUtcNow();
+        IEnumerable<QueueEntry> items = state.State.Entries.Values;
+        items = query.Filter switch
+        {
+            QueueFilter.Open => items.Where(e => e.Status.IsOpen()),
+            QueueFilter.Done => items.Where(e => !e.Status.IsOpen()),
+            _ => items,
+        };
+        if (query.Status is { } status)
+        {
+            items = items.Where(e => e.Status == status);
+        }
+        if (query.Overdue is { } overdue)
+        {
+            items = items.Where(e => (e.Deadline is { } d && d < now) == overdue);
+        }
+        var ordered = items.OrderBy(e => e.ArrivedAt).ThenBy(e => e.IssueId).ToList();
+        var total = ordered.Count;
+        if (query.Cursor is { } cursor && QueueCursor.TryRead(cursor, out var afterAt, out var afterId))
+        {
+            ordered = ordered.Where(e => e.ArrivedAt > afterAt || (e.ArrivedAt == afterAt && e.IssueId.CompareTo(afterId) > 0)).ToList();
+        }
+        var page = ordered.Take(query.Limit).ToArray();
+        var next = ordered.Count > query.Limit ? QueueCursor.Write(page[^1]) : null;
+        return Task.FromResult(new QueuePage(page, next, total));
+    }
+
+    /// <summary>
+    /// Called by the scheduler at (or just after) the earliest deadline: tell each issue whose deadline passed.
+    /// The calls are one-way so that the issue, which escalates and then notifies this queue, never waits on us.
+    /// </summary>
+    public async Task WakeUp()
+    {
+        var now = clock.GetUtcNow();
+        state.State.WakeUpAt = null;
+        var atTop = UnitCode.Parse(Unit).Parent is null;
+        foreach (var entry in state.State.Entries.Values)
+        {
+            if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline || deadline > now)
+            {
+                continue;
+            }
+            var told = state.State.Told.GetValueOrDefault(entry.IssueId);
+            if (told is not null && told.Deadline == deadline && (atTop || now - told.At < RetellAfter))
+            {
+                continue;
+            }
+            state.State.Told[entry.IssueId] = new DeadlineTold(deadline, now);
+            GrainFactory.GetGrain<IIssueGrain>(entry.IssueId).DeadlinePassed(Unit).Ignore();
+        }
+        await EnsureWakeUp(null);
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Keeps one wake-up registered at the earliest time something here needs attention.</summary>
+    private async Task EnsureWakeUp(DateTimeOffset? candidate)
+    {
+        var now = clock.GetUtcNow();
+        DateTimeOffset? next = candidate;
+        if (candidate is null)
+        {
+            foreach (var entry in state.State.Entries.Values)
+            {
+                if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline)
+                {
+                    continue;
+                }
+                var told = state.State.Told.GetValueOrDefault(entry.IssueId);
+                var due = deadline;
+                if (told is not null && told.Deadline == deadline)
+                {
+                    if (UnitCode.Parse(Unit).Parent is null)
+                    {
+                        continue;
+                    }
+                    due = told.At + RetellAfter;
+                }
+                if (next is null || due < next)
+                {
+                    next = due;
+                }
+            }
+        }
+        if (next is not { } at)
+        {
+            return;
+        }
+        if (state.State.WakeUpAt is { } scheduled && scheduled > now && WakeUps.Minute(scheduled) <= WakeUps.Minute(at))
+        {
+            return;
+        }
+        await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.IssueQueue, Unit), at);
+        state.State.WakeUpAt = at;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation stream of unit {Unit} failed")]
+    private static partial void LogStreamError(ILogger logger, Exception exception, string unit);
+}

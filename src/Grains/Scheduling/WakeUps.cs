@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace GridActors.Grains.Scheduling;
+
+/// <summary>Grains that ask to be woken at a time: deadlines, and outboxes still waiting for a confirmation.</summary>
+public enum WakeUpKind
+{
+    IssueQueue,
+    Issue,
+    Stats,
+}
+
+[GenerateSerializer, Immutable, Alias("GridActors.WakeUpTarget")]
+public sealed record WakeUpTarget(WakeUpKind Kind, string Key);
+
+/// <summary>A grain that can be woken by the scheduler.</summary>
+[Alias("GridActors.IWakeUpTarget")]
+public interface IWakeUpTarget : IAddressable
+{
+    [Alias("WakeUp")]
+    Task WakeUp();
+}
+
+/// <summary>
+/// Durable wake-ups without one reminder per issue. A wake-up goes into the bucket grain of its UTC minute;
+/// one dispatcher grain, on one reminder, fires each bucket once its minute is over. Work per tick is the
+/// number of wake-ups due, never the number of open issues. See docs/escalation.md.
+/// </summary>
+public static class WakeUps
+{
+    public const string MinuteFormat = "yyyyMMddHHmm";
+
+    public static DateTimeOffset Minute(DateTimeOffset at) =>
+        new(at.UtcDateTime.Year, at.UtcDateTime.Month, at.UtcDateTime.Day, at.UtcDateTime.Hour, at.UtcDateTime.Minute, 0, TimeSpan.Zero);
+
+    public static string BucketKey(DateTimeOffset minute) => minute.ToString(MinuteFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Asks for <paramref name="target"/> to be woken at <paramref name="at"/> or up to two minutes later.</summary>
+    public static async Task Schedule(IGrainFactory grains, TimeProvider clock, WakeUpTarget target, DateTimeOffset at)
+    {
+        // Never into a minute that may already have fired: the dispatcher only fires minutes that are over.
+        var minute = Minute(at > clock.GetUtcNow() ? at : clock.GetUtcNow());
+        for (var attempt = 0; attempt < 5; attempt++, minute = minute.AddMinutes(1))
+        {
+            if (await grains.GetGrain<IWakeUpBucketGrain>(BucketKey(minute)).Add(target))
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"could not schedule a wake-up for {target} near {at:u}");
+    }
+
+    internal static IWakeUpTarget Resolve(IGrainFactory grains, WakeUpTarget target) => target.Kind switch
+    {
+        WakeUpKind.IssueQueue => grains.GetGrain<Queues.IIssueQueueGrain>(target.Key),
+        WakeUpKind.Issue => grains.GetGrain<Issues.IIssueGrain>(Guid.Parse(target.Key)),
+        _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
+    };
+}

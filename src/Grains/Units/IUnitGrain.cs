@@ -1,0 +1,47 @@
+namespace GridActors.Grains.Units;
+
+/// <summary>
+/// An administrative unit of the governance network (治理网), keyed by its division code.
+/// </summary>
+[Alias("GridActors.IUnitGrain")]
+public interface IUnitGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the unit. Registers it with its parent first: with no parent nothing is written.</summary>
+    [Alias("Upsert")]
+    Task<UpsertOutcome> Upsert(UnitDetails details, long? expectedVersion = null);
+
+    /// <summary>The unit, or null when it is not registered.</summary>
+    [Alias("Get")]
+    Task<UnitView?> Get();
+
+    [Alias("IsRegistered")]
+    Task<bool> IsRegistered();
+
+    /// <summary>Called by a child on its registration or rename; false when this unit is not registered.</summary>
+    [Alias("AttachChild")]
+    Task<bool> AttachChild(ChildUnit child);
+
+    /// <summary>Undoes <see cref="AttachChild"/> when the child could not write its own state.</summary>
+    [Alias("DetachChild")]
+    Task DetachChild(string childCode);
+
+    /// <summary>This unit and everything under it; null when not registered.</summary>
+    [Alias("GetSubtree")]
+    Task<UnitTreeNode?> GetSubtree();
+}
+
+/// <summary>县(区): the unit that runs the programme.</summary>
+[Alias("GridActors.ICountyGrain")]
+public interface ICountyGrain : IUnitGrain;
+
+/// <summary>乡镇: township (乡/镇/街道).</summary>
+[Alias("GridActors.ITownshipGrain")]
+public interface ITownshipGrain : IUnitGrain;
+
+/// <summary>村/社区: village or community.</summary>
+[Alias("GridActors.IVillageGrain")]
+public interface IVillageGrain : IUnitGrain;
+
+/// <summary>网格: the smallest governance unit; every issue enters here.</summary>
+[Alias("GridActors.IGridGrain")]
+public interface IGridGrain : IUnitGrain;

@@ -1,0 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace GridActors.Grains.Units;
+
+/// <summary>
+/// A validated statistical division code (统计用区划代码) of a county (6 digits), township (9), village (12)
+/// or grid (the village's 12 digits + a 3-digit grid number). The level and the parent follow from the
+/// code itself, so no lookup is needed to walk up the tree. Parsed once at the edge; grains trust it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.UnitCode")]
+public readonly record struct UnitCode
+{
+    // Province-level prefixes of the national division codes (GB/T 2260).
+    private static readonly HashSet<string> Provinces =
+    [
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+        "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+        "71", "81", "82",
+    ];
+
+    [Id(0)] public string Value { get; }
+
+    private UnitCode(string value) => Value = value;
+
+    public UnitLevel Level => Value.Length switch
+    {
+        6 => UnitLevel.County,
+        9 => UnitLevel.Township,
+        12 => UnitLevel.Village,
+        _ => UnitLevel.Grid,
+    };
+
+    /// <summary>The unit this one belongs to; null for a county (its city and province are not units here).</summary>
+    public UnitCode? Parent => Level == UnitLevel.County ? null : new UnitCode(Value[..(Value.Length - 3)]);
+
+    /// <summary>The county this unit belongs to.</summary>
+    public UnitCode County => new(Value[..6]);
+
+    /// <summary>True when <paramref name="other"/> is this unit or lies under it.</summary>
+    public bool Contains(UnitCode other) => other.Value.StartsWith(Value, StringComparison.Ordinal);
+
+    public override string ToString() => Value;
+
+    /// <summary>Parses a code at any level.</summary>
+    public static bool TryParse(string? text, out UnitCode code, [NotNullWhen(false)] out string? error)
+    {
+        code = default;
+        if (string.IsNullOrEmpty(text))
+        {
+            error = "a division code is required";
+            return false;
+        }
+        if (text.Length is not (6 or 9 or 12 or 15))
+        {
+            error = "a division code has 6 (county), 9 (township), 12 (village) or 15 (grid) digits";
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                error = "a division code has digits only";
+                return false;
+            }
+        }
+        if (!Provinces.Contains(text[..2]))
+        {
+            error = $"'{text[..2]}' is not a province code";
+            return false;
+        }
+        if (text[4..6] == "00")
+        {
+            error = "digits 5-6 (the county within its city) cannot be 00";
+            return false;
+        }
+        for (var end = 9; end <= text.Length; end += 3)
+        {
+            if (text[(end - 3)..end] == "000")
+            {
+                error = $"digits {end - 2}-{end} cannot be 000";
+                return false;
+            }
+        }
+        code = new UnitCode(text);
+        error = null;
+        return true;
+    }
+
+    /// <summary>Parses a code that must be at <paramref name="level"/>.</summary>
+    public static bool TryParse(string? text, UnitLevel level, out UnitCode code, [NotNullWhen(false)] out string? error)
+    {
+        if (!TryParse(text, out code, out error))
+        {
+            return false;
+        }
+        if (code.Level != level)
+        {
+            error = $"a {level.Name()} code has {level.CodeLength()} digits; '{text}' is a {code.Level.Name()} code";
+            code = default;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Parses a code known to be valid (from storage or a grain key); throws otherwise.</summary>
+    public static UnitCode Parse(string text) =>
+        TryParse(text, out var code, out var error) ? code : throw new FormatException(error);
+}

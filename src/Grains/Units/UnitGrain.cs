@@ -1,0 +1,125 @@
+namespace GridActors.Grains.Units;
+
+/// <summary>
+/// Behaviour shared by the four unit grains. Each concrete grain only names its state, so that two unit
+/// types never share a storage row (the ADO.NET provider keys rows by state name and key, not by type).
+/// </summary>
+internal abstract class UnitGrain(IPersistentState<UnitState> state, TimeProvider clock) : Grain, IUnitGrain
+{
+    private UnitCode Code => UnitCode.Parse(this.GetPrimaryKeyString());
+
+    public async Task<UpsertOutcome> Upsert(UnitDetails details, long? expectedVersion = null)
+    {
+        var current = state.State;
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return new UpsertOutcome(UpsertStatus.VersionMismatch, current.Registered ? View() : null);
+        }
+
+        // The parent learns of the child first: if the parent is missing, nothing at all is written.
+        IUnitGrain? parent = Code.Parent is { } parentCode ? GrainFactory.GetUnit(parentCode) : null;
+        var nameChanged = !current.Registered || current.Details?.Name != details.Name;
+        if (parent is not null && nameChanged && !await parent.AttachChild(new ChildUnit(Code.Value, details.Name)))
+        {
+            return new UpsertOutcome(UpsertStatus.ParentMissing, null, Code.Parent!.Value.Value);
+        }
+
+        var created = !current.Registered;
+        var now = clock.GetUtcNow();
+        var previous = (current.Details, current.Version, current.UpdatedAt, current.CreatedAt);
+        current.Registered = true;
+        current.Details = details;
+        current.Version++;
+        current.UpdatedAt = now;
+        if (created)
+        {
+            current.CreatedAt = now;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (current.Details, current.Version, current.UpdatedAt, current.CreatedAt) = previous;
+            current.Registered = !created;
+            if (created && parent is not null)
+            {
+                await parent.DetachChild(Code.Value);
+            }
+            throw;
+        }
+
+        return new UpsertOutcome(created ? UpsertStatus.Created : UpsertStatus.Updated, View());
+    }
+
+    public Task<UnitView?> Get() => Task.FromResult(state.State.Registered ? View() : null);
+
+    public Task<bool> IsRegistered() => Task.FromResult(state.State.Registered);
+
+    public async Task<bool> AttachChild(ChildUnit child)
+    {
+        if (!state.State.Registered)
+        {
+            return false;
+        }
+        if (state.State.Children.TryGetValue(child.Code, out var name) && name == child.Name)
+        {
+            return true;
+        }
+        state.State.Children[child.Code] = child.Name;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task DetachChild(string childCode)
+    {
+        if (state.State.Children.Remove(childCode))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<UnitTreeNode?> GetSubtree()
+    {
+        if (!state.State.Registered)
+        {
+            return null;
+        }
+        var details = state.State.Details!;
+        var children = Array.Empty<UnitTreeNode>();
+        if (Code.Level != UnitLevel.Grid && state.State.Children.Count > 0)
+        {
+            // Children answer in parallel; a child that vanished between listing and reading is skipped.
+            var nodes = await Task.WhenAll(state.State.Children.Keys.Select(c => GrainFactory.GetUnit(UnitCode.Parse(c)).GetSubtree()));
+            children = nodes.OfType<UnitTreeNode>().ToArray();
+        }
+        return new UnitTreeNode(Code.Value, Code.Level, details.Name, details.Kind, children);
+    }
+
+    private UnitView View() => new(
+        Code.Value,
+        Code.Level,
+        state.State.Details!,
+        state.State.Children.Select(c => new ChildUnit(c.Key, c.Value)).ToArray(),
+        state.State.Version,
+        state.State.CreatedAt,
+        state.State.UpdatedAt);
+}
+
+internal sealed class CountyGrain(
+    [PersistentState("county", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    : UnitGrain(state, clock), ICountyGrain;
+
+internal sealed class TownshipGrain(
+    [PersistentState("township", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    : UnitGrain(state, clock), ITownshipGrain;
+
+internal sealed class VillageGrain(
+    [PersistentState("village", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    : UnitGrain(state, clock), IVillageGrain;
+
+internal sealed class GridGrain(
+    [PersistentState("grid", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    : UnitGrain(state, clock), IGridGrain;

@@ -1,0 +1,49 @@
+namespace GridActors.Grains.Units;
+
+/// <summary>A person named on a unit, such as the grid leader (网格长).</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.Contact")]
+public sealed record Contact(string Name, string Phone);
+
+/// <summary>
+/// What a caller sets on a unit. <see cref="Kind"/> is for villages (village | community);
+/// <see cref="VillagerGroups"/>, <see cref="Leader"/> and <see cref="BoundaryGeoJson"/> are for grids.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.UnitDetails")]
+public sealed record UnitDetails(
+    string Name,
+    string? Kind = null,
+    IReadOnlyList<string>? VillagerGroups = null,
+    Contact? Leader = null,
+    string? BoundaryGeoJson = null);
+
+/// <summary>A child unit as its parent lists it.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.ChildUnit")]
+public sealed record ChildUnit(string Code, string Name);
+
+/// <summary>A unit as it is read back: its details, its children and its version (the ETag).</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.UnitView")]
+public sealed record UnitView(
+    string Code,
+    UnitLevel Level,
+    UnitDetails Details,
+    IReadOnlyList<ChildUnit> Children,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One node of a county's tree, down to grids.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.UnitTreeNode")]
+public sealed record UnitTreeNode(string Code, UnitLevel Level, string Name, string? Kind, IReadOnlyList<UnitTreeNode> Children);
+
+public enum UpsertStatus
+{
+    Created,
+    Updated,
+    /// <summary>The parent unit is not registered; nothing was written.</summary>
+    ParentMissing,
+    /// <summary>The caller's expected version (If-Match) is not the current one; nothing was written.</summary>
+    VersionMismatch,
+}
+
+[GenerateSerializer, Immutable, Alias("GridActors.UpsertOutcome")]
+public sealed record UpsertOutcome(UpsertStatus Status, UnitView? Unit, string? MissingParent = null);
