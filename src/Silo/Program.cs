@@ -1,21 +1,29 @@
 using GridActors.Silo.Hosting;
 using GridActors.Silo.Storage;
 
-// A silo on its own (cluster profile): grains, storage, reminders and the health probes, no public API.
-var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.AddGridActorsSilo(builder.Configuration));
-builder.Services.AddGridActorsHealthChecks();
+namespace GridActors.Silo;
 
-var app = builder.Build();
-app.MapGridActorsHealth();
+/// <summary>A silo on its own (cluster profile): grains, storage, reminders and the health probes, no public API.</summary>
+internal static class SiloProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.UseOrleans(silo => silo.AddGridActorsSilo(builder.Configuration));
+        builder.Services.AddGridActorsHealthChecks();
 
-try
-{
-    await app.RunAsync();
+        var app = builder.Build();
+        app.MapGridActorsHealth();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (StorageUnavailableException e)
+        {
+            // One line that says what to fix, instead of a stack trace.
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        return 0;
+    }
 }
-catch (StorageUnavailableException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
-return 0;

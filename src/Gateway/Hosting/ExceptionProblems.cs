@@ -44,15 +44,14 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
 
     private static ProblemDetails BadJson(JsonException json)
     {
-        // JsonException.Path is "$.leader.phone"; callers know the field as "leader.phone".
-        var field = json.Path is { Length: > 2 } path ? path[2..] : "body";
-        var rule = json.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "is not a known field"
-            : "has the wrong JSON type or is not valid JSON";
-        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal) && json.Message.Split('\'') is { Length: > 2 } parts)
+        // JsonException.Path is "$.leader.phone" (or "$['leader']" for odd names); callers know the field as "leader.phone".
+        var field = json.Path is { Length: > 2 } path ? path[2..].Replace("['", ".").Replace("']", "").TrimStart('.') : "";
+        var unknown = json.Message.Contains("could not be mapped", StringComparison.Ordinal);
+        if (field.Length == 0)
         {
-            field = string.IsNullOrEmpty(field) || field == "body" ? parts[1] : $"{field}.{parts[1]}".TrimStart('.');
+            field = unknown && json.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : "body";
         }
+        var rule = unknown ? "is not a known field" : "has the wrong JSON type or is not valid JSON";
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
         {
             Status = StatusCodes.Status400BadRequest,
