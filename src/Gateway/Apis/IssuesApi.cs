@@ -1,3 +1,4 @@
+using GridActors.Grains.Infrastructure;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -64,12 +65,12 @@ public static class IssuesApi
         }
         foreach (var (collection, level) in UnitsApi.Collections)
         {
-            api.MapGet($"/{collection}/{{code}}/issues", (string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, TimeProvider clock) =>
+            api.MapGet($"/{collection}/{{code}}/issues", (string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
                     ListIssues(level, code, status, overdue, cursor, limit, grains, clock))
                 .WithName($"List{level}Issues")
                 .WithSummary($"List the issues a {level.Name()} holds")
                 .WithDescription("事件队列: the issues this unit holds now, oldest first, with deadlines and overdue flags. status = open | done | all | a status name; overdue = true | false; paged by cursor.");
-            api.MapGet($"/{collection}/{{code}}/resolution-stats", (string code, string? from, string? to, IGrainFactory grains, TimeProvider clock) =>
+            api.MapGet($"/{collection}/{{code}}/resolution-stats", (string code, string? from, string? to, IGrainFactory grains, GridClock clock) =>
                     GetStats(level, code, from, to, grains, clock))
                 .WithName($"Get{level}ResolutionStats")
                 .WithSummary($"Resolution statistics of a {level.Name()} and everything under it")
@@ -199,7 +200,7 @@ public static class IssuesApi
     }
 
     private static async Task<Results<Ok<ListResponse<QueueItemResponse>>, ValidationProblem, ProblemHttpResult>> ListIssues(
-        UnitLevel level, string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, TimeProvider clock)
+        UnitLevel level, string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
@@ -246,7 +247,7 @@ public static class IssuesApi
     }
 
     private static async Task<Results<Ok<ResolutionStatsResponse>, ValidationProblem, ProblemHttpResult>> GetStats(
-        UnitLevel level, string code, string? from, string? to, IGrainFactory grains, TimeProvider clock)
+        UnitLevel level, string code, string? from, string? to, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!UnitCode.TryParse(code, level, out var unit, out var codeError))

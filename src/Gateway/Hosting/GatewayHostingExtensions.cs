@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridActors.Gateway.Apis;
+using GridActors.Grains.Infrastructure;
 using GridActors.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using GridActors.Silo.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,7 +42,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddOpenApi();
         builder.Services.AddGridActorsHealthChecks();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<GridClock>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         return builder;
     }

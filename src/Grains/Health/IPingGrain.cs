@@ -1,3 +1,4 @@
+using GridActors.Grains.Infrastructure;
 using Orleans.Concurrency;
 
 namespace GridActors.Grains.Health;
@@ -11,7 +12,7 @@ public interface IPingGrain : IGrainWithIntegerKey
 }
 
 [StatelessWorker]
-internal sealed class PingGrain(TimeProvider clock) : Grain, IPingGrain
+internal sealed class PingGrain(GridClock clock) : Grain, IPingGrain
 {
     public Task<DateTimeOffset> Ping() => Task.FromResult(clock.GetUtcNow());
 }

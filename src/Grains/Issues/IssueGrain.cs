@@ -11,7 +11,7 @@ namespace GridActors.Grains.Issues;
 
 internal sealed partial class IssueGrain(
     [PersistentState("issue", StorageNames.Grains)] IPersistentState<IssueState> state,
-    TimeProvider clock,
+    GridClock clock,
     ILogger<IssueGrain> logger) : Grain, IIssueGrain
 {
     // A stream notice not confirmed after this long is published again.

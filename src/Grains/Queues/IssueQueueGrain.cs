@@ -25,7 +25,7 @@ public sealed record DeadlineTold(DateTimeOffset Deadline, DateTimeOffset At);
 [ImplicitStreamSubscription(StreamNames.Escalations)]
 internal sealed partial class IssueQueueGrain(
     [PersistentState("issue-queue", StorageNames.Grains)] IPersistentState<IssueQueueState> state,
-    TimeProvider clock,
+    GridClock clock,
     ILogger<IssueQueueGrain> logger)
     : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
 {

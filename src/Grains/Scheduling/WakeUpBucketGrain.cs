@@ -1,3 +1,4 @@
+using GridActors.Grains.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace GridActors.Grains.Scheduling;
@@ -24,7 +25,7 @@ public sealed class WakeUpBucketState
 
 internal sealed partial class WakeUpBucketGrain(
     [PersistentState("wake-up-bucket", Infrastructure.StorageNames.Grains)] IPersistentState<WakeUpBucketState> state,
-    TimeProvider clock,
+    GridClock clock,
     ILogger<WakeUpBucketGrain> logger) : Grain, IWakeUpBucketGrain
 {
     public async Task<bool> Add(WakeUpTarget target)

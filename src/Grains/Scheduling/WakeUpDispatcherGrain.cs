@@ -1,3 +1,4 @@
+using GridActors.Grains.Infrastructure;
 namespace GridActors.Grains.Scheduling;
 
 /// <summary>
@@ -24,7 +25,7 @@ public sealed class WakeUpDispatcherState
 
 internal sealed class WakeUpDispatcherGrain(
     [PersistentState("wake-up-dispatcher", Infrastructure.StorageNames.Grains)] IPersistentState<WakeUpDispatcherState> state,
-    TimeProvider clock) : Grain, IWakeUpDispatcherGrain, IRemindable
+    GridClock clock) : Grain, IWakeUpDispatcherGrain, IRemindable
 {
     private const string ReminderName = "fire-due-wake-ups";
 

@@ -44,7 +44,7 @@ public sealed class ResolutionStatsState
 
 internal sealed partial class ResolutionStatsGrain(
     [PersistentState("resolution-stats", StorageNames.Grains)] IPersistentState<ResolutionStatsState> state,
-    TimeProvider clock,
+    GridClock clock,
     ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
 {
     private IGrainTimer? _push;

@@ -1,10 +1,11 @@
+using GridActors.Grains.Infrastructure;
 namespace GridActors.Grains.Units;
 
 /// <summary>
 /// Behaviour shared by the four unit grains. Each concrete grain only names its state, so that two unit
 /// types never share a storage row (the ADO.NET provider keys rows by state name and key, not by type).
 /// </summary>
-internal abstract class UnitGrain(IPersistentState<UnitState> state, TimeProvider clock) : Grain, IUnitGrain
+internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock clock) : Grain, IUnitGrain
 {
     private UnitCode Code => UnitCode.Parse(this.GetPrimaryKeyString());
 
@@ -109,17 +110,17 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, TimeProvide
 }
 
 internal sealed class CountyGrain(
-    [PersistentState("county", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    [PersistentState("county", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
     : UnitGrain(state, clock), ICountyGrain;
 
 internal sealed class TownshipGrain(
-    [PersistentState("township", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    [PersistentState("township", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
     : UnitGrain(state, clock), ITownshipGrain;
 
 internal sealed class VillageGrain(
-    [PersistentState("village", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    [PersistentState("village", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
     : UnitGrain(state, clock), IVillageGrain;
 
 internal sealed class GridGrain(
-    [PersistentState("grid", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, TimeProvider clock)
+    [PersistentState("grid", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
     : UnitGrain(state, clock), IGridGrain;

@@ -14,7 +14,7 @@ public static class SiloHostingExtensions
         silo.UseGridActorsStorage(configuration);
         silo.AddGridActorsStreams(configuration);
         silo.AddActivityPropagation();
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<GridClock>();
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWakeUpDispatcherGrain>(0).Start());
         return silo;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GridActors.Grains.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -65,7 +66,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services => services.AddSingleton(new GridClock(Clock)));
     }
 
     private static int FreePort()

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace GridActors.Tests.Infrastructure;
@@ -55,8 +53,4 @@ public static class HttpJson
     }
 
     public static string Str(this JsonNode? node) => node!.GetValue<string>();
-
-    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web);
-
-    public static Task<HttpResponseMessage> PostJson<T>(this HttpClient http, string url, T body) => http.PostAsJsonAsync(url, body, Web);
 }
