@@ -1,0 +1,272 @@
+using GridActors.Grains.Infrastructure;
+using GridActors.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace GridActors.Tests.Storage;
+
+/// <summary>
+/// What both storage profiles must do, run once per profile by the derived classes: state and
+/// reminders survive a restart, stale writes fail, the schema install is repeatable, and the
+/// reminder range queries honour Orleans' signed-hash contract.
+/// </summary>
+public abstract class StorageProfileTests
+{
+    /// <summary>A fresh, empty storage for one test.</summary>
+    protected abstract Task<StorageTarget> CreateTargetAsync();
+
+    /// <summary>The keys present in the OrleansQuery table of <paramref name="target"/>.</summary>
+    protected abstract Task<IReadOnlyList<string>> ReadQueryKeysAsync(StorageTarget target);
+
+    /// <summary>The catalogue keys this profile's providers need.</summary>
+    protected abstract IReadOnlyCollection<string> ExpectedQueryKeys { get; }
+
+    protected static readonly string[] PersistenceKeys = ["ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey"];
+
+    protected static readonly string[] ReminderKeys =
+    [
+        "ReadReminderRowsKey", "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey",
+        "UpsertReminderRowKey", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+    ];
+
+    [Fact]
+    public async Task State_written_before_a_restart_is_read_back_by_a_new_cluster()
+    {
+        await using var target = await CreateTargetAsync();
+        var serviceId = NewServiceId();
+
+        var first = await target.StartClusterAsync(serviceId);
+        await using (first)
+        {
+            var probe = first.Client.GetGrain<IStorageProbeGrain>("restart");
+            await probe.SetValue("one");
+            await probe.SetValue("two");
+            Assert.Equal("2", await probe.GetETag());
+            await first.StopAllSilosAsync();
+        }
+
+        var second = await target.StartClusterAsync(serviceId);
+        await using (second)
+        {
+            var probe = second.Client.GetGrain<IStorageProbeGrain>("restart");
+            Assert.Equal("two", await probe.GetValue());
+            Assert.Equal("2", await probe.GetETag());
+
+            // The row belongs to the service id: another service on the same database starts empty.
+            var storage = GrainStorage(second);
+            var state = new GrainState<StorageProbeState>(new StorageProbeState());
+            await storage.ReadStateAsync(StorageProbeGrain.StateName, await probe.GetId(), state);
+            Assert.Equal("two", state.State!.Value);
+            Assert.True(state.RecordExists);
+            await second.StopAllSilosAsync();
+        }
+
+        var other = await target.StartClusterAsync(NewServiceId());
+        await using (other)
+        {
+            Assert.Null(await other.Client.GetGrain<IStorageProbeGrain>("restart").GetValue());
+            await other.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_write_is_rejected_and_the_newer_state_kept()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var storage = GrainStorage(cluster);
+            const string StateName = "stale-probe";
+            var id = GrainId.Create("stale-probe", "k1");
+
+            var mine = new GrainState<StorageProbeState>(new StorageProbeState { Value = "first" });
+            await storage.WriteStateAsync(StateName, id, mine);
+            Assert.Equal("1", mine.ETag);
+            var stale = new GrainState<StorageProbeState>(new StorageProbeState { Value = "stale" }, mine.ETag);
+
+            mine.State!.Value = "second";
+            await storage.WriteStateAsync(StateName, id, mine);
+            Assert.Equal("2", mine.ETag);
+
+            // Writing or clearing with version 1 after version 2 exists must fail, and so must a
+            // "first write" (no ETag) over an existing row (a second activation that never read).
+            await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, id, stale));
+            await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(StateName, id, stale));
+            var blind = new GrainState<StorageProbeState>(new StorageProbeState { Value = "blind" });
+            await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, id, blind));
+
+            var read = new GrainState<StorageProbeState>(new StorageProbeState());
+            await storage.ReadStateAsync(StateName, id, read);
+            Assert.Equal("second", read.State!.Value);
+            Assert.Equal("2", read.ETag);
+
+            // Clear keeps the row with a new version and no payload; the holder of that version can write again.
+            await storage.ClearStateAsync(StateName, id, read);
+            Assert.Equal("3", read.ETag);
+            var afterClear = new GrainState<StorageProbeState>(new StorageProbeState());
+            await storage.ReadStateAsync(StateName, id, afterClear);
+            Assert.False(afterClear.RecordExists);
+            Assert.Equal("3", afterClear.ETag);
+            afterClear.State!.Value = "reborn";
+            await storage.WriteStateAsync(StateName, id, afterClear);
+            Assert.Equal("4", afterClear.ETag);
+
+            // Through a grain: someone else writes behind the activation's back; its next write
+            // throws InconsistentStateException, and a new activation reads the newer state.
+            var probe = cluster.Client.GetGrain<IStorageProbeGrain>("stale");
+            await probe.SetValue("grain-v1");
+            var probeId = await probe.GetId();
+            var intruder = new GrainState<StorageProbeState>(new StorageProbeState());
+            await storage.ReadStateAsync(StorageProbeGrain.StateName, probeId, intruder);
+            intruder.State!.Value = "intruder";
+            await storage.WriteStateAsync(StorageProbeGrain.StateName, probeId, intruder);
+
+            await Assert.ThrowsAsync<InconsistentStateException>(() => probe.SetValue("grain-v2"));
+            Assert.Equal("intruder", await probe.GetValue());
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Schema_install_runs_twice_and_concurrently_without_error()
+    {
+        await using var target = await CreateTargetAsync();
+        var options = target.Options;
+
+        await SchemaInstaller.InstallAsync(options, NullLogger.Instance);
+        await SchemaInstaller.InstallAsync(options, NullLogger.Instance);
+        await Task.WhenAll(
+            Task.Run(() => SchemaInstaller.InstallAsync(options, NullLogger.Instance)),
+            Task.Run(() => SchemaInstaller.InstallAsync(options, NullLogger.Instance)));
+
+        var keys = await ReadQueryKeysAsync(target);
+        Assert.Equal(ExpectedQueryKeys.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+
+        // And a silo starts on the already-installed schema (its start-up hook installs once more).
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var probe = cluster.Client.GetGrain<IStorageProbeGrain>("after-install");
+            await probe.SetValue("ok");
+            Assert.Equal("ok", await probe.GetValue());
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_reminder_registered_before_a_restart_still_exists_after_it()
+    {
+        await using var target = await CreateTargetAsync();
+        var serviceId = NewServiceId();
+        var dueTime = TimeSpan.FromHours(1);
+        var period = TimeSpan.FromHours(2);
+        GrainId probeId;
+        DateTime registeredAt;
+
+        var first = await target.StartClusterAsync(serviceId);
+        await using (first)
+        {
+            var probe = first.Client.GetGrain<IStorageProbeGrain>("reminder");
+            probeId = await probe.GetId();
+            registeredAt = DateTime.UtcNow;
+            await probe.RegisterReminder("deadline", dueTime, period);
+            Assert.True(await probe.HasReminder("deadline"));
+            await first.StopAllSilosAsync();
+        }
+
+        var second = await target.StartClusterAsync(serviceId);
+        await using (second)
+        {
+            var probe = second.Client.GetGrain<IStorageProbeGrain>("reminder");
+            Assert.True(await probe.HasReminder("deadline"));
+            Assert.False(await probe.HasReminder("never-registered"));
+
+            // The stored schedule is intact: same period, and the first tick still one due time after
+            // registration, in UTC (a time-zone slip would show as hours of difference).
+            var row = await ReminderTable(second).ReadRow(probeId, "deadline");
+            Assert.NotNull(row);
+            Assert.Equal(period, row.Period);
+            Assert.Equal(DateTimeKind.Utc, row.StartAt.Kind);
+            Assert.InRange(row.StartAt, registeredAt + dueTime - TimeSpan.FromMinutes(1), registeredAt + dueTime + TimeSpan.FromMinutes(1));
+            await second.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Reminder_table_range_reads_match_the_unsigned_ring_and_deletes_check_the_version()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var table = ReminderTable(cluster);
+            var startAt = new DateTime(2026, 3, 1, 8, 30, 0, DateTimeKind.Utc);
+            var entries = Enumerable.Range(0, 120)
+                .Select(i => new ReminderEntry
+                {
+                    GrainId = GrainId.Create("range-probe", $"grid-{i}"),
+                    ReminderName = "sweep",
+                    StartAt = startAt,
+                    Period = TimeSpan.FromMinutes(5),
+                })
+                .ToList();
+            foreach (var entry in entries)
+            {
+                Assert.Equal("0", await table.UpsertRow(entry));
+            }
+
+            var hashes = entries.Select(e => e.GrainId.GetUniformHashCode()).ToList();
+            uint[] bounds =
+            [
+                0, 1, 0x3FFF_FFFF, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0001, 0xBFFF_FFFF, 0xFFFF_FFFF,
+                hashes[0], hashes[0] - 1, hashes[1], hashes[1] + 1, hashes[2],
+            ];
+            foreach (var begin in bounds)
+            {
+                foreach (var end in bounds)
+                {
+                    var expected = entries
+                        .Where(e => InRing(e.GrainId.GetUniformHashCode(), begin, end))
+                        .Select(e => e.GrainId.ToString())
+                        .Order(StringComparer.Ordinal)
+                        .ToList();
+                    var actual = (await table.ReadRows(begin, end)).Reminders
+                        .Select(e => e.GrainId.ToString())
+                        .Order(StringComparer.Ordinal)
+                        .ToList();
+                    Assert.True(expected.SequenceEqual(actual), $"range ({begin:X8}, {end:X8}]: expected {expected.Count} reminders, got {actual.Count}");
+                }
+            }
+
+            // Re-registering bumps the version; a delete with the old version fails, the current one succeeds.
+            var one = entries[7];
+            var reread = await table.ReadRow(one.GrainId, "sweep");
+            Assert.NotNull(reread);
+            Assert.Equal(startAt, reread.StartAt);
+            Assert.Equal(TimeSpan.FromMinutes(5), reread.Period);
+            Assert.Equal("1", await table.UpsertRow(one));
+            Assert.False(await table.RemoveRow(one.GrainId, "sweep", "0"));
+            Assert.True(await table.RemoveRow(one.GrainId, "sweep", "1"));
+            Assert.False(await table.RemoveRow(one.GrainId, "sweep", "1"));
+            Assert.Null(await table.ReadRow(one.GrainId, "sweep"));
+            Assert.Empty((await table.ReadRows(one.GrainId)).Reminders);
+            Assert.Single((await table.ReadRows(entries[8].GrainId)).Reminders);
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    protected static string NewServiceId() => "test-" + Guid.NewGuid().ToString("N")[..10];
+
+    protected static IGrainStorage GrainStorage(InProcessTestCluster cluster) =>
+        cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+
+    protected static IReminderTable ReminderTable(InProcessTestCluster cluster) =>
+        cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
+
+    // Orleans' ring ranges are (begin, end] on unsigned hashes, wrapping past 0xFFFFFFFF; begin == end is the whole ring.
+    private static bool InRing(uint hash, uint begin, uint end) =>
+        begin < end ? hash > begin && hash <= end : hash > begin || hash <= end;
+}
