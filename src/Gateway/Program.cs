@@ -7,6 +7,11 @@ builder.AddGridActorsGateway();
 var app = builder.Build();
 app.MapGridActorsGateway();
 
+// Check the database first: an unreachable one stops start-up with one line naming the setting to fix.
+if (!await SchemaInstaller.TryInstallAsync(app.Configuration, app.Logger))
+{
+    return 1;
+}
 try
 {
     await app.RunAsync();

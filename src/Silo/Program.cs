@@ -14,6 +14,11 @@ internal static class SiloProgram
 
         var app = builder.Build();
         app.MapGridActorsHealth();
+        // Check the database first: an unreachable one stops start-up with one line naming the setting to fix.
+        if (!await SchemaInstaller.TryInstallAsync(app.Configuration, app.Logger))
+        {
+            return 1;
+        }
         try
         {
             await app.RunAsync();
