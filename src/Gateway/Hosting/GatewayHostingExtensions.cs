@@ -57,6 +57,7 @@ public static partial class GatewayHostingExtensions
         app.MapUnitsApi();
         app.MapCategoriesApi();
         app.MapIssuesApi();
+        app.MapLeadershipApi();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }
