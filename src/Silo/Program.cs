@@ -11,9 +11,11 @@ internal static class SiloProgram
         var builder = WebApplication.CreateBuilder(args);
         builder.UseOrleans(silo => silo.AddGridActorsSilo(builder.Configuration));
         builder.Services.AddGridActorsHealthChecks();
+        builder.AddGridActorsTelemetry("gridactors-silo");
 
         var app = builder.Build();
         app.MapGridActorsHealth();
+        app.MapGridActorsMetrics();
         // Check the database first: an unreachable one stops start-up with one line naming the setting to fix.
         if (!await SchemaInstaller.TryInstallAsync(app.Configuration, app.Logger))
         {

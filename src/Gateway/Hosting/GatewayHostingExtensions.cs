@@ -27,7 +27,7 @@ public static partial class GatewayHostingExtensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration));
+            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation());
         }
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -42,6 +42,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddOpenApi();
         builder.Services.AddGridActorsHealthChecks();
+        builder.AddGridActorsTelemetry("gridactors-gateway");
         builder.Services.TryAddSingleton<GridClock>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         return builder;
@@ -54,6 +55,7 @@ public static partial class GatewayHostingExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
+        app.MapGridActorsMetrics();
         app.MapUnitsApi();
         app.MapCategoriesApi();
         app.MapIssuesApi();

@@ -4,6 +4,7 @@ using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Queues;
 using GridActors.Grains.Scheduling;
 using GridActors.Grains.Stats;
+using GridActors.Grains.Telemetry;
 using GridActors.Grains.Units;
 using Microsoft.Extensions.Logging;
 
@@ -49,9 +50,11 @@ internal sealed partial class IssueGrain(
         {
             return IssueOutcome.Invalid("category", $"is not in the catalogue of county {grid.County}; see GET /api/v1/counties/{grid.County}/categories");
         }
+        using var span = StartSpan("issue report");
+        var before = Snapshot();
         IssueLifecycle.Report(s, Id, issue, category, clock.GetUtcNow(), TraceId());
-        await Save();
-        await Deliver();
+        await Commit(before);
+        GridTelemetry.Reported.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Category, category.Code));
         return IssueOutcome.Done(View(), created: true);
     }
 
@@ -76,13 +79,15 @@ internal sealed partial class IssueGrain(
                 return IssueOutcome.Invalid("of", $"no issue {of} exists");
             }
         }
+        using var span = StartSpan($"issue {IssueLifecycle.ActionName(command.Action)}");
+        var before = Snapshot();
         var refused = IssueLifecycle.Apply(state.State, command, clock.GetUtcNow(), TraceId(), View);
         if (refused is not null)
         {
+            span?.SetStatus(ActivityStatusCode.Error, refused.Status.ToString());
             return refused;
         }
-        await Save();
-        await Deliver();
+        await Commit(before);
         return IssueOutcome.Done(View());
     }
 
@@ -90,10 +95,19 @@ internal sealed partial class IssueGrain(
 
     public async Task DeadlinePassed(string unit)
     {
+        if (!state.State.Exists || state.State.Holder != unit)
+        {
+            return;
+        }
+        // Nobody's request caused this: a new trace, linked to the trace in which the issue was reported.
+        Activity.Current = null;
+        var links = ActivityContext.TryParse(state.State.OriginTraceParent, null, out var origin) ? new[] { new ActivityLink(origin) } : null;
+        using var span = GridTelemetry.Source.StartActivity("issue deadline passed", ActivityKind.Internal, default(ActivityContext), links: links);
+        Tag(span);
+        var before = Snapshot();
         if (IssueLifecycle.DeadlinePassed(state.State, unit, clock.GetUtcNow(), TraceId()))
         {
-            await Save();
-            await Deliver();
+            await Commit(before);
         }
     }
 
@@ -108,6 +122,117 @@ internal sealed partial class IssueGrain(
     {
         state.State.WakeUpAt = null;
         return state.State.Exists ? Deliver() : Task.CompletedTask;
+    }
+
+    /// <summary>What metrics compare a change against.</summary>
+    private (UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) Snapshot() =>
+        state.State.Exists
+            ? (state.State.HolderLevel, state.State.Status.IsOpen(), state.State.History.Count, state.State.Outbox.Count, state.State.Overdue)
+            : (UnitLevel.Grid, false, 0, state.State.Outbox.Count, false);
+
+    /// <summary>
+    /// Stores a change and announces it. Each escalation event gets its publishing span here, before the write,
+    /// so the traceparent stored with the event (and sent again after a restart) names that span.
+    /// </summary>
+    private async Task Commit((UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) before)
+    {
+        var parent = Activity.Current;
+        var publishing = new List<Activity>();
+        var outbox = state.State.Outbox;
+        for (var i = before.Outbox; i < outbox.Count; i++)
+        {
+            if (!outbox[i].ViaStream)
+            {
+                continue;
+            }
+            var notice = outbox[i];
+            var span = GridTelemetry.Source.StartActivity($"escalation publish {UnitCode.Parse(notice.Unit).Level.Name()}", ActivityKind.Producer);
+            Activity.Current = parent;
+            if (span is not null)
+            {
+                Tag(span);
+                span.SetTag(GridTelemetry.FromUnit, notice.FromUnit);
+                span.SetTag(GridTelemetry.ToUnit, notice.Unit);
+                span.SetTag(GridTelemetry.Reason, notice.Reason?.Tag());
+                outbox[i] = notice with { TraceParent = span.Id, TraceState = span.TraceStateString };
+                publishing.Add(span);
+            }
+        }
+        try
+        {
+            await Save();
+            CountChange(before);
+            await Deliver();
+        }
+        finally
+        {
+            foreach (var span in publishing)
+            {
+                span.Dispose();
+            }
+        }
+    }
+
+    private void CountChange((UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) before)
+    {
+        var s = state.State;
+        var now = s.Status.IsOpen();
+        if (before.Open && !(now && before.Level == s.HolderLevel))
+        {
+            GridTelemetry.Open.Add(-1, new KeyValuePair<string, object?>(GridTelemetry.Level, before.Level.Tag()));
+        }
+        if (now && !(before.Open && before.Level == s.HolderLevel))
+        {
+            GridTelemetry.Open.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, s.HolderLevel.Tag()));
+        }
+        for (var i = before.History; i < s.History.Count; i++)
+        {
+            var entry = s.History[i];
+            if (entry.To == IssueStatus.Escalated && i + 1 < s.History.Count)
+            {
+                var reason = entry.Reason ?? EscalationReason.Manual;
+                GridTelemetry.Escalated.Add(1,
+                    new KeyValuePair<string, object?>(GridTelemetry.FromLevel, entry.Level.Tag()),
+                    new KeyValuePair<string, object?>(GridTelemetry.ToLevel, s.History[i + 1].Level.Tag()),
+                    new KeyValuePair<string, object?>(GridTelemetry.Reason, reason.Tag()));
+                if (reason == EscalationReason.Deadline)
+                {
+                    GridTelemetry.Overdue.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, entry.Level.Tag()));
+                }
+            }
+            else if (entry.To == IssueStatus.Resolved)
+            {
+                var level = new KeyValuePair<string, object?>(GridTelemetry.Level, entry.Level.Tag());
+                GridTelemetry.Resolved.Add(1, level);
+                GridTelemetry.TimeToResolve.Record((entry.At - s.ReportedAt).TotalSeconds, level);
+            }
+        }
+        if (s.Overdue && !before.Overdue)
+        {
+            GridTelemetry.Overdue.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, s.HolderLevel.Tag()));
+        }
+    }
+
+    private Activity? StartSpan(string name)
+    {
+        var span = GridTelemetry.Source.StartActivity(name);
+        Tag(span);
+        return span;
+    }
+
+    private void Tag(Activity? span)
+    {
+        if (span is null)
+        {
+            return;
+        }
+        span.SetTag(GridTelemetry.IssueId, Id.ToString());
+        if (state.State.Exists)
+        {
+            span.SetTag(GridTelemetry.Category, state.State.Category);
+            span.SetTag(GridTelemetry.Unit, state.State.Holder);
+            span.SetTag(GridTelemetry.Level, state.State.HolderLevel.Tag());
+        }
     }
 
     private async Task Save()

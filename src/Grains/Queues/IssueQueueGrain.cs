@@ -1,6 +1,8 @@
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Issues;
+using System.Diagnostics;
 using GridActors.Grains.Scheduling;
+using GridActors.Grains.Telemetry;
 using GridActors.Grains.Units;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
@@ -40,7 +42,20 @@ internal sealed partial class IssueQueueGrain(
     /// <summary>An escalation event from a child unit: take the issue into the queue, then confirm to the issue.</summary>
     public async Task OnNextAsync(QueueNotice notice, StreamSequenceToken? token = null)
     {
-        await Apply(notice);
+        // Trace context does not travel reliably through stream delivery, so the event carries it: this span's
+        // parent is the publishing span at the sending level, and it covers the write to this queue.
+        ActivityContext.TryParse(notice.TraceParent, notice.TraceState, out var parent);
+        using (var span = GridTelemetry.Source.StartActivity($"escalation receive {UnitCode.Parse(Unit).Level.Name()}", ActivityKind.Consumer, parent))
+        {
+            span?.SetTag(GridTelemetry.IssueId, notice.IssueId.ToString());
+            span?.SetTag(GridTelemetry.Unit, Unit);
+            span?.SetTag(GridTelemetry.Level, UnitCode.Parse(Unit).Level.Name());
+            span?.SetTag(GridTelemetry.FromUnit, notice.FromUnit);
+            span?.SetTag(GridTelemetry.ToUnit, notice.Unit);
+            span?.SetTag(GridTelemetry.Reason, notice.Reason?.Tag());
+            span?.SetTag(GridTelemetry.Category, notice.Entry?.Category);
+            await Apply(notice);
+        }
         // One-way: the issue drops the notice from its outbox; if this is lost, the issue re-sends and we ignore the copy.
         GrainFactory.GetGrain<IIssueGrain>(notice.IssueId).ConfirmNotice(notice.Id).Ignore();
     }

@@ -17,6 +17,7 @@ namespace GridActors.Tests.Infrastructure;
 public sealed class GatewayApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private Action<IServiceCollection>? _services;
 
     public FakeTimeProvider Clock { get; }
 
@@ -45,6 +46,13 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     /// <summary>Another gateway on the same storage and clock: a restart.</summary>
     public GatewayApp Restarted() => new(new Dictionary<string, string?>(_settings.Where(s => !s.Key.StartsWith("Orleans:", StringComparison.Ordinal))), Clock);
 
+    /// <summary>Adds services for a test, e.g. an in-memory trace exporter; call before <see cref="Start"/>.</summary>
+    public GatewayApp WithTestServices(Action<IServiceCollection> configure)
+    {
+        _services += configure;
+        return this;
+    }
+
     /// <summary>Starts the app; the client talks to it over a real socket.</summary>
     public HttpClient Start()
     {
@@ -66,7 +74,11 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureTestServices(services => services.AddSingleton(new GridClock(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(new GridClock(Clock));
+            _services?.Invoke(services);
+        });
     }
 
     private static int FreePort()
