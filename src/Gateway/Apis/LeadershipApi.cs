@@ -201,7 +201,7 @@ public static class LeadershipApi
         {
             return Problems.NotFound($"No {level.Name()} {unit} is registered.");
         }
-        var report = await grains.LeadershipReport(unit, year!.Value);
+        var report = await grains.GetLeadershipReport(unit, year!.Value);
         return TypedResults.Ok(LeadershipReportResponse.From(report));
     }
 

@@ -9,7 +9,7 @@ public static class LeadershipQueries
     /// The report of a county or township for a term, with the change against the previous term held for the
     /// same unit: the latest earlier year whose book holds at least one of the unit's villages.
     /// </summary>
-    public static async Task<LeadershipReport> LeadershipReport(this IGrainFactory grains, UnitCode unit, int term)
+    public static async Task<LeadershipReport> GetLeadershipReport(this IGrainFactory grains, UnitCode unit, int term)
     {
         var county = LeadershipGrainFactoryExtensions.CountyOf(unit);
         var currentTask = grains.GetLeadershipBook(county, term).Totals(unit.Value);
@@ -24,7 +24,7 @@ public static class LeadershipQueries
                 break;
             }
         }
-        return Leadership.LeadershipReport.Create(await currentTask, previous);
+        return LeadershipReport.Create(await currentTask, previous);
     }
 
     /// <summary>
