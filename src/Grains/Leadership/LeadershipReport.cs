@@ -62,5 +62,6 @@ public sealed record LeadershipReport(
 
     private static decimal? Average(long total, int count) => count == 0 ? null : (decimal)total / count;
 
-    private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
+    // Adding 0.00m gives every figure a scale of 2, so 75 is written 75.00, as in the county's report.
+    private static decimal? Round(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) + 0.00m : null;
 }

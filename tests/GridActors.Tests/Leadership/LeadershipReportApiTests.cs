@@ -180,3 +180,27 @@ public sealed class LeadershipReportApiTests(LeadershipFixture fixture)
 
     internal static (int, decimal) Share(JsonNode breakdown, string key) => (Int(breakdown[key]!, "count"), Dec(breakdown[key]!, "percent"));
 }
+
+[Collection(LeadershipCollection.Name)]
+public sealed class LeadershipOpenApiTests(LeadershipFixture fixture)
+{
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheLeadershipEndpointsWithTheirChineseTerms()
+    {
+        var text = await fixture.Http.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/villages/{code}/terms/{year}", text);
+        Assert.Contains("/api/v1/counties/{code}/leadership", text);
+        Assert.Contains("/api/v1/townships/{code}/leadership", text);
+        Assert.Contains("/api/v1/villages/{code}/slate-check", text);
+        Assert.Contains("村两委", System.Text.RegularExpressions.Regex.Unescape(text));
+    }
+
+    [Fact]
+    public async Task Report_WritesEveryFigureWithTwoDecimals()
+    {
+        var text = await fixture.Http.GetStringAsync($"/api/v1/counties/{HandWorked.County}/leadership?term=2021");
+        Assert.Contains("\"oneShoulderPercent\":75.00", text);
+        Assert.Contains("\"secretaryAverageAge\":43.00", text);
+        Assert.Contains("\"secretaryAverageAgeChange\":-13.50", text);
+    }
+}
