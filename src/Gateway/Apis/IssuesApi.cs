@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Issues;
 using GridActors.Grains.Queues;
@@ -58,7 +59,7 @@ public static class IssuesApi
             .WithDescription("事件详情: the issue, the unit holding it, its deadline there, and its append-only history (who, when, from, to, unit, level, note, trace id).");
         foreach (var (path, action) in Actions)
         {
-            api.MapPost($"/issues/{{id}}/{path}", (string id, IssueActionInput? body, HttpContext http, IGrainFactory grains) => ActOnIssue(action, id, body, http, grains))
+            api.MapPost($"/issues/{{id}}/{path}", (string id, IssueActionInput? body, HttpContext http, IGrainFactory grains, GridClock clock) => ActOnIssue(action, id, body, http, grains, clock))
                 .WithName($"{action}Issue")
                 .WithSummary($"{char.ToUpperInvariant(path[0])}{path[1..].Replace('-', ' ')} an issue")
                 .WithDescription(ActionTerms[action] + ". An action not allowed in the issue's current state answers 409 naming that state.");
@@ -80,7 +81,7 @@ public static class IssuesApi
     }
 
     private static async Task<Results<Created<IssueResponse>, ValidationProblem, ProblemHttpResult>> ReportIssue(
-        string code, IssueInput body, HttpContext http, IGrainFactory grains)
+        string code, IssueInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
@@ -111,7 +112,7 @@ public static class IssuesApi
                 {
                     http.Response.Headers["Idempotent-Replayed"] = "true";
                 }
-                return TypedResults.Created($"/api/v1/issues/{id}", IssueResponse.From(outcome.Issue!));
+                return TypedResults.Created($"/api/v1/issues/{id}", await Shown(outcome.Issue!, http, grains, clock));
             case IssueOutcomeStatus.NotFound:
                 return Problems.NotFound(outcome.Message!);
             case IssueOutcomeStatus.IdempotencyMismatch:
@@ -122,18 +123,42 @@ public static class IssuesApi
         }
     }
 
-    private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> GetIssue(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> GetIssue(string id, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         if (!Guid.TryParse(id, out var issueId))
         {
             return Problems.Invalid("id", "must be an issue id (a GUID)");
         }
         var issue = await grains.GetGrain<IIssueGrain>(issueId).Get();
-        return issue is null ? Problems.NotFound($"No issue {id} exists.") : TypedResults.Ok(IssueResponse.From(issue));
+        if (issue is null || !AccessRules.CanRead(http, issue.OriginGrid, issue.Holder))
+        {
+            return Problems.NotFound($"No issue {id} exists.");
+        }
+        return TypedResults.Ok(await Shown(issue, http, grains, clock));
+    }
+
+    /// <summary>
+    /// The issue as this caller may see it: the reporter's name and phone only for handlers and managers of
+    /// the unit holding it or where it was reported (and that read is audited); masked for everyone else.
+    /// </summary>
+    private static async Task<IssueResponse> Shown(IssueView issue, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var response = IssueResponse.From(issue);
+        if (issue.Reporter is not { } reporter)
+        {
+            return response;
+        }
+        var caller = http.Caller();
+        if (caller.MaySeePersonalData(issue.Holder) || caller.MaySeePersonalData(issue.OriginGrid))
+        {
+            await AuditLog.Record(grains, http, clock.GetUtcNow(), $"issue {issue.Id} reporter", issue.OriginGrid);
+            return response;
+        }
+        return response with { Reporter = new Reporter(Privacy.MaskName(reporter.Name), Privacy.MaskPhone(reporter.Phone)) };
     }
 
     private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> ActOnIssue(
-        IssueAction action, string id, IssueActionInput? body, HttpContext http, IGrainFactory grains)
+        IssueAction action, string id, IssueActionInput? body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         body ??= new IssueActionInput();
         var errors = new ValidationErrors();
@@ -187,11 +212,21 @@ public static class IssuesApi
             return Problems.Invalid(errors);
         }
 
+        var current = await grains.GetGrain<IIssueGrain>(issueId).Get();
+        if (current is null || !AccessRules.CanRead(http, current.OriginGrid, current.Holder))
+        {
+            return Problems.NotFound($"No issue {id} exists.");
+        }
+        if (!AccessRules.CanWrite(http, current.Holder) || (to is not null && !AccessRules.CanWrite(http, to)))
+        {
+            return TypedResults.Problem(title: "Forbidden", detail: $"The issue is held by {current.Holder}, outside this key's jurisdiction.",
+                statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
+        }
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var outcome = await grains.GetGrain<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent));
         return outcome.Status switch
         {
-            IssueOutcomeStatus.Done => TypedResults.Ok(IssueResponse.From(outcome.Issue!)),
+            IssueOutcomeStatus.Done => TypedResults.Ok(await Shown(outcome.Issue!, http, grains, clock)),
             IssueOutcomeStatus.NotFound => Problems.NotFound($"No issue {id} exists."),
             IssueOutcomeStatus.IllegalTransition => Problems.Conflict("Action not allowed in the current state", outcome.Message!,
                 new Dictionary<string, object?> { ["currentState"] = IssueLifecycle.StatusName(outcome.Issue!.Status) }),

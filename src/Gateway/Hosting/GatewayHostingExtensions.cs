@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
 using GridActors.Grains.Infrastructure;
 using GridActors.Silo.Hosting;
@@ -43,6 +44,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddGridActorsHealthChecks();
         builder.AddGridActorsTelemetry("gridactors-gateway");
+        builder.AddGridActorsAccess();
         builder.Services.TryAddSingleton<GridClock>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         return builder;
@@ -52,10 +54,12 @@ public static partial class GatewayHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGridActorsAccess();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
         app.MapGridActorsMetrics();
+        app.MapKeysApi();
         app.MapUnitsApi();
         app.MapCategoriesApi();
         app.MapIssuesApi();

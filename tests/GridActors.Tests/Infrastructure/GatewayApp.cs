@@ -19,6 +19,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private Action<IServiceCollection>? _services;
 
+    /// <summary>The bootstrap admin key every test app starts with; <see cref="Start"/> sends it by default.</summary>
+    public const string AdminKey = "test-bootstrap-admin-key";
+
     public FakeTimeProvider Clock { get; }
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
@@ -57,7 +60,20 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     public HttpClient Start()
     {
         StartServer();
-        return CreateClient();
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    /// <summary>A client that sends <paramref name="apiKey"/>, or no key at all.</summary>
+    public HttpClient ClientWith(string? apiKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+        return client;
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -70,6 +86,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         _settings.TryAdd("Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         _settings.TryAdd("Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         _settings.TryAdd("Streams:PollingPeriodMs", "10");
+        _settings.TryAdd("Auth:BootstrapAdminKey", AdminKey);
+        _settings.TryAdd("RateLimits:PermitsPerSecond", "100000");
+        _settings.TryAdd("RateLimits:Burst", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GridActors.Gateway.Access;
+
+/// <summary>Authentication (API keys; OpenID Connect bearer tokens by configuration), access rules and rate limits.</summary>
+public static class AccessHosting
+{
+    private const string Selector = "GridActors";
+
+    /// <summary>
+    /// <c>Auth:BootstrapAdminKey</c>: a first admin key from configuration. <c>Auth:Jwt:Authority</c> and
+    /// <c>Auth:Jwt:Audience</c>: staff sign-in; the token carries <c>jurisdiction</c> and <c>roles</c> claims.
+    /// <c>RateLimits:PermitsPerSecond</c> (default 200) and <c>RateLimits:Burst</c> (default 400) per key.
+    /// </summary>
+    public static WebApplicationBuilder AddGridActorsAccess(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddMemoryCache();
+        var authentication = builder.Services.AddAuthentication(Selector)
+            .AddPolicyScheme(Selector, Selector, options => options.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(configuration["Auth:Jwt:Authority"])
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (configuration["Auth:Jwt:Authority"] is { Length: > 0 } authority)
+        {
+            authentication.AddJwtBearer(options =>
+            {
+                options.Authority = authority;
+                options.Audience = configuration["Auth:Jwt:Audience"];
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters.RoleClaimType = "roles";
+            });
+        }
+
+        builder.Services.AddOptions<RateLimitSettings>().BindConfiguration("RateLimits");
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            {
+                // Per key when one is sent (its hash, so a flood of made-up keys shares one bucket per address).
+                var key = http.Request.Headers[ApiKeyAuthenticationHandler.Header].ToString();
+                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitSettings>>().Value;
+                var partition = key.Length > 0 ? "key:" + key.GetHashCode(StringComparison.Ordinal) : "ip:" + http.Connection.RemoteIpAddress;
+                return http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/metrics")
+                    ? RateLimitPartition.GetNoLimiter("unlimited")
+                    : RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = limits.Burst,
+                        TokensPerPeriod = limits.PermitsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var http = context.HttpContext;
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitSettings>>().Value;
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This key may send {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}). Retry after {retry} s.",
+                        Type = "https://gridactors.org/problems/rate-limited",
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseGridActorsAccess(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseMiddleware<AccessRules>();
+        return app;
+    }
+}
+
+/// <summary>Requests a second each key may send, and the burst it may save up.</summary>
+public sealed class RateLimitSettings
+{
+    public int PermitsPerSecond { get; set; } = 200;
+    public int Burst { get; set; } = 400;
+}

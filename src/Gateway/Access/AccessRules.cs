@@ -1,0 +1,106 @@
+using GridActors.Grains.Access;
+using GridActors.Grains.Units;
+using GridActors.Gateway.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GridActors.Gateway.Access;
+
+/// <summary>
+/// Who may call what, decided once for every <c>/api/v1</c> endpoint (docs/permissions.md is the same table):
+/// no or an unknown key → 401; a role the operation needs is missing → 403; a unit (the <c>{code}</c> in the
+/// path) outside the caller's jurisdiction → 404 for a read (nothing leaks) and 403 for a write.
+/// Endpoints whose unit is only known after loading (an issue, a member) check it in their handler with
+/// <see cref="CanRead"/> and <see cref="CanWrite"/>.
+/// </summary>
+public sealed class AccessRules(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
+    {
+        var path = http.Request.Path;
+        if (!path.StartsWithSegments("/api/v1"))
+        {
+            await next(http);
+            return;
+        }
+        var caller = Caller.From(http.User);
+        if (caller is null)
+        {
+            await Refuse(http, problems, StatusCodes.Status401Unauthorized, "Unauthorized",
+                $"Send an API key in the {ApiKeyAuthenticationHandler.Header} header (or a bearer token from the county's sign-in).");
+            return;
+        }
+        http.Items[typeof(Caller)] = caller;
+
+        var read = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        var role = RequiredRole(http.Request.Method, path.Value!);
+        if (role is not null && !caller.Has(role))
+        {
+            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", $"This operation needs the {role} role.");
+            return;
+        }
+        if (http.Request.RouteValues.TryGetValue("code", out var value) && value is string code
+            && UnitCode.TryParse(code, out _, out _) && !caller.Covers(code))
+        {
+            if (read)
+            {
+                await Refuse(http, problems, StatusCodes.Status404NotFound, "Not found", $"No unit {code} is registered.");
+            }
+            else
+            {
+                await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", $"Unit {code} is outside this key's jurisdiction.");
+            }
+            return;
+        }
+        await next(http);
+    }
+
+    /// <summary>The role an operation needs; null when any role will do (every role reads).</summary>
+    public static string? RequiredRole(string method, string path)
+    {
+        if (path.StartsWith("/api/v1/keys", StringComparison.Ordinal) || path.StartsWith("/api/v1/audit", StringComparison.Ordinal))
+        {
+            return Roles.Admin;
+        }
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        {
+            return null;
+        }
+        if (HttpMethods.IsPost(method) && path.StartsWith("/api/v1/grids/", StringComparison.Ordinal) && path.EndsWith("/issues", StringComparison.Ordinal))
+        {
+            return Roles.Reporter;
+        }
+        if (HttpMethods.IsPost(method) && path.StartsWith("/api/v1/issues/", StringComparison.Ordinal))
+        {
+            return Roles.Handler;
+        }
+        return Roles.Manager;
+    }
+
+    /// <summary>A read of something in these units: visible when any of them is in the caller's jurisdiction.</summary>
+    public static bool CanRead(HttpContext http, params string?[] units) =>
+        units.Any(u => u is not null && http.Caller().Covers(u));
+
+    public static bool CanWrite(HttpContext http, string unit) => http.Caller().Covers(unit);
+
+    private static async Task Refuse(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://gridactors.org/problems/{status}" },
+        });
+    }
+}
+
+/// <summary>Masks personal data for callers who may not see it (姓名、电话脱敏).</summary>
+public static class Privacy
+{
+    public static string MaskName(string name) => name.Length <= 1 ? "*" : name[0] + new string('*', Math.Min(name.Length - 1, 3));
+
+    public static string MaskPhone(string phone)
+    {
+        var digits = phone.Where(char.IsAsciiDigit).ToArray();
+        return digits.Length < 7 ? "****" : $"{new string(digits[..3])}****{new string(digits[^4..])}";
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using GridActors.Grains.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace GridActors.Gateway.Access;
+
+/// <summary>
+/// The <c>X-Api-Key</c> scheme. A secret reads <c>gak.{keyId}.{random}</c>, so the key grain is found from the
+/// secret itself; only the secret's SHA-256 is stored and compared. Verified keys are cached for
+/// <see cref="CacheFor"/>, so a revocation reaches every gateway within that time (at once on the gateway
+/// that revoked it).
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IGrainFactory grains, IMemoryCache cache, IConfiguration configuration)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var info = await Verify(values[0]!, grains, cache, configuration);
+        return info is null
+            ? AuthenticateResult.Fail("unknown or revoked API key")
+            : AuthenticateResult.Success(new AuthenticationTicket(Principal(info), SchemeName));
+    }
+
+    /// <summary>Checks a secret (also used by Open311's <c>api_key</c> parameter).</summary>
+    public static async Task<ApiKeyInfo?> Verify(string secret, IGrainFactory grains, IMemoryCache cache, IConfiguration configuration)
+    {
+        if (secret.Length > 200)
+        {
+            return null;
+        }
+        var bootstrap = configuration["Auth:BootstrapAdminKey"];
+        if (!string.IsNullOrEmpty(bootstrap) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(bootstrap)))
+        {
+            return new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null);
+        }
+        var parts = secret.Split('.');
+        if (parts.Length != 3 || parts[0] != "gak" || !ApiKeys.IsKeyId(parts[1]))
+        {
+            return null;
+        }
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        var cacheKey = "apikey:" + Convert.ToHexString(hash);
+        if (cache.TryGetValue(cacheKey, out ApiKeyInfo? cached))
+        {
+            return cached;
+        }
+        var info = await grains.GetGrain<IApiKeyGrain>(parts[1]).Verify(hash);
+        if (info is not null)
+        {
+            cache.Set(cacheKey, info, CacheFor);
+        }
+        return info;
+    }
+
+    public static void Forget(IMemoryCache cache, string secretHashHex) => cache.Remove("apikey:" + secretHashHex);
+
+    public static ClaimsPrincipal Principal(ApiKeyInfo info)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, info.Id),
+            new(Caller.AppClaim, info.App),
+            new(Caller.JurisdictionClaim, info.Jurisdiction),
+        };
+        claims.AddRange(info.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, Caller.AppClaim, ClaimTypes.Role));
+    }
+}
+
+/// <summary>Making keys: ids that never look like numbers (the storage would alias them), and secrets with 256 random bits.</summary>
+public static class ApiKeys
+{
+    private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    public static string NewId() => "k" + RandomNumberGenerator.GetString(Alphabet, 19);
+
+    public static bool IsKeyId(string text) => text.Length == 20 && text[0] == 'k' && text.All(c => Alphabet.Contains(c));
+
+    public static string NewSecret(string id) => $"gak.{id}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+
+    public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,127 @@
+using GridActors.Gateway.Access;
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
+using GridActors.Grains.Audit;
+using GridActors.Grains.Stats;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>API keys of calling apps (接入应用密钥) and the audit log of personal-data reads; admin only.</summary>
+public static class KeysApi
+{
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder endpoints)
+    {
+        var keys = endpoints.MapGroup("/api/v1/keys").WithTags("Keys");
+        keys.MapPost("/", CreateKey)
+            .WithName("CreateKey")
+            .WithSummary("Create an API key for a calling app")
+            .WithDescription("接入应用密钥: the key's jurisdiction is a division code prefix (34 a province ... a grid's 15 digits); roles are reader, reporter, handler, manager, admin. The secret is shown once; only its hash is stored.");
+        keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List API keys").WithDescription("接入应用密钥列表, without secrets.");
+        keys.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an API key").WithDescription("吊销密钥: the key stops working at once on this gateway and within 30 s on the others.");
+
+        endpoints.MapGet("/api/v1/audit", ReadAudit).WithTags("Audit")
+            .WithName("ReadAudit")
+            .WithSummary("Read the audit log of personal-data reads")
+            .WithDescription("个人信息查阅记录: every read of a reporter's, household's or member's personal data, per county and day (China time).");
+        return endpoints;
+    }
+
+    public sealed record KeyInput(string? App, string? Jurisdiction, IReadOnlyList<string?>? Roles);
+
+    public sealed record CreatedKey(string Id, string Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
+
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKey(KeyInput body, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        var app = Rules.RequiredText(errors, "app", body.App);
+        if (!Jurisdictions.IsValid(body.Jurisdiction))
+        {
+            errors.Add("jurisdiction", "must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits");
+        }
+        var roles = new List<string>();
+        if (body.Roles is null || body.Roles.Count == 0)
+        {
+            errors.Add("roles", $"must name at least one of {string.Join(", ", Roles.All)}");
+        }
+        else
+        {
+            for (var i = 0; i < body.Roles.Count; i++)
+            {
+                if (body.Roles[i] is { } role && Roles.All.Contains(role))
+                {
+                    roles.Add(role);
+                }
+                else
+                {
+                    errors.Add($"roles[{i}]", $"must be one of {string.Join(", ", Roles.All)}");
+                }
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var id = ApiKeys.NewId();
+        var secret = ApiKeys.NewSecret(id);
+        var distinct = roles.Distinct().ToArray();
+        await grains.GetGrain<IApiKeyGrain>(id).Create(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret));
+        return TypedResults.Created($"/api/v1/keys/{id}", new CreatedKey(id, secret, app!, body.Jurisdiction!, distinct));
+    }
+
+    private static async Task<Ok<ListResponse<ApiKeyInfo>>> ListKeys(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IApiKeyDirectoryGrain>(0).List();
+        var keys = await Task.WhenAll(ids.Select(id => grains.GetGrain<IApiKeyGrain>(id).Get()));
+        return TypedResults.Ok(new ListResponse<ApiKeyInfo>(keys.OfType<ApiKeyInfo>().ToArray(), null, ids.Count));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, IMemoryCache cache)
+    {
+        if (!ApiKeys.IsKeyId(id) || !await grains.GetGrain<IApiKeyGrain>(id).Revoke())
+        {
+            return Problems.NotFound($"No API key {id} exists.");
+        }
+        // Verified keys are cached by the hash of their secret; this gateway drops them all at once.
+        if (cache is MemoryCache memory)
+        {
+            memory.Clear();
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ListResponse<AuditEntry>>, ValidationProblem>> ReadAudit(string? county, string? date, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!CountyCode.TryParse(county, out var code, out var error))
+        {
+            errors.Add("county", error);
+        }
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
+        {
+            errors.Add("date", "is required: a date YYYY-MM-DD (China time)");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var entries = await grains.GetGrain<IAuditLogGrain>(AuditLog.Key(code.ToString(), day)).List();
+        return TypedResults.Ok(new ListResponse<AuditEntry>(entries, null, entries.Count));
+    }
+}
+
+/// <summary>Recording reads of personal data.</summary>
+public static class AuditLog
+{
+    public static string Key(string county, DateOnly day) => $"{county}-{day:yyyyMMdd}";
+
+    public static Task Record(IGrainFactory grains, HttpContext http, DateTimeOffset now, string what, string unit)
+    {
+        var caller = http.Caller();
+        var county = unit[..Math.Min(6, unit.Length)];
+        return grains.GetGrain<IAuditLogGrain>(Key(county, StatsCalendar.Day(now))).Append(new AuditEntry(now, caller.Id, caller.App, what, unit));
+    }
+}

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text;
+using GridActors.Tests.Infrastructure;
+using GridActors.Tests.Issues;
+
+namespace GridActors.Tests.Access;
+
+public sealed class AccessFixture : IAsyncLifetime
+{
+    public GatewayApp App { get; } = GatewayApp.OnSqlite();
+    public HttpClient Admin { get; private set; } = null!;
+    /// <summary>role → (key for county 340822, key for county 340823).</summary>
+    public Dictionary<string, (string Inside, string Outside)> Keys { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Admin = App.Start();
+        await County.Create(Admin);
+        await Admin.PutJson("/api/v1/counties/340823", """{"name":"潜山市"}""");
+        foreach (var role in new[] { "reader", "reporter", "handler", "manager", "admin" })
+        {
+            Keys[role] = (await CreateKey(role, County.Code), await CreateKey(role, "340823"));
+        }
+    }
+
+    public async Task<string> CreateKey(string role, string jurisdiction)
+    {
+        var response = await Admin.PostJson("/api/v1/keys", $$"""{"app":"{{role}}-app","jurisdiction":"{{jurisdiction}}","roles":["{{role}}"]}""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Json())["secret"].Str();
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture<AccessFixture>
+{
+    /// <summary>An operation of the table in docs/permissions.md, and the role it needs (null: any role reads).</summary>
+    private sealed record Operation(string Name, string? Role, bool Write, Func<AccessFixture, Task<HttpRequestMessage>> Request);
+
+    private static HttpRequestMessage Json(HttpMethod method, string url, string json) =>
+        new(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    private static async Task<string> NewIssue(AccessFixture f) => await IssueApi.Report(f.Admin, County.Grid);
+
+    private static readonly Operation[] Operations =
+    [
+        new("read unit", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/grids/{County.Grid}"))),
+        new("read tree", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/counties/{County.Code}/tree"))),
+        new("list issues", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/villages/{County.Village}/issues"))),
+        new("read statistics", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/counties/{County.Code}/resolution-stats"))),
+        new("list categories", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/counties/{County.Code}/categories"))),
+        new("read issue", null, false, async f => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/issues/{await NewIssue(f)}")),
+        new("put unit", "manager", true, _ => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/grids/{County.Grid3}", """{"name":"新城一网格"}"""))),
+        new("put category", "manager", true, _ => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/counties/{County.Code}/categories/matrix", """{"name":"m","deadlines":{"grid":"P1D","village":"P1D","township":"P1D","county":"P1D"}}"""))),
+        new("report issue", "reporter", true, _ => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/grids/{County.Grid}/issues", """{"category":"other","title":"t"}"""))),
+        new("act on issue", "handler", true, async f => Json(HttpMethod.Post, $"/api/v1/issues/{await NewIssue(f)}/accept", "{}")),
+    ];
+
+    private static readonly Operation[] AdminOperations =
+    [
+        new("create key", "admin", true, _ => Task.FromResult(Json(HttpMethod.Post, "/api/v1/keys", """{"app":"x","jurisdiction":"340822","roles":["reader"]}"""))),
+        new("list keys", "admin", false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, "/api/v1/keys"))),
+        new("revoke key", "admin", true, async f =>
+        {
+            var secret = await f.CreateKey("reader", "340822");
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/keys/{secret.Split('.')[1]}");
+        }),
+        new("read audit", "admin", false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/audit?county={County.Code}&date=2026-03-02"))),
+    ];
+
+    public static TheoryData<string, string, bool> Cells()
+    {
+        var data = new TheoryData<string, string, bool>();
+        foreach (var op in Operations.Concat(AdminOperations))
+        {
+            foreach (var role in new[] { "reader", "reporter", "handler", "manager", "admin" })
+            {
+                data.Add(op.Name, role, true);
+                data.Add(op.Name, role, false);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public async Task EveryCellOfThePermissionMatrix(string operation, string role, bool insideJurisdiction)
+    {
+        var op = Operations.Concat(AdminOperations).Single(o => o.Name == operation);
+        var key = insideJurisdiction ? fixture.Keys[role].Inside : fixture.Keys[role].Outside;
+        var client = fixture.App.ClientWith(key);
+        var response = await client.SendAsync(await op.Request(fixture));
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync();
+
+        var adminOnly = op.Role == "admin";
+        var hasRole = op.Role is null || op.Role == role;
+        int[] expected = !hasRole ? [403]
+            : adminOnly ? [200, 201, 204]
+            // An issue outside the jurisdiction is not even visible, so moving it is a 404 like reading it.
+            : !insideJurisdiction ? [op.Write && op.Name != "act on issue" ? 403 : 404]
+            : [200, 201, 204];
+        Assert.True(expected.Contains(status), $"{operation} as {role} ({(insideJurisdiction ? "inside" : "outside")}): expected {string.Join("/", expected)}, got {status} {body}");
+        if (status >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-key")]
+    [InlineData("gak.kaaaaaaaaaaaaaaaaaaa.forged")]
+    public async Task NoKey_OrAnUnknownKey_Is401(string? key)
+    {
+        var response = await fixture.App.ClientWith(key).GetAsync($"/api/v1/grids/{County.Grid}");
+        await response.AssertProblem(401);
+    }
+
+    [Fact]
+    public async Task HealthAndOpenApi_NeedNoKey()
+    {
+        var anonymous = fixture.App.ClientWith(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARevokedKey_StopsWorkingAtOnce()
+    {
+        var secret = await fixture.CreateKey("reader", County.Code);
+        var client = fixture.App.ClientWith(secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/grids/{County.Grid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Admin.DeleteAsync($"/api/v1/keys/{secret.Split('.')[1]}")).StatusCode);
+        await (await client.GetAsync($"/api/v1/grids/{County.Grid}")).AssertProblem(401);
+    }
+
+    [Fact]
+    public async Task Keys_AreListedWithoutSecrets_AndTheSecretIsShownOnce()
+    {
+        var secret = await fixture.CreateKey("handler", County.Township);
+        var list = await fixture.Admin.GetStringAsync("/api/v1/keys");
+        Assert.Contains(secret.Split('.')[1], list);
+        Assert.DoesNotContain(secret, list);
+        Assert.DoesNotContain("secret", list, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("""{"app":"x","jurisdiction":"3","roles":["reader"]}""", "jurisdiction", "division code prefix")]
+    [InlineData("""{"app":"x","jurisdiction":"340822","roles":[]}""", "roles", "at least one")]
+    [InlineData("""{"app":"x","jurisdiction":"340822","roles":["root"]}""", "roles[0]", "must be one of")]
+    [InlineData("""{"jurisdiction":"340822","roles":["reader"]}""", "app", "is required")]
+    public async Task CreateKey_BadInput_Is400NamingTheField(string json, string field, string rule)
+    {
+        await (await fixture.Admin.PostJson("/api/v1/keys", json)).AssertInvalid(field, rule);
+    }
+
+    [Fact]
+    public async Task AGridKey_SeesItsGridButNotItsNeighbour()
+    {
+        var secret = await fixture.CreateKey("reader", County.Grid);
+        var client = fixture.App.ClientWith(secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/grids/{County.Grid}")).StatusCode);
+        await (await client.GetAsync($"/api/v1/grids/{County.Grid2}")).AssertProblem(404);
+        await (await client.GetAsync($"/api/v1/villages/{County.Village}")).AssertProblem(404);
+    }
+
+    [Fact]
+    public async Task AHandler_CannotMoveAnIssueHeldOutsideItsJurisdiction()
+    {
+        var id = await IssueApi.Report(fixture.Admin, County.Grid);
+        await IssueApi.Act(fixture.Admin, id, "escalate", """{"note":"上报"}""");
+        var gridHandler = fixture.App.ClientWith(await fixture.CreateKey("handler", County.Grid));
+        // Reported in its grid, so it may see it; held by the village now, so it may not move it.
+        Assert.Equal(HttpStatusCode.OK, (await gridHandler.GetAsync($"/api/v1/issues/{id}")).StatusCode);
+        await (await gridHandler.PostJson($"/api/v1/issues/{id}/accept", "{}")).AssertProblem(403);
+        var villageHandler = fixture.App.ClientWith(await fixture.CreateKey("handler", County.Village));
+        Assert.Equal(HttpStatusCode.OK, (await villageHandler.PostJson($"/api/v1/issues/{id}/accept", "{}")).StatusCode);
+    }
+}
