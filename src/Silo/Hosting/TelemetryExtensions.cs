@@ -51,6 +51,9 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing =>
             {
+                // Stream queues are polled every few milliseconds and grain timers tick on their own; as roots those
+                // spans would drown every trace worth reading, so they (and what they start) are not recorded.
+                tracing.SetSampler(new ParentBasedSampler(new SkipPollingSampler()));
                 tracing.AddSource(GridTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Microsoft.Orleans.Lifecycle")
                     .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation();
@@ -99,4 +102,14 @@ public static class TelemetryExtensions
         names.Remove("none");
         return names;
     }
+}
+
+/// <summary>Drops root spans of Orleans' own polling (stream queue reads, grain timer ticks); keeps everything else.</summary>
+internal sealed class SkipPollingSampler : Sampler
+{
+    private static readonly SamplingResult Keep = new(SamplingDecision.RecordAndSample);
+    private static readonly SamplingResult Skip = new(SamplingDecision.Drop);
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+        samplingParameters.Name is "IMemoryStreamQueueGrain/Dequeue" or "IGrainTimerInvoker/InvokeCallbackAsync" ? Skip : Keep;
 }
