@@ -11,6 +11,9 @@ public static class AccessHosting
 {
     private const string Selector = "GridActors";
 
+    /// <summary>The Orleans dashboard (/dashboard) and other operator pages need the admin role.</summary>
+    public const string AdminPolicy = "admin";
+
     /// <summary>
     /// <c>Auth:BootstrapAdminKey</c>: a first admin key from configuration. <c>Auth:Jwt:Authority</c> and
     /// <c>Auth:Jwt:Audience</c>: staff sign-in; the token carries <c>jurisdiction</c> and <c>roles</c> claims.
@@ -37,6 +40,9 @@ public static class AccessHosting
             });
         }
 
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(GridActors.Grains.Access.Roles.Admin));
+        builder.Services.AddSingleton<BootstrapAdminKey>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdminKey>());
         builder.Services.AddOptions<RateLimitSettings>().BindConfiguration("RateLimits");
         builder.Services.AddRateLimiter(options =>
         {
@@ -85,6 +91,7 @@ public static class AccessHosting
     {
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<AccessRules>();
         return app;
     }

@@ -17,7 +17,7 @@ namespace GridActors.Gateway.Access;
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IGrainFactory grains, IMemoryCache cache, IConfiguration configuration)
+    IGrainFactory grains, IMemoryCache cache, BootstrapAdminKey bootstrap)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -30,21 +30,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var info = await Verify(values[0]!, grains, cache, configuration);
+        var info = await Verify(values[0]!, grains, cache, bootstrap);
         return info is null
             ? AuthenticateResult.Fail("unknown or revoked API key")
             : AuthenticateResult.Success(new AuthenticationTicket(Principal(info), SchemeName));
     }
 
     /// <summary>Checks a secret (also used by Open311's <c>api_key</c> parameter).</summary>
-    public static async Task<ApiKeyInfo?> Verify(string secret, IGrainFactory grains, IMemoryCache cache, IConfiguration configuration)
+    public static async Task<ApiKeyInfo?> Verify(string secret, IGrainFactory grains, IMemoryCache cache, BootstrapAdminKey bootstrap)
     {
         if (secret.Length > 200)
         {
             return null;
         }
-        var bootstrap = configuration["Auth:BootstrapAdminKey"];
-        if (!string.IsNullOrEmpty(bootstrap) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(bootstrap)))
+        if (bootstrap.Value is { Length: > 0 } admin && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(admin)))
         {
             return new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null);
         }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using GridActors.Silo.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 namespace GridActors.Gateway.Hosting;
@@ -28,7 +29,7 @@ public static partial class GatewayHostingExtensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation());
+            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation().AddDashboard());
         }
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -59,6 +60,7 @@ public static partial class GatewayHostingExtensions
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
         app.MapGridActorsMetrics();
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AccessHosting.AdminPolicy);
         app.MapKeysApi();
         app.MapUnitsApi();
         app.MapCategoriesApi();

@@ -2,6 +2,7 @@ using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Scheduling;
 using GridActors.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using Orleans.Streams;
 
 namespace GridActors.Silo.Hosting;
@@ -14,6 +15,8 @@ public static class SiloHostingExtensions
         silo.UseGridActorsStorage(configuration);
         silo.AddGridActorsStreams(configuration);
         silo.AddActivityPropagation();
+        // Every silo collects for the Orleans dashboard; only the gateway serves it, behind the admin role.
+        silo.AddDashboard(options => options.HideTrace = true);
         silo.Services.TryAddSingleton<GridClock>();
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWakeUpDispatcherGrain>(0).Start());
