@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
+using GridActors.Gateway.Open311;
 using GridActors.Grains.Infrastructure;
 using GridActors.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddGridActorsHealthChecks();
         builder.AddGridActorsTelemetry("gridactors-gateway");
         builder.AddGridActorsAccess();
+        builder.Services.AddOpen311();
         builder.Services.TryAddSingleton<GridClock>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         return builder;
@@ -66,6 +68,7 @@ public static partial class GatewayHostingExtensions
         app.MapCategoriesApi();
         app.MapIssuesApi();
         app.MapLeadershipApi();
+        app.MapOpen311Api();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }
