@@ -359,12 +359,13 @@ public sealed record IssueResponse(
     DateTimeOffset ReportedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History,
-    long Version)
+    long Version,
+    IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null)
 {
     public static IssueResponse From(IssueView i) => new(
         i.Id, i.County, i.OriginGrid, i.Category, i.Title, i.Description, i.Location, i.Reporter, i.Attachments, i.Status,
         new HolderResponse(i.Holder, i.HolderLevel), i.Deadline, i.Overdue, i.AssignedMember, i.ResolutionLevel, i.ResolvedAt,
-        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version);
+        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version, i.SuggestedPostHolders);
 }
 
 public sealed record QueueItemResponse(Guid Id, string Category, string Title, IssueStatus Status, string Grid, DateTimeOffset ArrivedAt, DateTimeOffset? Deadline, bool Overdue)

@@ -69,6 +69,11 @@ public static partial class GatewayHostingExtensions
         app.MapIssuesApi();
         app.MapLeadershipApi();
         app.MapOpen311Api();
+        app.MapMembersApi();
+        app.MapPartyGroupsApi();
+        app.MapHouseholdsApi();
+        app.MapPartyTasksApi();
+        app.MapPartyBranchesApi();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }

@@ -79,6 +79,9 @@ internal sealed partial class IssueGrain(
                 return IssueOutcome.Invalid("of", $"no issue {of} exists");
             }
         }
+        var suggested = command.Action == IssueAction.Accept
+            ? await PartyGroups.PostSuggestions.ForIssue(GrainFactory, state.State.County, state.State.Category, state.State.OriginGrid)
+            : null;
         using var span = StartSpan($"issue {IssueLifecycle.ActionName(command.Action)}");
         var before = Snapshot();
         var refused = IssueLifecycle.Apply(state.State, command, clock.GetUtcNow(), TraceId(), View);
@@ -86,6 +89,10 @@ internal sealed partial class IssueGrain(
         {
             span?.SetStatus(ActivityStatusCode.Error, refused.Status.ToString());
             return refused;
+        }
+        if (suggested is not null)
+        {
+            state.State.SuggestedPostHolders = [.. suggested];
         }
         await Commit(before);
         return IssueOutcome.Done(View());

@@ -184,7 +184,7 @@ public static class IssueLifecycle
         id, s.County, s.OriginGrid, s.Category, s.Title, s.Description, s.Location, s.Reporter, s.Attachments,
         s.Status, s.Holder, UnitCode.Parse(s.Holder).Level, s.Status.IsOpen() ? s.Deadline : null,
         s.Status.IsOpen() && s.Deadline < now, s.AssignedMember, s.ResolutionLevel, s.ResolvedAt, s.Satisfaction,
-        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version);
+        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders);
 
     public static string StatusName(IssueStatus status) => status switch
     {

@@ -68,7 +68,8 @@ public sealed record IssueView(
     DateTimeOffset ReportedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History,
-    long Version);
+    long Version,
+    IReadOnlyList<PartyNetwork.PostHolder>? SuggestedPostHolders = null);
 
 /// <summary>What a caller asks of an issue; the grain checks it against the current state.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.IssueCommand")]

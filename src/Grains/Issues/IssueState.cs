@@ -46,6 +46,8 @@ public sealed class IssueState
     [Id(30)] public bool EscalatedBeyondVillage { get; set; }
     [Id(31)] public DateTimeOffset? ClosedAt { get; set; }
     [Id(32)] public Guid Id { get; set; }
+    /// <summary>The grid's holders of the category's suggested post (八大岗位), found when the issue was accepted.</summary>
+    [Id(33)] public List<PartyNetwork.PostHolder>? SuggestedPostHolders { get; set; }
 
     public UnitLevel HolderLevel => UnitCode.Parse(Holder).Level;
 }

@@ -8,6 +8,10 @@ public enum WakeUpKind
     IssueQueue,
     Issue,
     Stats,
+    /// <summary>A township committee's end-of-month Party activity check (key: township code).</summary>
+    PartyActivityCheck,
+    /// <summary>A Party task's due date, to flag it overdue (key: task id).</summary>
+    PartyTask,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.WakeUpTarget")]
@@ -54,6 +58,8 @@ public static class WakeUps
     {
         WakeUpKind.IssueQueue => grains.GetGrain<Queues.IIssueQueueGrain>(target.Key),
         WakeUpKind.Issue => grains.GetGrain<Issues.IIssueGrain>(Guid.Parse(target.Key)),
+        WakeUpKind.PartyActivityCheck => grains.GetGrain<PartyBranches.ITownshipCommitteeGrain>(target.Key),
+        WakeUpKind.PartyTask => grains.GetGrain<PartyTasks.IPartyTaskGrain>(Guid.Parse(target.Key)),
         _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
     };
 }

@@ -1,0 +1,347 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Households;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.PartyRollups;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static GridActors.Gateway.Apis.PartyApiSupport;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>
+/// Households of a grid with their needs, "Party member homes" (亮身份), and pairing members with households (联系帮扶).
+/// </summary>
+public static class HouseholdsApi
+{
+    public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing");
+        api.MapPost("/grids/{code}/households", CreateHousehold)
+            .WithName("CreateHousehold")
+            .WithSummary("Register a household of a grid")
+            .WithDescription("农户: head, address, phone and size (personal data), needs (群众需求: tags of GET /api/v1/service-tags or free tags), vulnerable and vulnerability "
+                + "(困难群众), memberIds of the Party members living there (a member household), partyMemberHome (党员之家 plaque), central (党员中心户) with "
+                + "servedHouseholds, the neighbouring households of the grid it serves. An Idempotency-Key makes a retry return the first household.");
+        api.MapGet("/grids/{code}/households", ListHouseholds)
+            .WithName("ListHouseholds")
+            .WithSummary("List a grid's households")
+            .WithDescription("农户: in registration order; need=TAG and vulnerable=true|false filter; paged by cursor.");
+        api.MapGet("/grids/{code}/households/{id}", GetHousehold)
+            .WithName("GetHousehold")
+            .WithSummary("Read a household")
+            .WithDescription("农户 with needs and links; ETag is the version.");
+        api.MapPut("/grids/{code}/households/{id}", UpdateHousehold)
+            .WithName("UpdateHousehold")
+            .WithSummary("Update a household")
+            .WithDescription("Replaces the household's details; 412 when If-Match names an older version.");
+        api.MapGet("/villages/{code}/party-member-homes", ListPartyMemberHomes)
+            .WithName("ListPartyMemberHomes")
+            .WithSummary("List a village's Party member homes")
+            .WithDescription("亮身份: the member households of every grid of the village carrying the \"Party member home\" plaque (党员之家) or serving as central households "
+                + "(党员中心户), with their members and the neighbouring households each central household serves.");
+        api.MapGet("/grids/{code}/pairing-suggestions", Suggest)
+            .WithName("GetPairingSuggestions")
+            .WithSummary("Suggest members to pair with the grid's households")
+            .WithDescription("联系帮扶: for each household with needs not yet covered by a pairing (vulnerable first), up to limit (default 3) members of the village whose "
+                + $"card (技术特长, 服务意愿) matches a need, who are present in the village (not migrant), offer hours and pair with fewer than {PairingMatcher.Cap} households; "
+                + "members of the same grid first. Each suggestion lists its reasons; a household without one says why.");
+        api.MapPost("/grids/{code}/pairings", AcceptPairing)
+            .WithName("AcceptPairing")
+            .WithSummary("Accept a pairing of a member with a household")
+            .WithDescription("联系帮扶: householdId (of this grid), memberId (a member of the same village, present, with fewer than "
+                + $"{PairingMatcher.Cap} pairings; 409 at the cap), needs it covers (default: the household's needs the member's card matches).");
+        api.MapGet("/grids/{code}/pairings", ListPairings)
+            .WithName("ListPairings")
+            .WithSummary("List the pairings with a grid's households")
+            .WithDescription("联系帮扶 with their visits; status=active|ended filters.");
+        api.MapPost("/grids/{code}/pairings/{id}/visits", LogVisit)
+            .WithName("LogPairingVisit")
+            .WithSummary("Log a visit under a pairing")
+            .WithDescription("走访: date (default today, not before the pairing was accepted) and note. An Idempotency-Key makes a retry return the first record.");
+        api.MapPost("/grids/{code}/pairings/{id}/end", EndPairing)
+            .WithName("EndPairing")
+            .WithSummary("End a pairing")
+            .WithDescription("Ends the pairing with a reason; the member's load goes down by one.");
+        return endpoints;
+    }
+
+    private static IGridHouseholdsGrain Households(this IGrainFactory grains, GridCode grid) => grains.GetGrain<IGridHouseholdsGrain>(grid.ToString());
+
+    private static async Task<Results<Ok<HouseholdResponse>, Created<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> CreateHousehold(
+        string code, HouseholdInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var key = IdempotencyKey(http, errors);
+        var details = body.Validate(errors);
+        if (details is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.Households(grid).Register(NewId($"household/{grid}", key), details, Fingerprint(details));
+        return Answer(result, HouseholdResponse.From, http, h => $"/api/v1/grids/{grid}/households/{h.Id}");
+    }
+
+    private static async Task<Results<Ok<ListResponse<HouseholdResponse>>, ValidationProblem, ProblemHttpResult>> ListHouseholds(
+        string code, string? need, bool? vulnerable, string? cursor, int? limit, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetGrid(grid).IsRegistered())
+        {
+            return Problems.NotFound($"No grid {grid} is registered.");
+        }
+        var all = await grains.Households(grid).List();
+        var matching = all
+            .Where(h => need is null || h.Details.Needs.Any(n => ServiceTags.MatchKey(n) == ServiceTags.MatchKey(need)))
+            .Where(h => vulnerable is null || h.Details.Vulnerable == vulnerable)
+            .Select(HouseholdResponse.From)
+            .ToArray();
+        return TypedResults.Ok(Page(matching, offset, take));
+    }
+
+    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> GetHousehold(string code, string id, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var householdId = ParseId(id, "id", "a household id (a GUID)", errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var household = await grains.Households(grid).Get(householdId!.Value);
+        if (household is null)
+        {
+            return Problems.NotFound($"No household {id} in grid {grid}.");
+        }
+        ETags.Set(http.Response, household.Version);
+        return TypedResults.Ok(HouseholdResponse.From(household));
+    }
+
+    private static async Task<Results<Ok<HouseholdResponse>, Created<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> UpdateHousehold(
+        string code, string id, HouseholdInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var householdId = ParseId(id, "id", "a household id (a GUID)", errors);
+        if (!ETags.TryParseIfMatch(http.Request, out var expected))
+        {
+            errors.Add("If-Match", "must be an ETag given by this API, such as \"3\"");
+        }
+        var details = body.Validate(errors);
+        if (details is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.Households(grid).Update(householdId!.Value, details, expected);
+        if (result.Value is { } updated)
+        {
+            ETags.Set(http.Response, updated.Version);
+        }
+        return Answer(result, HouseholdResponse.From, http);
+    }
+
+    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(string code, IGrainFactory grains)
+    {
+        if (!VillageCode.TryParse(code, out var village, out var codeError))
+        {
+            return Problems.Invalid("code", codeError);
+        }
+        var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
+        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(All(homes));
+    }
+
+    private static async Task<Results<Ok<ListResponse<HouseholdSuggestion>>, ValidationProblem, ProblemHttpResult>> Suggest(
+        string code, int? limit, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        if (limit is < 1 or > 10)
+        {
+            errors.Add("limit", "must be from 1 to 10 suggestions a household");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetGrid(grid).IsRegistered())
+        {
+            return Problems.NotFound($"No grid {grid} is registered.");
+        }
+        return TypedResults.Ok(All(await grains.Households(grid).Suggest(limit ?? 3)));
+    }
+
+    private static async Task<Results<Ok<PairingResponse>, Created<PairingResponse>, ValidationProblem, ProblemHttpResult>> AcceptPairing(
+        string code, PairingInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var key = IdempotencyKey(http, errors);
+        var household = ParseId(body.HouseholdId, "householdId", "a household id (a GUID)", errors);
+        var member = ParseId(body.MemberId, "memberId", "a member id (a GUID)", errors);
+        IReadOnlyList<string>? needs = body.Needs is null ? null : ServiceTags.Validate(errors, "needs", body.Needs, HouseholdInput.MaxNeeds);
+        var by = Rules.OptionalText(errors, "by", body.By);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var request = new PairingRequest(NewId($"pairing/{grid}", key), household!.Value, member!.Value, needs, by, null);
+        var result = await grains.Households(grid).AcceptPairing(request with { Fingerprint = Fingerprint(request) });
+        return Answer(result, PairingResponse.From, http, _ => $"/api/v1/grids/{grid}/pairings");
+    }
+
+    private static async Task<Results<Ok<ListResponse<PairingResponse>>, ValidationProblem, ProblemHttpResult>> ListPairings(
+        string code, string? status, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        PairingStatus? filter = null;
+        if (status is not null)
+        {
+            if (PartyEnums.TryParse<PairingStatus>(status, out var s))
+            {
+                filter = s;
+            }
+            else
+            {
+                errors.Add("status", $"must be {PartyEnums.Choices<PairingStatus>()}");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var pairings = await grains.Households(grid).Pairings(filter);
+        return TypedResults.Ok(All(pairings.Select(PairingResponse.From).ToArray()));
+    }
+
+    private static async Task<Results<Ok<VisitResponse>, Created<VisitResponse>, ValidationProblem, ProblemHttpResult>> LogVisit(
+        string code, string id, VisitInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var pairingId = ParseId(id, "id", "a pairing id (a GUID)", errors);
+        var key = IdempotencyKey(http, errors);
+        var today = Today(clock);
+        var date = today;
+        if (body.Date is not null && !PartyCalendar.TryParseDate(body.Date, out date))
+        {
+            errors.Add("date", "must be a date YYYY-MM-DD");
+        }
+        else if (date > today)
+        {
+            errors.Add("date", $"must not be in the future (today is {PartyCalendar.Text(today)} in China)");
+        }
+        var note = Rules.RequiredText(errors, "note", body.Note, 2000);
+        var by = Rules.OptionalText(errors, "by", body.By);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var visit = new PairingVisit(NewId($"visit/{pairingId}", key), date, note!, default, by, null);
+        var result = await grains.Households(grid).LogVisit(pairingId!.Value, visit with { Fingerprint = Fingerprint(visit) });
+        return Answer(result, VisitResponse.From, http, _ => $"/api/v1/grids/{grid}/pairings");
+    }
+
+    private static async Task<Results<Ok<PairingResponse>, Created<PairingResponse>, ValidationProblem, ProblemHttpResult>> EndPairing(
+        string code, string id, EndPairingInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var pairingId = ParseId(id, "id", "a pairing id (a GUID)", errors);
+        var reason = Rules.RequiredText(errors, "reason", body.Reason, 500);
+        var by = Rules.OptionalText(errors, "by", body.By);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        return Answer(await grains.Households(grid).EndPairing(pairingId!.Value, reason!, by), PairingResponse.From, http);
+    }
+}
+
+/// <summary>A household as the API shows it. Phone and vulnerability are personal data (masking by role comes with access control).</summary>
+public sealed record HouseholdResponse(
+    Guid Id,
+    string Grid,
+    string Head,
+    string Address,
+    string? Phone,
+    int? Size,
+    IReadOnlyList<string> Needs,
+    string? NeedsNote,
+    bool Vulnerable,
+    string? Vulnerability,
+    IReadOnlyList<Guid> MemberIds,
+    bool MemberHousehold,
+    bool PartyMemberHome,
+    bool Central,
+    IReadOnlyList<Guid> ServedHouseholds,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static HouseholdResponse From(Household h)
+    {
+        var d = h.Details;
+        return new HouseholdResponse(h.Id, h.Grid, d.Head, d.Address, d.Phone, d.Size, d.Needs, d.NeedsNote, d.Vulnerable, d.Vulnerability, d.MemberIds,
+            d.MemberIds.Count > 0, d.PartyMemberHome, d.Central, d.ServedHouseholds, h.Version, h.CreatedAt, h.UpdatedAt);
+    }
+}
+
+public sealed record VisitResponse(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By)
+{
+    public static VisitResponse From(PairingVisit v) => new(v.Id, v.Date, v.Note, v.RecordedAt, v.By);
+}
+
+public sealed record PairingResponse(
+    Guid Id,
+    Guid HouseholdId,
+    Guid MemberId,
+    string MemberName,
+    string MemberGrid,
+    IReadOnlyList<string> Needs,
+    PairingStatus Status,
+    DateTimeOffset AcceptedAt,
+    string? AcceptedBy,
+    IReadOnlyList<VisitResponse> Visits,
+    int VisitCount,
+    DateTimeOffset? EndedAt,
+    string? EndReason)
+{
+    public static PairingResponse From(Pairing p) => new(p.Id, p.HouseholdId, p.MemberId, p.MemberName, p.MemberGrid, p.Needs, p.Status, p.AcceptedAt, p.AcceptedBy,
+        p.Visits.Select(VisitResponse.From).ToArray(), p.Visits.Count, p.EndedAt, p.EndReason);
+}

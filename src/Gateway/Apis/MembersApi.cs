@@ -1,0 +1,268 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Members;
+using GridActors.Grains.PartyGroups;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static GridActors.Gateway.Apis.PartyApiSupport;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>Party members (党员) with their cards, posts (认岗领责), post work and transfers between grids.</summary>
+public static class MembersApi
+{
+    public static IEndpointRouteBuilder MapMembersApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Members");
+        api.MapPost("/members", CreateMember)
+            .WithName("CreateMember")
+            .WithSummary("Register a Party member")
+            .WithDescription("党员: name, gender, birth date, date joined the Party (at 18 or older), education, phone (personal data), grid, status "
+                + "(resident | migrant 外出务工 | elderly | other), holdsOffice (false: 无职党员) and the member card (党员信息卡: basicStatus 基本状况, "
+                + "developmentCapability 发展能力, technicalSkills 技术特长 as tags, willingness 服务意愿: servicesOffered tags and hoursPerMonth). "
+                + "Tags of the shared vocabulary (GET /api/v1/service-tags) match households' needs. An Idempotency-Key makes a retry return the first member.");
+        api.MapGet("/members/{id}", GetMember)
+            .WithName("GetMember")
+            .WithSummary("Read a member")
+            .WithDescription("党员: the member with card, the post held (岗位) and its history, transfers, post work counts and pairings (联系帮扶). ETag is the version.");
+        api.MapPut("/members/{id}", UpdateMember)
+            .WithName("UpdateMember")
+            .WithSummary("Update a member")
+            .WithDescription("Replaces the member's details and card. The grid changes only by a transfer. A member who becomes a migrant (外出务工) gives up a post that needs presence, "
+                + "recorded in the post history. 409 when the member leads a group and would become a migrant; 412 when If-Match names an older version.");
+        api.MapPost("/members/{id}/transfer", TransferMember)
+            .WithName("TransferMember")
+            .WithSummary("Move a member to another grid")
+            .WithDescription("组织关系转接: moves the member to another grid's Party group and records the transfer (from, to, date, reason); the post held is given up. "
+                + "409 when the member leads its group.");
+        api.MapPut("/members/{id}/post", ClaimPost)
+            .WithName("ClaimPost")
+            .WithSummary("Claim one of the eight posts")
+            .WithDescription("认岗领责: one of the eight posts (八大岗位) with how it was recommended: self (自我推荐) or democratic (支部民主推荐), recorded. "
+                + "A member holds one post. A migrant member (外出务工) may hold only informationCollector or policyPromoter: the other six are done on the spot.");
+        api.MapDelete("/members/{id}/post", ReleasePost)
+            .WithName("ReleasePost")
+            .WithSummary("Give up the post held")
+            .WithDescription("卸岗: ends the member's post; the post history keeps it with the reason (query reason).");
+        api.MapPost("/members/{id}/post-work", LogPostWork)
+            .WithName("LogPostWork")
+            .WithSummary("Log post work")
+            .WithDescription("岗位履职记录: patrolRound, mediation, informationReport, sanitationCheck, policyPromotion, cultureEvent, careVisit, supervisionCheck (each belongs to its post) "
+                + "or other; date (default today), summary, optional issueId. Counts toward the member's star rating (星级创评).");
+        api.MapGet("/members/{id}/post-work", ListPostWork)
+            .WithName("ListPostWork")
+            .WithSummary("List a member's post work")
+            .WithDescription("岗位履职记录 of a year (year=YYYY, default this year), newest first.");
+        api.MapGet("/grids/{code}/members", ListGridMembers)
+            .WithName("ListGridMembers")
+            .WithSummary("List the members of a grid")
+            .WithDescription("网格党员: the grid's members as its Party group knows them (also before the group is set up), by name; status filters; paged by cursor.");
+        api.MapGet("/service-tags", ListServiceTags)
+            .WithName("ListServiceTags")
+            .WithSummary("The shared vocabulary of skills, services and needs")
+            .WithDescription("技术特长 / 服务意愿 / 群众需求: tags a member card and a household's needs share, so pairing can match them. Other tags are kept as written.");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> CreateMember(
+        MemberInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var key = IdempotencyKey(http, errors);
+        var details = body.Validate(Today(clock), errors);
+        if (details is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var id = NewId("member", key);
+        var result = await grains.GetMember(id).Register(details, Fingerprint(details));
+        return Answer(result, MemberResponse.From, http, m => $"/api/v1/members/{m.Id}");
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> GetMember(string id, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var memberId))
+        {
+            return Problems.Invalid("id", "must be a member id (a GUID)");
+        }
+        var member = await grains.GetMember(memberId).Get();
+        if (member is null)
+        {
+            return Problems.NotFound($"No member {id} exists.");
+        }
+        ETags.Set(http.Response, member.Version);
+        return TypedResults.Ok(MemberResponse.From(member));
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> UpdateMember(
+        string id, MemberInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        if (!ETags.TryParseIfMatch(http.Request, out var expected))
+        {
+            errors.Add("If-Match", "must be an ETag given by this API, such as \"3\"");
+        }
+        var details = body.Validate(Today(clock), errors);
+        if (details is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.GetMember(memberId!.Value).Update(details, expected);
+        if (result.Value is { } updated)
+        {
+            ETags.Set(http.Response, updated.Version);
+        }
+        return Answer(result, MemberResponse.From, http);
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(
+        string id, TransferInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var request = body.Validate(Today(clock), errors);
+        if (request is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        return Answer(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From, http);
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(
+        string id, PostClaimInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var claim = body.Validate(Today(clock), errors);
+        if (claim is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        return Answer(await grains.GetMember(memberId!.Value).ClaimPost(claim), MemberResponse.From, http);
+    }
+
+    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ReleasePost(
+        string id, string? reason, string? by, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var why = Rules.OptionalText(errors, "reason", reason, 500);
+        var who = Rules.OptionalText(errors, "by", by);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        return Answer(await grains.GetMember(memberId!.Value).ReleasePost(why, who), MemberResponse.From, http);
+    }
+
+    private static async Task<Results<Ok<PostWorkResponse>, Created<PostWorkResponse>, ValidationProblem, ProblemHttpResult>> LogPostWork(
+        string id, PostWorkInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var key = IdempotencyKey(http, errors);
+        var input = body.Validate(Today(clock), errors);
+        if (input is not { } v || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var entry = new PostWorkEntry(NewId($"post-work/{memberId}", key), default, v.Kind, v.Date, v.Summary, "", v.IssueId, default, v.By, null);
+        var result = await grains.GetMember(memberId!.Value).LogPostWork(entry with { Fingerprint = Fingerprint(entry) });
+        return Answer(result, PostWorkResponse.From, http, _ => $"/api/v1/members/{memberId}/post-work");
+    }
+
+    private static async Task<Results<Ok<ListResponse<PostWorkResponse>>, ValidationProblem, ProblemHttpResult>> ListPostWork(
+        string id, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        if (year is < 2000 or > 9999)
+        {
+            errors.Add("year", "must be a year such as 2026");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var work = await grains.GetMember(memberId!.Value).ListPostWork(year ?? Today(clock).Year);
+        return work is null ? Problems.NotFound($"No member {id} exists.") : TypedResults.Ok(All(work.Select(PostWorkResponse.From).ToArray()));
+    }
+
+    private static async Task<Results<Ok<ListResponse<RosterEntry>>, ValidationProblem, ProblemHttpResult>> ListGridMembers(
+        string code, string? status, string? cursor, int? limit, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        MemberStatus? filter = null;
+        if (status is not null)
+        {
+            if (PartyEnums.TryParse<MemberStatus>(status, out var s))
+            {
+                filter = s;
+            }
+            else
+            {
+                errors.Add("status", $"must be {PartyEnums.Choices<MemberStatus>()}");
+            }
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetGrid(grid).IsRegistered())
+        {
+            return Problems.NotFound($"No grid {grid} is registered.");
+        }
+        var roster = await grains.GetPartyGroup(grid).Roster();
+        return TypedResults.Ok(Page(roster.Where(m => filter is null || m.Status == filter).ToArray(), offset, take));
+    }
+
+    private static Ok<ListResponse<ServiceTagResponse>> ListServiceTags() =>
+        TypedResults.Ok(All(ServiceTags.Vocabulary.Select(t => new ServiceTagResponse(t.Key, t.Value)).ToArray()));
+}
+
+public sealed record ServiceTagResponse(string Tag, string Label);
+
+/// <summary>A member as the API shows it. The phone is personal data (masking by role comes with access control).</summary>
+public sealed record MemberResponse(
+    Guid Id,
+    string Name,
+    Gender Gender,
+    DateOnly BirthDate,
+    DateOnly JoinedPartyOn,
+    Education Education,
+    string Phone,
+    string Grid,
+    MemberStatus Status,
+    bool HoldsOffice,
+    MemberCard Card,
+    PostAssignment? Post,
+    IReadOnlyList<PostAssignment> PostHistory,
+    IReadOnlyList<MemberTransfer> Transfers,
+    int PostWorkThisYear,
+    int PostWorkTotal,
+    int PairingLoad,
+    IReadOnlyList<Guid> Pairings,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static MemberResponse From(MemberView m)
+    {
+        var d = m.Details;
+        return new MemberResponse(m.Id, d.Name, d.Gender, d.BirthDate, d.JoinedPartyOn, d.Education, d.Phone, d.Grid, d.Status, d.HoldsOffice, d.Card,
+            m.Post, m.PostHistory, m.Transfers, m.PostWorkThisYear, m.PostWorkTotal, m.Pairings.Count, m.Pairings, m.Version, m.CreatedAt, m.UpdatedAt);
+    }
+}
+
+public sealed record PostWorkResponse(Guid Id, Post Post, PostWorkKind Kind, DateOnly Date, string Summary, string Grid, Guid? IssueId, DateTimeOffset RecordedAt, string? By)
+{
+    public static PostWorkResponse From(PostWorkEntry w) => new(w.Id, w.Post, w.Kind, w.Date, w.Summary, w.Grid, w.IssueId, w.RecordedAt, w.By);
+}

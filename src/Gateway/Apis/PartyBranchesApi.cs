@@ -1,0 +1,175 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyBranches;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.PartyRollups;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static GridActors.Gateway.Apis.PartyApiSupport;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>
+/// Village branches (村党支部) and township committees (乡镇党委): the monthly activity compliance of their groups,
+/// the warnings raised to them, and the branch committee meetings group leaders attend without a vote (列席).
+/// </summary>
+public static class PartyBranchesApi
+{
+    public static IEndpointRouteBuilder MapPartyBranchesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Party branches");
+        foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.Village or UnitLevel.Township))
+        {
+            api.MapGet($"/{collection}/{{code}}/activity-compliance", (string code, string? month, IGrainFactory grains, GridClock clock) => GetCompliance(level, code, month, grains, clock))
+                .WithName($"Get{level}ActivityCompliance")
+                .WithSummary($"Who held what collective activity in a month, per grid of a {level.Name()}")
+                .WithDescription("集中活动 compliance for month=YYYY-MM (default this month): each grid's status (held | missing | pending while the month runs | notDue | notSetUp), "
+                    + "whether the end-of-month check flagged it, and its activities with attendance.");
+            api.MapGet($"/{collection}/{{code}}/party-warnings", (string code, string? month, string? kind, IGrainFactory grains, GridClock clock) => ListWarnings(level, code, month, kind, grains, clock))
+                .WithName($"List{level}PartyWarnings")
+                .WithSummary($"List the warnings raised to a {level.Name()}")
+                .WithDescription("预警: noMonthlyActivity (raised by the end-of-month check to the village branch and the township committee) and taskOverdue (raised to the "
+                    + "village branch when a task's due day ends with a group's share not done); month=YYYY-MM and kind filter.");
+        }
+        api.MapPost("/villages/{code}/branch-meetings", RecordMeeting)
+            .WithName("RecordBranchMeeting")
+            .WithSummary("Record a branch committee meeting")
+            .WithDescription("支委会议: date, topic, attendees (committee members: name, role), groupLeaders (member ids of Party group leaders of this village attending "
+                + "without a vote, 列席支委会议; each must lead a group now), notes. An Idempotency-Key makes a retry return the first record.");
+        api.MapGet("/villages/{code}/branch-meetings", ListMeetings)
+            .WithName("ListBranchMeetings")
+            .WithSummary("List a year's branch committee meetings")
+            .WithDescription("支委会议 of year=YYYY (default this year), by date, with voting attendees and non-voting group leaders (列席).");
+        api.MapGet("/villages/{code}/branch-meetings/attendance", GetAttendance)
+            .WithName("GetBranchMeetingAttendance")
+            .WithSummary("Count group leaders' attendance at branch committee meetings")
+            .WithDescription("列席支委会议: for each grid of the village, its group's current leader and how many of the year's meetings its leader attended.");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<ListResponse<ComplianceRow>>, ValidationProblem, ProblemHttpResult>> GetCompliance(
+        UnitLevel level, string code, string? month, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var m = Month(month, errors, clock);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var rows = await grains.GetGrain<IPartyRollupGrain>(0).Compliance(unit, m);
+        return rows is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(All(rows));
+    }
+
+    private static async Task<Results<Ok<ListResponse<PartyWarning>>, ValidationProblem, ProblemHttpResult>> ListWarnings(
+        UnitLevel level, string code, string? month, string? kind, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        PartyMonth? m = month is null ? null : Month(month, errors, clock);
+        PartyWarningKind? k = null;
+        if (kind is not null)
+        {
+            if (PartyEnums.TryParse<PartyWarningKind>(kind, out var parsed))
+            {
+                k = parsed;
+            }
+            else
+            {
+                errors.Add("kind", $"must be {PartyEnums.Choices<PartyWarningKind>()}");
+            }
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetUnit(unit).IsRegistered())
+        {
+            return Problems.NotFound($"No {level.Name()} {unit} is registered.");
+        }
+        IReadOnlyList<PartyWarning> warnings = level == UnitLevel.Village
+            ? await grains.GetGrain<IVillageBranchGrain>(unit.Value).Warnings(m, k)
+            : (await grains.GetGrain<ITownshipCommitteeGrain>(unit.Value).Warnings(m)).Where(w => k is null || w.Kind == k).ToArray();
+        return TypedResults.Ok(All(warnings));
+    }
+
+    private static async Task<Results<Ok<MeetingResponse>, Created<MeetingResponse>, ValidationProblem, ProblemHttpResult>> RecordMeeting(
+        string code, MeetingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!VillageCode.TryParse(code, out var village, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var key = IdempotencyKey(http, errors);
+        var meeting = body.Validate(Today(clock), errors);
+        if (meeting is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        meeting = meeting with { Id = NewId($"branch-meeting/{village}", key) };
+        meeting = meeting with { Fingerprint = Fingerprint(meeting), RecordedAt = clock.GetUtcNow() };
+        var result = await grains.GetGrain<IVillageBranchGrain>(village.ToString()).RecordMeeting(meeting);
+        return Answer(result, MeetingResponse.From, http, m => $"/api/v1/villages/{village}/branch-meetings?year={m.Date.Year}");
+    }
+
+    private static async Task<Results<Ok<ListResponse<MeetingResponse>>, ValidationProblem, ProblemHttpResult>> ListMeetings(
+        string code, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!VillageCode.TryParse(code, out var village, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        if (year is < 2000 or > 9999)
+        {
+            errors.Add("year", "must be a year such as 2026");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetUnit(village).IsRegistered())
+        {
+            return Problems.NotFound($"No village {village} is registered.");
+        }
+        var meetings = await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Meetings(year ?? Today(clock).Year);
+        return TypedResults.Ok(All(meetings.Select(MeetingResponse.From).ToArray()));
+    }
+
+    private static async Task<Results<Ok<ListResponse<LeaderAttendance>>, ValidationProblem, ProblemHttpResult>> GetAttendance(
+        string code, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!VillageCode.TryParse(code, out var village, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        if (year is < 2000 or > 9999)
+        {
+            errors.Add("year", "must be a year such as 2026");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetUnit(village).IsRegistered())
+        {
+            return Problems.NotFound($"No village {village} is registered.");
+        }
+        return TypedResults.Ok(All(await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Attendance(year ?? Today(clock).Year)));
+    }
+}
+
+public sealed record MeetingResponse(Guid Id, DateOnly Date, string Topic, IReadOnlyList<MeetingAttendee> Attendees, IReadOnlyList<NonVotingAttendee> GroupLeaders,
+    string? Notes, DateTimeOffset RecordedAt, string? By)
+{
+    public static MeetingResponse From(BranchMeeting m) => new(m.Id, m.Date, m.Topic, m.Attendees, m.NonVoting, m.Notes, m.RecordedAt, m.By);
+}

@@ -1,0 +1,196 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyGroups;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.PartyRollups;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static GridActors.Gateway.Apis.PartyApiSupport;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>
+/// Party groups (网格党小组): one per grid, with leader, activity centre and two instructors; counts at village,
+/// township and county; post coverage per village; monthly collective activities (集中活动).
+/// </summary>
+public static class PartyGroupsApi
+{
+    public static IEndpointRouteBuilder MapPartyGroupsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Party groups");
+        api.MapPut("/grids/{code}/party-group", PutGroup)
+            .WithName("PutPartyGroup")
+            .WithSummary("Set up or update a grid's Party group")
+            .WithDescription("网格党小组: leaderId (党小组组长, a member of this grid, present in the village), activityCenter (活动中心: address, atLeaderHome) and exactly two "
+                + "instructors (指导员: name, phone, unit): one cadre of the township Party committee (unit = the township's code) and one of the village branch "
+                + "(unit = the village's code). 201 when set up, 200 when updated; 400 naming the rule broken; 412 when If-Match names an older version.");
+        api.MapGet("/grids/{code}/party-group", GetGroup)
+            .WithName("GetPartyGroup")
+            .WithSummary("Read a grid's Party group")
+            .WithDescription("网格党小组: leader, activity centre, instructors (指导员), members with status, office (无职党员 when holdsOffice is false), post and card tags, "
+                + "the eight posts (八大岗位) with holders and the uncovered ones, this month's activities and the months flagged for none.");
+        foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value != UnitLevel.Grid))
+        {
+            api.MapGet($"/{collection}/{{code}}/party-group", (string code, string? month, IGrainFactory grains, GridClock clock) => GetSummary(level, code, month, grains, clock))
+                .WithName($"Get{level}PartyGroupSummary")
+                .WithSummary($"Count the Party groups and members under a {level.Name()}")
+                .WithDescription("党建网 counts: grids, groups set up and grids without one, instructors, members by status (resident / migrant 外出务工 / elderly / other), "
+                    + "members holding no office (无职党员), post holders and posts covered of 8 per group, groups with every post covered, and for month=YYYY-MM "
+                    + "(default this month) groups that held an activity and groups flagged for none.");
+        }
+        api.MapGet("/villages/{code}/post-coverage", GetPostCoverage)
+            .WithName("GetVillagePostCoverage")
+            .WithSummary("Which posts are uncovered in which grids of a village")
+            .WithDescription("八大岗位 coverage: for each grid of the village, the holders of each of the eight posts and the posts nobody holds.");
+        api.MapPost("/grids/{code}/party-group/activities", RecordActivity)
+            .WithName("RecordPartyGroupActivity")
+            .WithSummary("Record a collective activity")
+            .WithDescription("集中活动: date (not in the future, within the last year), kind (policyStudy 政策学习 | contactingResidents 联系群众 | service 志愿服务), topic, "
+                + "attendees (member ids of this group), guests (names), notes. Each group holds at least one a month; at each month's end a group with none "
+                + "is flagged to its village branch and township committee. An Idempotency-Key makes a retry return the first record.");
+        api.MapGet("/grids/{code}/party-group/activities", ListActivities)
+            .WithName("ListPartyGroupActivities")
+            .WithSummary("List a group's collective activities")
+            .WithDescription("集中活动 of a month (month=YYYY-MM) or all, by date, with attendance.");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<PartyGroupResponse>, Created<PartyGroupResponse>, ValidationProblem, ProblemHttpResult>> PutGroup(
+        string code, PartyGroupInput body, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            return Problems.Invalid("code", codeError);
+        }
+        var setup = body.Validate(grid, errors);
+        if (!ETags.TryParseIfMatch(http.Request, out var expected))
+        {
+            errors.Add("If-Match", "must be an ETag given by this API, such as \"3\"");
+        }
+        if (setup is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.GetPartyGroup(grid).SetUp(setup, expected);
+        if (result.Value is { } group)
+        {
+            ETags.Set(http.Response, group.Version);
+        }
+        return result is { Status: PartyStatus.Done, Created: false }
+            ? TypedResults.Ok(PartyGroupResponse.From(result.Value!))
+            : Answer(result, PartyGroupResponse.From, http, _ => $"/api/v1/grids/{grid}/party-group");
+    }
+
+    private static async Task<Results<Ok<PartyGroupResponse>, ValidationProblem, ProblemHttpResult>> GetGroup(string code, HttpContext http, IGrainFactory grains)
+    {
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            return Problems.Invalid("code", codeError);
+        }
+        var group = await grains.GetPartyGroup(grid).Get();
+        if (group is null)
+        {
+            return Problems.NotFound(await grains.GetGrid(grid).IsRegistered()
+                ? $"No Party group is set up for grid {grid}; PUT /api/v1/grids/{grid}/party-group."
+                : $"No grid {grid} is registered.");
+        }
+        ETags.Set(http.Response, group.Version);
+        return TypedResults.Ok(PartyGroupResponse.From(group));
+    }
+
+    private static async Task<Results<Ok<PartySummary>, ValidationProblem, ProblemHttpResult>> GetSummary(
+        UnitLevel level, string code, string? month, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var m = Month(month, errors, clock);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var summary = await grains.GetGrain<IPartyRollupGrain>(0).Summary(unit, m);
+        return summary is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(summary);
+    }
+
+    private static async Task<Results<Ok<ListResponse<GridPostCoverage>>, ValidationProblem, ProblemHttpResult>> GetPostCoverage(string code, IGrainFactory grains)
+    {
+        if (!VillageCode.TryParse(code, out var village, out var codeError))
+        {
+            return Problems.Invalid("code", codeError);
+        }
+        var coverage = await grains.GetGrain<IPartyRollupGrain>(0).PostCoverage(village);
+        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(All(coverage));
+    }
+
+    private static async Task<Results<Ok<ActivityResponse>, Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> RecordActivity(
+        string code, ActivityInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        var key = IdempotencyKey(http, errors);
+        var activity = body.Validate(Today(clock), errors);
+        if (activity is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        activity = activity with { Id = NewId($"activity/{grid}", key), RecordedAt = clock.GetUtcNow() };
+        var result = await grains.GetPartyGroup(grid).RecordActivity(activity with { Fingerprint = Fingerprint(activity with { RecordedAt = default }) });
+        return Answer(result, ActivityResponse.From, http, a => $"/api/v1/grids/{grid}/party-group/activities?month={PartyMonth.Of(a.Date)}");
+    }
+
+    private static async Task<Results<Ok<ListResponse<ActivityResponse>>, ValidationProblem, ProblemHttpResult>> ListActivities(
+        string code, string? month, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        if (!GridCode.TryParse(code, out var grid, out var codeError))
+        {
+            errors.Add("code", codeError);
+        }
+        PartyMonth? m = month is null ? null : Month(month, errors, clock);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var activities = await grains.GetPartyGroup(grid).Activities(m);
+        return activities is null
+            ? Problems.NotFound($"No Party group is set up for grid {grid}.")
+            : TypedResults.Ok(All(activities.Select(ActivityResponse.From).ToArray()));
+    }
+}
+
+public sealed record LeaderResponse(Guid MemberId, string Name);
+
+/// <summary>A Party group as the API shows it (members without phones).</summary>
+public sealed record PartyGroupResponse(
+    string Grid,
+    LeaderResponse Leader,
+    ActivityCenter ActivityCenter,
+    IReadOnlyList<Instructor> Instructors,
+    IReadOnlyList<RosterEntry> Members,
+    IReadOnlyList<PostCoverage> Posts,
+    IReadOnlyList<Post> UncoveredPosts,
+    int ActivitiesThisMonth,
+    DateOnly? LastActivityOn,
+    IReadOnlyList<string> FlaggedMonths,
+    long Version,
+    DateTimeOffset SetUpAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PartyGroupResponse From(PartyGroupView g) => new(g.Grid, new LeaderResponse(g.LeaderId, g.LeaderName), g.ActivityCenter, g.Instructors, g.Members,
+        g.Posts, g.UncoveredPosts, g.ActivitiesThisMonth, g.LastActivityOn, g.FlaggedMonths, g.Version, g.SetUpAt, g.UpdatedAt);
+}
+
+public sealed record ActivityResponse(Guid Id, DateOnly Date, ActivityKind Kind, string Topic, IReadOnlyList<Guid> Attendees, int Attendance,
+    IReadOnlyList<string> Guests, string? Notes, DateTimeOffset RecordedAt, string? By)
+{
+    public static ActivityResponse From(GroupActivity a) =>
+        new(a.Id, a.Date, a.Kind, a.Topic, a.Attendees, a.Attendees.Count, a.Guests, a.Notes, a.RecordedAt, a.By);
+}

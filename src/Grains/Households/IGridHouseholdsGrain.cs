@@ -1,0 +1,43 @@
+using GridActors.Grains.PartyNetwork;
+
+namespace GridActors.Grains.Households;
+
+/// <summary>
+/// The households of a grid (keyed by the grid code), their needs, and the pairings with members. It calls
+/// member grains (to take or give back a pairing) and Party groups (for their rosters); they never call it.
+/// </summary>
+[Alias("GridActors.IGridHouseholdsGrain")]
+public interface IGridHouseholdsGrain : IGrainWithStringKey
+{
+    [Alias("Register")]
+    Task<PartyResult<Household>> Register(Guid id, HouseholdDetails details, string? fingerprint);
+
+    [Alias("Update")]
+    Task<PartyResult<Household>> Update(Guid id, HouseholdDetails details, long? expectedVersion);
+
+    [Alias("Get")]
+    Task<Household?> Get(Guid id);
+
+    [Alias("List")]
+    Task<IReadOnlyList<Household>> List();
+
+    /// <summary>Member households with the plaque or serving as central households.</summary>
+    [Alias("Homes")]
+    Task<IReadOnlyList<PartyMemberHome>> Homes();
+
+    /// <summary>Pairing suggestions for the grid's households with unmet needs (see <see cref="PairingMatcher"/>).</summary>
+    [Alias("Suggest")]
+    Task<IReadOnlyList<HouseholdSuggestion>> Suggest(int limit);
+
+    [Alias("AcceptPairing")]
+    Task<PartyResult<Pairing>> AcceptPairing(PairingRequest request);
+
+    [Alias("EndPairing")]
+    Task<PartyResult<Pairing>> EndPairing(Guid pairingId, string reason, string? by);
+
+    [Alias("LogVisit")]
+    Task<PartyResult<PairingVisit>> LogVisit(Guid pairingId, PairingVisit visit);
+
+    [Alias("Pairings")]
+    Task<IReadOnlyList<Pairing>> Pairings(PairingStatus? status);
+}

@@ -1,0 +1,39 @@
+namespace GridActors.Grains.Members;
+
+public enum Gender
+{
+    Male,
+    Female,
+}
+
+/// <summary>Where a member is and what that allows: a migrant (外出务工) is away from the village.</summary>
+public enum MemberStatus
+{
+    /// <summary>在村: lives in the village.</summary>
+    Resident,
+    /// <summary>外出务工: away as a migrant worker; cannot hold posts that need presence nor visit households.</summary>
+    Migrant,
+    /// <summary>老年党员: an elderly member, in the village.</summary>
+    Elderly,
+    /// <summary>其他, e.g. ill or studying; counted as present.</summary>
+    Other,
+}
+
+/// <summary>Highest education (学历).</summary>
+public enum Education
+{
+    /// <summary>小学及以下.</summary>
+    Primary,
+    /// <summary>初中.</summary>
+    JuniorSecondary,
+    /// <summary>高中.</summary>
+    SeniorSecondary,
+    /// <summary>中专/职高.</summary>
+    Vocational,
+    /// <summary>大专.</summary>
+    JuniorCollege,
+    /// <summary>本科.</summary>
+    Bachelor,
+    /// <summary>研究生.</summary>
+    Postgraduate,
+}

@@ -1,0 +1,346 @@
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyGroups;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Units;
+using Microsoft.Extensions.Logging;
+
+namespace GridActors.Grains.Members;
+
+/// <summary>
+/// The only writer of a member. Before each write it sends its Party group the roster entry it is about to
+/// have (the group may refuse, e.g. a leader cannot leave); if the write then fails, the group gets the previous
+/// entry back, and this activation is dropped so the next call starts from storage.
+/// </summary>
+internal sealed partial class MemberGrain(
+    [PersistentState("party-member", StorageNames.Grains)] IPersistentState<MemberState> state,
+    GridClock clock,
+    ILogger<MemberGrain> logger) : Grain, IMemberGrain
+{
+    private Guid Id => this.GetPrimaryKey();
+
+    public async Task<PartyResult<MemberView>> Register(MemberDetails details, string? fingerprint)
+    {
+        var s = state.State;
+        if (s.Exists)
+        {
+            return fingerprint is not null && fingerprint == s.Fingerprint ? PartyResult.Ok(View()) : PartyResult.Mismatch<MemberView>();
+        }
+        if (!await GrainFactory.GetUnit(UnitCode.Parse(details.Grid)).IsRegistered())
+        {
+            return PartyResult.Invalid<MemberView>("grid", $"no grid {details.Grid} is registered");
+        }
+        var now = clock.GetUtcNow();
+        s.Exists = true;
+        s.Details = details;
+        s.Fingerprint = fingerprint;
+        s.CreatedAt = now;
+        s.UpdatedAt = now;
+        s.Version = 1;
+        await GrainFactory.GetPartyGroup(details.Grid).SyncMember(Entry());
+        await Save(() => GrainFactory.GetPartyGroup(details.Grid).DetachMember(Id));
+        return PartyResult.Ok(View(), created: true);
+    }
+
+    public async Task<PartyResult<MemberView>> Update(MemberDetails details, long? expectedVersion)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<MemberView>($"No member {Id} exists.");
+        }
+        if (expectedVersion is { } expected && expected != s.Version)
+        {
+            return PartyResult.Stale<MemberView>($"Member {Id} is at version {s.Version}, not {expected}.");
+        }
+        if (details.Grid != s.Details!.Grid)
+        {
+            return PartyResult.Invalid<MemberView>("grid",
+                $"a member moves to another grid by POST /api/v1/members/{Id}/transfer, which records the transfer; the member is in grid {s.Details.Grid}");
+        }
+        var before = Entry();
+        var now = clock.GetUtcNow();
+        s.Details = details;
+        if (details.Status == MemberStatus.Migrant && s.Post is { } held && held.Post.NeedsPresence())
+        {
+            // Leaving the village ends a post done on the spot; the record says why, and the village sees the gap.
+            Release(now, "the member became a migrant away from the village (外出务工); the post needs presence", null);
+        }
+        var answer = await GrainFactory.GetPartyGroup(details.Grid).SyncMember(Entry());
+        if (!answer.Accepted)
+        {
+            DeactivateOnIdle();
+            return PartyResult.Conflict<MemberView>(answer.Refusal!);
+        }
+        Touch(now);
+        await Save(() => GrainFactory.GetPartyGroup(details.Grid).SyncMember(before));
+        return PartyResult.Ok(View());
+    }
+
+    public Task<MemberView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public async Task<PartyResult<MemberView>> Transfer(TransferRequest request)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<MemberView>($"No member {Id} exists.");
+        }
+        var from = s.Details!.Grid;
+        if (request.ToGrid == from)
+        {
+            return PartyResult.Invalid<MemberView>("toGrid", $"is the member's current grid {from}");
+        }
+        if (!await GrainFactory.GetUnit(UnitCode.Parse(request.ToGrid)).IsRegistered())
+        {
+            return PartyResult.Invalid<MemberView>("toGrid", $"no grid {request.ToGrid} is registered");
+        }
+        if (s.Transfers.Count > 0 && request.On < s.Transfers[^1].On)
+        {
+            return PartyResult.Invalid<MemberView>("on", $"must not be before the member's last transfer on {PartyCalendar.Text(s.Transfers[^1].On)}");
+        }
+        var before = Entry();
+        var oldGroup = GrainFactory.GetPartyGroup(from);
+        var left = await oldGroup.DetachMember(Id);
+        if (!left.Accepted)
+        {
+            return PartyResult.Conflict<MemberView>(left.Refusal!);
+        }
+
+        var now = clock.GetUtcNow();
+        var released = s.Post?.Post;
+        if (released is not null)
+        {
+            Release(now, $"transferred to grid {request.ToGrid}", request.By);
+        }
+        s.Details = s.Details with { Grid = request.ToGrid };
+        s.Transfers.Add(new MemberTransfer(from, request.ToGrid, request.On, request.Reason, now, request.By, released));
+        Touch(now);
+        var newGroup = GrainFactory.GetPartyGroup(request.ToGrid);
+        try
+        {
+            await newGroup.SyncMember(Entry());
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            await oldGroup.SyncMember(before);
+            throw;
+        }
+        await Save(async () =>
+        {
+            await newGroup.DetachMember(Id);
+            await oldGroup.SyncMember(before);
+        });
+        return PartyResult.Ok(View());
+    }
+
+    public async Task<PartyResult<MemberView>> ClaimPost(PostClaim claim)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<MemberView>($"No member {Id} exists.");
+        }
+        if (s.Post is { } held)
+        {
+            return PartyResult.Conflict<MemberView>(held.Post == claim.Post
+                ? $"{s.Details!.Name} already holds {PartyEnums.Name(held.Post)} ({held.Post.Term()})"
+                : $"{s.Details!.Name} holds {PartyEnums.Name(held.Post)} ({held.Post.Term()}); a member holds one post, so release it first (DELETE /api/v1/members/{Id}/post)");
+        }
+        if (s.Details!.Status == MemberStatus.Migrant && claim.Post.NeedsPresence())
+        {
+            return PartyResult.Invalid<MemberView>("post", PostRules.MigrantRule(claim.Post));
+        }
+        if (claim.RecommendedOn < s.Details.JoinedPartyOn)
+        {
+            return PartyResult.Invalid<MemberView>("recommendedOn", $"must not be before the member joined the Party on {PartyCalendar.Text(s.Details.JoinedPartyOn)}");
+        }
+        var before = Entry();
+        var now = clock.GetUtcNow();
+        s.Post = new PostAssignment(claim.Post, claim.Recommendation, claim.RecommendedOn, claim.Note, s.Details.Grid, now, claim.By);
+        Touch(now);
+        await Sync();
+        await Save(() => GrainFactory.GetPartyGroup(s.Details.Grid).SyncMember(before));
+        return PartyResult.Ok(View());
+    }
+
+    public async Task<PartyResult<MemberView>> ReleasePost(string? reason, string? by)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<MemberView>($"No member {Id} exists.");
+        }
+        if (s.Post is null)
+        {
+            return PartyResult.Conflict<MemberView>($"{s.Details!.Name} holds no post");
+        }
+        var before = Entry();
+        var now = clock.GetUtcNow();
+        Release(now, reason ?? "released", by);
+        Touch(now);
+        await Sync();
+        await Save(() => GrainFactory.GetPartyGroup(s.Details!.Grid).SyncMember(before));
+        return PartyResult.Ok(View());
+    }
+
+    public async Task<PartyResult<PostWorkEntry>> LogPostWork(PostWorkEntry entry)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<PostWorkEntry>($"No member {Id} exists.");
+        }
+        if (s.PostWork.Find(w => w.Id == entry.Id) is { } existing)
+        {
+            return entry.Fingerprint is not null && entry.Fingerprint == existing.Fingerprint ? PartyResult.Ok(existing) : PartyResult.Mismatch<PostWorkEntry>();
+        }
+        if (s.Post is not { } held)
+        {
+            return PartyResult.Conflict<PostWorkEntry>($"{s.Details!.Name} holds no post; post work is logged against the post held (PUT /api/v1/members/{Id}/post)");
+        }
+        if (PostRules.PostOf(entry.Kind) is { } post && post != held.Post)
+        {
+            return PartyResult.Invalid<PostWorkEntry>("kind",
+                $"{PartyEnums.Name(entry.Kind)} is work of {PartyEnums.Name(post)} ({post.Term()}); the member holds {PartyEnums.Name(held.Post)} ({held.Post.Term()}): use its kind or other");
+        }
+        var since = PartyCalendar.Today(held.ClaimedAt);
+        if (entry.Date < since)
+        {
+            return PartyResult.Invalid<PostWorkEntry>("date", $"must not be before the member took the post on {PartyCalendar.Text(since)}");
+        }
+        var before = Entry();
+        var now = clock.GetUtcNow();
+        var logged = entry with { Post = held.Post, Grid = s.Details!.Grid, RecordedAt = now };
+        s.PostWork.Add(logged);
+        Touch(now);
+        await Sync();
+        await Save(() => GrainFactory.GetPartyGroup(s.Details.Grid).SyncMember(before));
+        return PartyResult.Ok(logged, created: true);
+    }
+
+    public Task<IReadOnlyList<PostWorkEntry>?> ListPostWork(int? year) => Task.FromResult<IReadOnlyList<PostWorkEntry>?>(state.State.Exists
+        ? state.State.PostWork.Where(w => year is null || w.Date.Year == year).OrderByDescending(w => w.Date).ThenByDescending(w => w.RecordedAt).ToArray()
+        : null);
+
+    public async Task<PartyResult<int>> TakePairing(Guid pairingId, string householdGrid, int cap)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.Invalid<int>("memberId", $"no member {Id} exists");
+        }
+        if (s.Pairings.Contains(pairingId))
+        {
+            return PartyResult.Ok(s.Pairings.Count);
+        }
+        var details = s.Details!;
+        if (details.Status == MemberStatus.Migrant)
+        {
+            return PartyResult.Invalid<int>("memberId",
+                $"{details.Name} is a migrant member away from the village (外出务工) and cannot visit households; pair a member who is present");
+        }
+        var village = UnitCode.Parse(householdGrid).Parent!.Value;
+        if (!village.Contains(UnitCode.Parse(details.Grid)))
+        {
+            return PartyResult.Invalid<int>("memberId", $"{details.Name} is a member in grid {details.Grid}, outside village {village}; pair a member of the village");
+        }
+        if (s.Pairings.Count >= cap)
+        {
+            return PartyResult.Conflict<int>($"{details.Name} already pairs with {s.Pairings.Count} households, the most one member may take ({cap}); end a pairing first or choose another member");
+        }
+        var before = Entry();
+        s.Pairings.Add(pairingId);
+        Touch(clock.GetUtcNow());
+        await Sync();
+        await Save(() => GrainFactory.GetPartyGroup(details.Grid).SyncMember(before));
+        return PartyResult.Ok(s.Pairings.Count, created: true);
+    }
+
+    public async Task ReleasePairing(Guid pairingId)
+    {
+        var s = state.State;
+        if (!s.Exists || !s.Pairings.Contains(pairingId))
+        {
+            return;
+        }
+        var before = Entry();
+        s.Pairings.Remove(pairingId);
+        Touch(clock.GetUtcNow());
+        await Sync();
+        await Save(() => GrainFactory.GetPartyGroup(s.Details!.Grid).SyncMember(before));
+    }
+
+    private void Release(DateTimeOffset now, string reason, string? by)
+    {
+        var s = state.State;
+        s.PostHistory.Add(s.Post! with { ReleasedAt = now, ReleaseReason = by is null ? reason : $"{reason} (by {by})" });
+        s.Post = null;
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        state.State.Version++;
+        state.State.UpdatedAt = now;
+    }
+
+    /// <summary>Sends the group the entry about to be written; a change that cannot be refused.</summary>
+    private async Task Sync()
+    {
+        try
+        {
+            await GrainFactory.GetPartyGroup(state.State.Details!.Grid).SyncMember(Entry());
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task Save(Func<Task> undo)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is ahead of storage: drop this activation, and give the group back the entry storage still has.
+            DeactivateOnIdle();
+            try
+            {
+                await undo();
+            }
+            catch (Exception e)
+            {
+                LogUndoFailed(logger, e, Id);
+            }
+            throw;
+        }
+    }
+
+    private int PostWorkThisYear()
+    {
+        var year = PartyCalendar.Today(clock.GetUtcNow()).Year;
+        return state.State.PostWork.Count(w => w.Date.Year == year);
+    }
+
+    private RosterEntry Entry()
+    {
+        var s = state.State;
+        var d = s.Details!;
+        return new RosterEntry(Id, d.Name, d.Gender, d.Status, d.HoldsOffice, s.Post?.Post, s.Post?.Recommendation, s.Post?.ClaimedAt,
+            d.Card.TechnicalSkills, d.Card.Willingness.ServicesOffered, d.Card.Willingness.HoursPerMonth, s.Pairings.Count, PostWorkThisYear());
+    }
+
+    private MemberView View()
+    {
+        var s = state.State;
+        return new MemberView(Id, s.Details!, s.Post, s.PostHistory.ToArray(), s.Transfers.ToArray(), PostWorkThisYear(), s.PostWork.Count,
+            s.Pairings.ToArray(), s.Version, s.CreatedAt, s.UpdatedAt);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Member {MemberId}: the write failed and its group could not be given the previous roster entry")]
+    private static partial void LogUndoFailed(ILogger logger, Exception exception, Guid memberId);
+}

@@ -1,0 +1,206 @@
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Members;
+using GridActors.Grains.PartyBranches;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Units;
+
+namespace GridActors.Grains.PartyGroups;
+
+internal sealed class PartyGroupGrain(
+    [PersistentState("party-group", StorageNames.Grains)] IPersistentState<PartyGroupState> state,
+    GridClock clock) : Grain, IPartyGroupGrain
+{
+    private GridCode Grid => GridCode.TryParse(this.GetPrimaryKeyString(), out var code, out var error) ? code : throw new InvalidOperationException(error);
+
+    public async Task<PartyResult<PartyGroupView>> SetUp(GroupSetup setup, long? expectedVersion)
+    {
+        var s = state.State;
+        if (expectedVersion is { } expected && expected != s.Version)
+        {
+            return PartyResult.Stale<PartyGroupView>($"The Party group of grid {Grid} is at version {s.Version}, not {expected}.");
+        }
+        if (!await GrainFactory.GetGrid(Grid).IsRegistered())
+        {
+            return PartyResult.NotFound<PartyGroupView>($"No grid {Grid} is registered.");
+        }
+        if (!s.Roster.TryGetValue(setup.LeaderId, out var leader))
+        {
+            return PartyResult.Invalid<PartyGroupView>("leaderId",
+                $"the leader must be a member of this Party group: member {setup.LeaderId} is not registered in grid {Grid}");
+        }
+        if (leader.Status == MemberStatus.Migrant)
+        {
+            return PartyResult.Invalid<PartyGroupView>("leaderId",
+                $"the leader must be present in the village: {leader.Name} is a migrant member away from the village (外出务工)");
+        }
+
+        var created = s.Setup is null;
+        var now = clock.GetUtcNow();
+        s.Setup = setup;
+        s.Version++;
+        s.UpdatedAt = now;
+        if (created)
+        {
+            s.SetUpAt = now;
+        }
+        await Save();
+        // One-way: the township never waits on us, and we never wait on it, so neither can deadlock the other.
+        GrainFactory.GetGrain<ITownshipCommitteeGrain>(Grid.Village.Code.Parent!.Value.Value).EnsureChecking(PartyMonth.Of(s.SetUpAt)).Ignore();
+        return PartyResult.Ok(View(), created);
+    }
+
+    public Task<PartyGroupView?> Get() => Task.FromResult(state.State.Setup is null ? null : View());
+
+    public Task<IReadOnlyList<RosterEntry>> Roster() => Task.FromResult<IReadOnlyList<RosterEntry>>(Members());
+
+    public async Task<RosterAnswer> SyncMember(RosterEntry entry)
+    {
+        var s = state.State;
+        if (s.Setup?.LeaderId == entry.MemberId && entry.Status == MemberStatus.Migrant)
+        {
+            return new RosterAnswer(false,
+                $"{entry.Name} leads the Party group of grid {Grid}; a migrant member away from the village cannot lead it. Name another leader first (PUT /api/v1/grids/{Grid}/party-group).");
+        }
+        if (s.Roster.TryGetValue(entry.MemberId, out var current) && current == entry)
+        {
+            return RosterAnswer.Yes;
+        }
+        s.Roster[entry.MemberId] = entry;
+        await Save();
+        return RosterAnswer.Yes;
+    }
+
+    public async Task<RosterAnswer> DetachMember(Guid memberId)
+    {
+        var s = state.State;
+        if (s.Setup?.LeaderId == memberId)
+        {
+            var name = s.Roster.TryGetValue(memberId, out var entry) ? entry.Name : memberId.ToString();
+            return new RosterAnswer(false,
+                $"{name} leads the Party group of grid {Grid}. Name another leader first (PUT /api/v1/grids/{Grid}/party-group).");
+        }
+        if (s.Roster.Remove(memberId))
+        {
+            await Save();
+        }
+        return RosterAnswer.Yes;
+    }
+
+    public async Task<PartyResult<GroupActivity>> RecordActivity(GroupActivity activity)
+    {
+        var s = state.State;
+        if (s.Setup is null)
+        {
+            return PartyResult.NotFound<GroupActivity>(NotSetUp());
+        }
+        if (s.Activities.Find(a => a.Id == activity.Id) is { } existing)
+        {
+            return activity.Fingerprint is not null && activity.Fingerprint == existing.Fingerprint
+                ? PartyResult.Ok(existing)
+                : PartyResult.Mismatch<GroupActivity>();
+        }
+        for (var i = 0; i < activity.Attendees.Count; i++)
+        {
+            if (!s.Roster.ContainsKey(activity.Attendees[i]))
+            {
+                return PartyResult.Invalid<GroupActivity>($"attendees[{i}]", $"member {activity.Attendees[i]} is not a member of the Party group of grid {Grid}");
+            }
+        }
+        s.Activities.Add(activity);
+        s.Activities.Sort((a, b) => (a.Date, a.RecordedAt).CompareTo((b.Date, b.RecordedAt)));
+        await Save();
+        return PartyResult.Ok(activity, created: true);
+    }
+
+    public Task<IReadOnlyList<GroupActivity>?> Activities(PartyMonth? month) => Task.FromResult<IReadOnlyList<GroupActivity>?>(
+        state.State.Setup is null ? null : state.State.Activities.Where(a => month is not { } m || m.Contains(a.Date)).ToArray());
+
+    public Task<GroupSnapshot> Snapshot(PartyMonth month)
+    {
+        var s = state.State;
+        return Task.FromResult(new GroupSnapshot(
+            Grid.ToString(),
+            s.Setup is not null,
+            s.Setup is null ? null : s.SetUpAt,
+            s.Setup?.LeaderId,
+            Members(),
+            Coverage(),
+            s.Activities.Where(a => month.Contains(a.Date)).ToArray(),
+            s.FlaggedMonths.Contains(month.ToString())));
+    }
+
+    public async Task<MonthCheck> CheckMonth(PartyMonth month)
+    {
+        var s = state.State;
+        // A group is checked from the month it was set up in: its founding meeting counts as that month's activity.
+        if (s.Setup is null || s.SetUpAt >= month.End)
+        {
+            return MonthCheck.NotDue;
+        }
+        if (s.Activities.Exists(a => month.Contains(a.Date)))
+        {
+            return MonthCheck.Held;
+        }
+        if (!s.FlaggedMonths.Contains(month.ToString()))
+        {
+            s.FlaggedMonths.Add(month.ToString());
+            await Save();
+        }
+        return MonthCheck.Missing;
+    }
+
+    public Task<IReadOnlyList<PostHolder>> PostHolders(Post post) =>
+        Task.FromResult(Coverage().First(c => c.Post == post).Holders);
+
+    private RosterEntry[] Members() =>
+        state.State.Roster.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.MemberId).ToArray();
+
+    private PostCoverage[] Coverage()
+    {
+        var members = Members();
+        return PostRules.All.Select(post => new PostCoverage(post, post.NeedsPresence(), members
+                .Where(m => m.Post == post)
+                .Select(m => new PostHolder(m.MemberId, m.Name, post, m.Recommendation ?? Recommendation.Self, m.PostSince ?? default))
+                .ToArray()))
+            .ToArray();
+    }
+
+    private PartyGroupView View()
+    {
+        var s = state.State;
+        var setup = s.Setup!;
+        var coverage = Coverage();
+        var month = PartyMonth.Of(clock.GetUtcNow());
+        return new PartyGroupView(
+            Grid.ToString(),
+            setup.LeaderId,
+            s.Roster.TryGetValue(setup.LeaderId, out var leader) ? leader.Name : "",
+            setup.ActivityCenter,
+            setup.Instructors,
+            Members(),
+            coverage,
+            coverage.Where(c => c.Holders.Count == 0).Select(c => c.Post).ToArray(),
+            s.Activities.Count(a => month.Contains(a.Date)),
+            s.Activities.Count > 0 ? s.Activities.Max(a => a.Date) : null,
+            s.FlaggedMonths.Order(StringComparer.Ordinal).ToArray(),
+            s.Version,
+            s.SetUpAt,
+            s.UpdatedAt);
+    }
+
+    private string NotSetUp() => $"No Party group is set up for grid {Grid}; PUT /api/v1/grids/{Grid}/party-group first.";
+
+    private async Task Save()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is ahead of storage: drop this activation so the next call starts from what is stored.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}
