@@ -32,6 +32,11 @@ public static class MembersApi
             .WithSummary("Update a member")
             .WithDescription("Replaces the member's details and card. The grid changes only by a transfer. A member who becomes a migrant (外出务工) gives up a post that needs presence, "
                 + "recorded in the post history. 409 when the member leads a group and would become a migrant; 412 when If-Match names an older version.");
+        api.MapDelete("/members/{id}", RemoveMember)
+            .WithName("RemoveMember")
+            .WithSummary("Remove a member")
+            .WithDescription("Removes a member recorded by mistake or who left the Party organisation here (reason, required). 409 while the member leads "
+                + "its group (name another leader first) or pairs with households (end the pairings first). The id is not reused.");
         api.MapPost("/members/{id}/transfer", TransferMember)
             .WithName("TransferMember")
             .WithSummary("Move a member to another grid")
@@ -116,6 +121,25 @@ public static class MembersApi
             ETags.Set(http.Response, updated.Version);
         }
         return Answer(result, MemberResponse.From, http);
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveMember(string id, string? reason, string? by, IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var why = Rules.RequiredText(errors, "reason", reason, 500);
+        var who = Rules.OptionalText(errors, "by", by);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var result = await grains.GetMember(memberId!.Value).Remove(why!, who);
+        return result.Status switch
+        {
+            PartyStatus.Done => TypedResults.NoContent(),
+            PartyStatus.NotFound => Problems.NotFound(result.Message!),
+            _ => Problems.Conflict("Not allowed in the current state", result.Message!),
+        };
     }
 
     private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(

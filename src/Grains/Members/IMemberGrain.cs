@@ -17,6 +17,13 @@ public interface IMemberGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<MemberView?> Get();
 
+    /// <summary>
+    /// Removes the member from its grid; refused while it leads a group or pairs with households. The record stays
+    /// as a tombstone, so its id (and Idempotency-Key) cannot bring it back by accident.
+    /// </summary>
+    [Alias("Remove")]
+    Task<PartyResult<MemberView>> Remove(string reason, string? by);
+
     /// <summary>Moves the member to another grid's Party group and records the transfer; the post held is given up.</summary>
     [Alias("Transfer")]
     Task<PartyResult<MemberView>> Transfer(TransferRequest request);

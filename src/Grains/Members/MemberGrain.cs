@@ -25,6 +25,10 @@ internal sealed partial class MemberGrain(
         {
             return fingerprint is not null && fingerprint == s.Fingerprint ? PartyResult.Ok(View()) : PartyResult.Mismatch<MemberView>();
         }
+        if (s.Removed)
+        {
+            return PartyResult.Conflict<MemberView>($"Member {Id} was removed at {s.RemovedAt:u}; register the person again with a new Idempotency-Key.");
+        }
         if (!await GrainFactory.GetUnit(UnitCode.Parse(details.Grid)).IsRegistered())
         {
             return PartyResult.Invalid<MemberView>("grid", $"no grid {details.Grid} is registered");
@@ -77,6 +81,38 @@ internal sealed partial class MemberGrain(
     }
 
     public Task<MemberView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public async Task<PartyResult<MemberView>> Remove(string reason, string? by)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return PartyResult.NotFound<MemberView>($"No member {Id} exists.");
+        }
+        if (s.Pairings.Count > 0)
+        {
+            return PartyResult.Conflict<MemberView>($"{s.Details!.Name} pairs with {s.Pairings.Count} household(s); end those pairings first.");
+        }
+        var before = Entry();
+        var grid = s.Details!.Grid;
+        var left = await GrainFactory.GetPartyGroup(grid).DetachMember(Id);
+        if (!left.Accepted)
+        {
+            return PartyResult.Conflict<MemberView>(left.Refusal!);
+        }
+        var now = clock.GetUtcNow();
+        if (s.Post is not null)
+        {
+            Release(now, "the member was removed", by);
+        }
+        s.Exists = false;
+        s.Removed = true;
+        s.RemovedAt = now;
+        s.RemovalReason = by is null ? reason : $"{reason} (by {by})";
+        Touch(now);
+        await Save(() => GrainFactory.GetPartyGroup(grid).SyncMember(before));
+        return PartyResult.Ok(View());
+    }
 
     public async Task<PartyResult<MemberView>> Transfer(TransferRequest request)
     {

@@ -20,4 +20,8 @@ public sealed class MemberState
     [Id(8)] public DateTimeOffset CreatedAt { get; set; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(10)] public string? Fingerprint { get; set; }
+    /// <summary>Removed (a record made by mistake, or a member who left the Party organisation here); kept as a tombstone.</summary>
+    [Id(11)] public bool Removed { get; set; }
+    [Id(12)] public DateTimeOffset? RemovedAt { get; set; }
+    [Id(13)] public string? RemovalReason { get; set; }
 }

@@ -139,6 +139,56 @@ public sealed class MembersTests(PartyFixture fixture)
     }
 
     [Fact]
+    public async Task Remove_TakesTheMemberOffItsGrid_UnlessItLeadsTheGroupOrPairsWithHouseholds()
+    {
+        var leader = await CreateMember(_http, County.Grid2, "删前组长");
+        var member = await CreateMember(_http, County.Grid2, "录错汪");
+        await ClaimPost(_http, member, "CareHelper");
+        await SetUpGroup(_http, County.Grid2, leader);
+
+        await (await _http.DeleteAsync($"/api/v1/members/{member}")).AssertInvalid("reason", "is required");
+        await (await _http.DeleteAsync($"/api/v1/members/{leader}?reason=录入错误")).AssertProblem(409, "leads the Party group");
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/members/{member}?reason=录入错误")).StatusCode);
+        await (await _http.GetAsync($"/api/v1/members/{member}")).AssertProblem(404);
+        await (await _http.DeleteAsync($"/api/v1/members/{member}?reason=again")).AssertProblem(404);
+        Assert.DoesNotContain((await _http.GetJson($"/api/v1/grids/{County.Grid2}/members?limit=200")).Items(), m => m!["memberId"].Str() == member);
+
+        var paired = await CreateMember(_http, County.Grid2, "带联系户汪");
+        var household = (await Created(await _http.PostJson($"/api/v1/grids/{County.Grid2}/households", """{"head":"联系户","address":"汪屋组1号"}""")))["id"].Str();
+        await Created(await _http.PostJson($"/api/v1/grids/{County.Grid2}/pairings", $$"""{"householdId":"{{household}}","memberId":"{{paired}}"}"""));
+        await (await _http.DeleteAsync($"/api/v1/members/{paired}?reason=x")).AssertProblem(409, "end those pairings first");
+    }
+
+    [Fact]
+    public async Task ARemovedMember_IsNotBroughtBackByItsIdempotencyKey()
+    {
+        var json = MemberJson(County.Grid, "回不来董");
+        var id = (await Created(await _http.PostJson("/api/v1/members", json, "member-removed-key")))["id"].Str();
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/members/{id}?reason=录入错误")).StatusCode);
+        await (await _http.PostJson("/api/v1/members", json, "member-removed-key")).AssertProblem(409, "was removed");
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesThePartyEndpointsWithTheirChineseTerms()
+    {
+        var text = System.Text.RegularExpressions.Regex.Unescape(await _http.GetStringAsync("/openapi/v1.json"));
+        foreach (var path in new[]
+        {
+            "/api/v1/members", "/api/v1/members/{id}/post", "/api/v1/grids/{code}/party-group", "/api/v1/villages/{code}/party-group",
+            "/api/v1/villages/{code}/post-coverage", "/api/v1/grids/{code}/party-group/activities", "/api/v1/townships/{code}/activity-compliance",
+            "/api/v1/grids/{code}/pairing-suggestions", "/api/v1/villages/{code}/party-member-homes", "/api/v1/villages/{code}/party-tasks",
+            "/api/v1/party-tasks/{id}/groups/{code}/split", "/api/v1/villages/{code}/branch-meetings",
+        })
+        {
+            Assert.Contains($"\"{path}\"", text);
+        }
+        foreach (var term in new[] { "网格党小组", "指导员", "党员信息卡", "认岗领责", "联系帮扶", "集中活动", "交办", "列席" })
+        {
+            Assert.Contains(term, text);
+        }
+    }
+
+    [Fact]
     public async Task ServiceTags_ListTheSharedVocabulary()
     {
         var tags = (await _http.GetJson("/api/v1/service-tags")).Items();
