@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
+using GridActors.Gateway.Import;
 using GridActors.Gateway.Open311;
 using GridActors.Grains.Infrastructure;
 using GridActors.Silo.Hosting;
@@ -69,6 +70,7 @@ public static partial class GatewayHostingExtensions
         app.MapIssuesApi();
         app.MapLeadershipApi();
         app.MapOpen311Api();
+        app.MapImportApi();
         app.MapMembersApi();
         app.MapPartyGroupsApi();
         app.MapHouseholdsApi();

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using GridActors.Gateway.Access;
+using GridActors.Grains.Households;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+
+namespace GridActors.Gateway.Import;
+
+/// <summary>
+/// Households (农户): one row per household of a grid, keyed by grid, head and address. A household already
+/// registered is updated, keeping its member links, plaque and central-household links (the sheet has no column
+/// for them).
+/// </summary>
+internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : BatchedRows
+{
+    public static IReadOnlyList<ImportColumn> Schema { get; } =
+    [
+        new("grid", true, "网格", "网格编码", "网格代码", "所在网格"),
+        new("head", true, "户主", "户主姓名"),
+        new("address", true, "地址", "住址", "家庭住址"),
+        new("phone", false, "电话", "联系电话"),
+        new("size", false, "人口", "家庭人口", "人数"),
+        new("needs", false, "需求", "群众需求"),
+        new("needs_note", false, "需求说明", "备注"),
+        new("vulnerable", false, "困难户", "是否困难户", "特殊群体"),
+        new("vulnerability", false, "困难类型"),
+    ];
+
+    public override IReadOnlyList<ImportColumn> Columns => Schema;
+
+    protected override string? Key(ImportRow row) => $"{row["grid"]}/{row["head"]}/{row["address"]}";
+
+    protected override async Task One(ImportRow row, ImportResults results)
+    {
+        var gridText = row["grid"];
+        if (!GridCode.TryParse(gridText, out var grid, out var gridError))
+        {
+            results.Reject(row.Number, gridText, "grid", gridError);
+            return;
+        }
+        if (!caller.Covers(grid.ToString()))
+        {
+            results.Reject(row.Number, grid.ToString(), "grid", "is outside this key's jurisdiction");
+            return;
+        }
+        int? size = null;
+        if (row["size"] is { } sizeText)
+        {
+            if (!int.TryParse(sizeText.TrimEnd('人'), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                results.Reject(row.Number, grid.ToString(), "size", "must be a whole number of people");
+                return;
+            }
+            size = n;
+        }
+        var vulnerable = ImportValues.Boolean(row["vulnerable"]);
+        if (row["vulnerable"] is not null && vulnerable is null)
+        {
+            results.Reject(row.Number, grid.ToString(), "vulnerable", "must be yes or no (是/否)");
+            return;
+        }
+        var errors = new ValidationErrors();
+        var needs = row["needs"] is { } n2 ? ImportValues.List(n2).Select(x => (string?)x).ToArray() : null;
+        var details = new HouseholdInput(row["head"], row["address"], row["phone"], size, needs, row["needs_note"], vulnerable, row["vulnerability"]).Validate(errors);
+        if (details is null || !errors.IsEmpty)
+        {
+            results.Reject(row.Number, grid.ToString(), errors.ToDictionary().ToDictionary(e => Column(e.Key), e => e.Value));
+            return;
+        }
+        var id = IdOf("household", $"{grid}/{details.Head}/{details.Address}");
+        var key = id.ToString();
+        var households = grains.GetGrain<IGridHouseholdsGrain>(grid.ToString());
+        var existing = await households.Get(id);
+        if (existing is null)
+        {
+            var registered = await households.Register(id, details, JsonSerializer.Serialize(details));
+            if (registered.Status == PartyStatus.Done)
+            {
+                results.Add(new ImportRowResult(row.Number, key, registered.Created ? ImportResults.Created : ImportResults.Unchanged));
+            }
+            else
+            {
+                results.Reject(row.Number, key, Column(registered.Field ?? "grid"), registered.Message ?? registered.Status.ToString());
+            }
+            return;
+        }
+        details = details with
+        {
+            MemberIds = existing.Details.MemberIds,
+            PartyMemberHome = existing.Details.PartyMemberHome,
+            Central = existing.Details.Central,
+            ServedHouseholds = existing.Details.ServedHouseholds,
+        };
+        if (JsonSerializer.Serialize(details) == JsonSerializer.Serialize(existing.Details))
+        {
+            results.Add(new ImportRowResult(row.Number, key, ImportResults.Unchanged));
+            return;
+        }
+        var updated = await households.Update(id, details, null);
+        if (updated.Status == PartyStatus.Done)
+        {
+            results.Add(new ImportRowResult(row.Number, key, ImportResults.Updated));
+        }
+        else
+        {
+            results.Reject(row.Number, key, Column(updated.Field ?? "head"), updated.Message ?? updated.Status.ToString());
+        }
+    }
+
+    private static string Column(string field) => field switch
+    {
+        "needsNote" => "needs_note",
+        var f when f.StartsWith("needs", StringComparison.Ordinal) => "needs",
+        var f => f,
+    };
+}
