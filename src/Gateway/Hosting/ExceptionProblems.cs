@@ -22,7 +22,7 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
                 Title = "The request is not valid",
                 Detail = bad.Message,
             },
-            _ when IsUnavailable(exception) => Unavailable(context),
+            _ when IsUnavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
 
@@ -60,12 +60,23 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         };
     }
 
-    /// <summary>The cluster or the storage behind it is not there right now; the caller may retry.</summary>
+    /// <summary>Seconds a caller is told to wait (Retry-After) when the cluster or its database did not answer.</summary>
+    internal const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The cluster or the storage behind it is not there right now, and the same request may succeed later:
+    /// a silo that vanished (the call was rejected or its connection failed), no silo or gateway at all, a
+    /// gateway that sheds load, a call that timed out, a database that refused or dropped the connection
+    /// (the storage bridge wraps it in an OrleansException naming the storage provider), or a stale write
+    /// (InconsistentStateException: a second activation wrote first; the failing one is dropped, so the next
+    /// call reads the newer state).
+    /// </summary>
     internal static bool IsUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+            if (e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+                or GatewayTooBusyException or Orleans.Storage.InconsistentStateException or TimeoutException
                 or System.Data.Common.DbException or System.Net.Sockets.SocketException)
             {
                 return true;
@@ -78,9 +89,12 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         return false;
     }
 
-    private static ProblemDetails Unavailable(HttpContext context)
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
     {
-        context.Response.Headers.RetryAfter = "5";
+        // No stack trace: this is the cluster or database being away, which the operator sees as a rate of these lines.
+        var cause = exception.GetBaseException();
+        LogUnavailable(logger, context.Request.Method, context.Request.Path, cause.GetType().Name, cause.Message.Split('\n')[0]);
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
@@ -88,6 +102,9 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
             Detail = "The cluster or its database did not answer. Retry after the time in Retry-After; a retried POST with the same Idempotency-Key is never applied twice.",
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "503 on {Method} {Path}: the cluster or its database did not answer ({Exception}: {Reason})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

@@ -31,7 +31,7 @@ public static partial class GatewayHostingExtensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation().AddDashboard());
+            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation().AddDashboard().UseGridActorsClientResilience(configuration));
         }
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -59,6 +59,8 @@ public static partial class GatewayHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseGridActorsAccess();
+        // After access checks, so a retried request is authorised and counted once.
+        app.UseRetryWhenUnavailable();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
