@@ -6,6 +6,9 @@ namespace GridActors.Silo;
 /// <summary>A silo on its own (cluster profile): grains, storage, reminders and the health probes, no public API.</summary>
 internal static class SiloProgram
 {
+    /// <summary>Applies the storage schema (idempotently) and exits 0, or 1 when the database cannot be used.</summary>
+    public const string InstallSchemaOnly = "--install-schema-only";
+
     public static async Task<int> Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +23,11 @@ internal static class SiloProgram
         if (!await SchemaInstaller.TryInstallAsync(app.Configuration, app.Logger))
         {
             return 1;
+        }
+        if (args.Contains(InstallSchemaOnly))
+        {
+            // A deployment's schema job (k8s/schema-job.yaml): the schema is in place, start nothing.
+            return 0;
         }
         try
         {
