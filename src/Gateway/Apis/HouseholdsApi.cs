@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Households;
 using GridActors.Grains.Infrastructure;
@@ -17,7 +18,7 @@ public static class HouseholdsApi
 {
     public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing").AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/grids/{code}/households", CreateHousehold)
             .WithName("CreateHousehold")
             .WithSummary("Register a household of a grid")
@@ -35,7 +36,7 @@ public static class HouseholdsApi
         api.MapPut("/grids/{code}/households/{id}", UpdateHousehold)
             .WithName("UpdateHousehold")
             .WithSummary("Update a household")
-            .WithDescription("Replaces the household's details; 412 when If-Match names an older version.");
+            .WithDescription("修改农户信息: replaces the household's details; 412 when If-Match names an older version.");
         api.MapGet("/villages/{code}/party-member-homes", ListPartyMemberHomes)
             .WithName("ListPartyMemberHomes")
             .WithSummary("List a village's Party member homes")
@@ -63,7 +64,7 @@ public static class HouseholdsApi
         api.MapPost("/grids/{code}/pairings/{id}/end", EndPairing)
             .WithName("EndPairing")
             .WithSummary("End a pairing")
-            .WithDescription("Ends the pairing with a reason; the member's load goes down by one.");
+            .WithDescription("结束联系帮扶: ends the pairing with a reason; the member's load goes down by one.");
         return endpoints;
     }
 
@@ -293,7 +294,7 @@ public static class HouseholdsApi
     }
 }
 
-/// <summary>A household as the API shows it. Phone and vulnerability are personal data (masking by role comes with access control).</summary>
+/// <summary>A household as the API shows it. Head, address, phone and vulnerability are personal data: masked unless the caller handles or manages the grid.</summary>
 public sealed record HouseholdResponse(
     Guid Id,
     string Grid,
@@ -312,8 +313,21 @@ public sealed record HouseholdResponse(
     IReadOnlyList<Guid> ServedHouseholds,
     long Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt) : IPersonalData
 {
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    string IPersonalData.PersonalDataWhat => $"household {Id} details";
+
+    IPersonalData IPersonalData.Masked() => this with
+    {
+        Head = Privacy.MaskName(Head),
+        Address = "***",
+        Phone = Phone is null ? null : Privacy.MaskPhone(Phone),
+        NeedsNote = NeedsNote is null ? null : "***",
+        Vulnerability = Vulnerability is null ? null : "***",
+    };
+
     public static HouseholdResponse From(Household h)
     {
         var d = h.Details;

@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
@@ -15,7 +16,9 @@ public static class MembersApi
 {
     public static IEndpointRouteBuilder MapMembersApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Members");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Members")
+            .AddEndpointFilter<MemberJurisdictionFilter>()
+            .AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/members", CreateMember)
             .WithName("CreateMember")
             .WithSummary("Register a Party member")
@@ -35,7 +38,7 @@ public static class MembersApi
         api.MapDelete("/members/{id}", RemoveMember)
             .WithName("RemoveMember")
             .WithSummary("Remove a member")
-            .WithDescription("Removes a member recorded by mistake or who left the Party organisation here (reason, required). 409 while the member leads "
+            .WithDescription("删除党员: removes a member recorded by mistake or who left the Party organisation here (reason, required). 409 while the member leads "
                 + "its group (name another leader first) or pairs with households (end the pairings first). The id is not reused.");
         api.MapPost("/members/{id}/transfer", TransferMember)
             .WithName("TransferMember")
@@ -254,7 +257,7 @@ public static class MembersApi
 
 public sealed record ServiceTagResponse(string Tag, string Label);
 
-/// <summary>A member as the API shows it. The phone is personal data (masking by role comes with access control).</summary>
+/// <summary>A member as the API shows it. The phone is personal data: masked unless the caller handles or manages the grid.</summary>
 public sealed record MemberResponse(
     Guid Id,
     string Name,
@@ -276,8 +279,14 @@ public sealed record MemberResponse(
     IReadOnlyList<Guid> Pairings,
     long Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt) : IPersonalData
 {
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    string IPersonalData.PersonalDataWhat => $"member {Id} phone";
+
+    IPersonalData IPersonalData.Masked() => this with { Phone = Privacy.MaskPhone(Phone) };
+
     public static MemberResponse From(MemberView m)
     {
         var d = m.Details;
