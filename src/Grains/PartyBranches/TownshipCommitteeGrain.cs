@@ -100,7 +100,9 @@ internal sealed partial class TownshipCommitteeGrain(
             }
         }
         var keys = state.State.Warnings.Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
-        state.State.Warnings.AddRange(missing.Where(w => keys.Add(w.Key)));
+        var added = missing.Where(w => keys.Add(w.Key)).ToList();
+        state.State.Warnings.AddRange(added);
+        GridActors.Grains.Telemetry.GridTelemetry.ActivityFlags.Add(added.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Township {Township}: the month-end activity check for {At} could not be scheduled")]

@@ -151,6 +151,7 @@ internal sealed partial class PartyTaskGrain(
             }
             s.Version++;
             await Save();
+            GridActors.Grains.Telemetry.GridTelemetry.TasksOverdue.Add(1);
         }
         if (s.Overdue)
         {
