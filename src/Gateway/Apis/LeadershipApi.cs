@@ -37,7 +37,7 @@ public static class LeadershipApi
         api.MapDelete("/villages/{code}/terms/{year}", DeleteTerm)
             .WithName("DeleteVillageTerm")
             .WithSummary("Remove a term recorded by mistake")
-            .WithDescription("Removes the term and the county's filing of its secretary; the county report no longer counts it.");
+            .WithDescription("删除届次: removes the term and the county's filing of its secretary; the county report no longer counts it.");
 
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.County or UnitLevel.Township))
         {

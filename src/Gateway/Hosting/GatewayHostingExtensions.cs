@@ -44,7 +44,7 @@ public static partial class GatewayHostingExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiExamples.Configure);
         builder.Services.AddGridActorsHealthChecks();
         builder.AddGridActorsTelemetry("gridactors-gateway");
         builder.AddGridActorsAccess();
