@@ -17,6 +17,9 @@ ROOT=$(pwd)
 
 MODE=full
 NO_BUILD=0
+# BENCH_STEPS: which parts to run (default all): kestrel sqlite pg b4 b5. The table shows what was measured.
+BENCH_STEPS=${BENCH_STEPS:-kestrel sqlite pg b4 b5}
+want() { [[ " $BENCH_STEPS " == *" $1 "* ]]; }
 for arg in "$@"; do
   case "$arg" in
     --quick) MODE=quick ;;
@@ -28,11 +31,11 @@ done
 # Sizes: the issue's in a full run; small in a quick one. Each can be overridden from the environment
 # (e.g. B5_COUNTS="100000" ./bench/run.sh); the table then shows the sizes that were run.
 if [ "$MODE" = quick ]; then
-  : "${WRK_SECONDS:=5}" "${WRK_WARMUP:=3}" "${RAW_SECONDS:=5}"
-  : "${B4_SECONDS:=8}" "${B4_WARMUP:=15}"
-  : "${B5_COUNTS:=20000}"
-  : "${B6_SCALE:=0.1}" "${B6_COUNTIES:=0}" "${B6_PROVINCE_SCALE:=0.1}"
-  : "${B7_COUNTIES:=1}" "${B7_ISSUES:=3000}" "${B7_REPEATS:=100}"
+  : "${WRK_SECONDS:=5}" "${WRK_WARMUP:=3}" "${RAW_SECONDS:=4}"
+  : "${B4_SECONDS:=6}" "${B4_WARMUP:=10}"
+  : "${B5_COUNTS:=10000}"
+  : "${B6_SCALE:=0.05}" "${B6_COUNTIES:=0}" "${B6_PROVINCE_SCALE:=0.05}"
+  : "${B7_COUNTIES:=1}" "${B7_ISSUES:=1000}" "${B7_REPEATS:=100}"
 else
   : "${WRK_SECONDS:=20}" "${WRK_WARMUP:=20}" "${RAW_SECONDS:=20}"
   : "${B4_SECONDS:=60}" "${B4_WARMUP:=60}"
@@ -146,8 +149,8 @@ gc_watch() {
 # run_wrk KEY SCRIPT URL [VAR=value ...]: a warm-up run, then the measured run; records KEY.rps, KEY.non2xx, KEY.requests.
 run_wrk() {
   local key=$1 script=$2 url=$3; shift 3
-  env "$@" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WRK_WARMUP}s" -s "$script" "$url" >"$WORK/$key.warmup.wrk"
-  env "$@" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --latency -s "$script" "$url" >"$WORK/$key.wrk"
+  env "$@" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WRK_WARMUP}s" --timeout 10s -s "$script" "$url" >"$WORK/$key.warmup.wrk"
+  env "$@" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WRK_SECONDS}s" --timeout 10s --latency -s "$script" "$url" >"$WORK/$key.wrk"
   local rps non2xx requests warm
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$key.wrk")
   non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ {n+=$2} END {print n+0}' "$WORK/$key.wrk" "$WORK/$key.warmup.wrk")
@@ -155,12 +158,14 @@ run_wrk() {
   echo "$key.rps=$rps" >>"$METRICS"
   echo "$key.non2xx=$non2xx" >>"$METRICS"
   echo "$key.requests=$requests" >>"$METRICS"
+  echo "$key.timeouts=$(awk '/Socket errors/ {print $NF}' "$WORK/$key.wrk" | grep . || echo 0)" >>"$METRICS"
   log "$key: $rps requests/s (non-2xx: $non2xx; latency $(awk '/^    Latency/ {print $2" avg, "$4" max"}' "$WORK/$key.wrk"))"
 }
 
 ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # ---- B1 baseline: bare Kestrel -------------------------------------------------------------------------------
+if want kestrel; then
 PORT=$(free_port)
 mkdir -p "$WORK/kestrel"
 (cd "$WORK/kestrel" && exec env ASPNETCORE_URLS="http://127.0.0.1:$PORT" dotnet "$BASELINE") >"$WORK/kestrel.log" 2>&1 &
@@ -171,8 +176,10 @@ echo "/constant" >"$WORK/constant.txt"
 log "B1 baseline: bare Kestrel"
 run_wrk b1.baseline "$ROOT/bench/wrk/get.lua" "http://127.0.0.1:$PORT" BENCH_PATHS="$WORK/constant.txt" BENCH_KEY=none
 stop_pid "$KESTREL_PID"
+fi
 
 # ---- B1 and B3: the service on its embedded SQLite profile ---------------------------------------------------------
+if want sqlite; then
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 log "service on SQLite"
@@ -189,8 +196,10 @@ stop_pid "$GC_PID"
 stop_pid "$SQLITE_PID"
 log "B3 baseline: raw SQLite upserts"
 harness raw-sqlite --dir "$WORK/raw-sqlite" --concurrency "$CONCURRENCY" --seconds "$RAW_SECONDS" --warmup "$WRK_WARMUP" --key raw.sqlite.rps >&2
+fi
 
-# ---- PostgreSQL ---------------------------------------------------------------------------------------------------
+# ---- B2, B6, B7: PostgreSQL ----------------------------------------------------------------------------------------
+if want pg; then
 run_as_pg() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$(printf '%q ' "$@")"; else "$@"; fi
 }
@@ -252,13 +261,16 @@ log "B6: import a synthetic county (scale $B6_SCALE) and a province slice of $B6
 harness b6 --url "$URL" --admin "$ADMIN_KEY" --scale "$B6_SCALE" --counties "$B6_COUNTIES" --province-scale "$B6_PROVINCE_SCALE" --concurrency "$CONCURRENCY" >&2
 stop_pid "$GC_PID"
 stop_pid "$PG_SERVICE_PID"
+fi
 
 # ---- B4: escalation latency, the service in the harness's process ----------------------------------------------------
-log "B4: escalation chains at 30/s for $B4_SECONDS s"
-harness b4 --rate 30 --seconds "$B4_SECONDS" --warmup "$B4_WARMUP" >&2
+if want b4; then
+  log "B4: escalation chains at 30/s for $B4_SECONDS s"
+  harness b4 --rate 30 --seconds "$B4_SECONDS" --warmup "$B4_WARMUP" >&2
+fi
 
 # ---- B5: memory per activation, one fresh process per kind and count --------------------------------------------------
-for count in $B5_COUNTS; do
+want b5 && for count in $B5_COUNTS; do
   for kind in empty grid member; do
     log "B5: $count $kind grains"
     harness b5 --kind "$kind" --count "$count" --silo-port "$(free_port)" --gateway-port "$(free_port)" >&2

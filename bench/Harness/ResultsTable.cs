@@ -42,11 +42,11 @@ public static class ResultsTable
 
         var quick = m.GetValueOrDefault("mode") == "quick";
         Ratio("B1", "GET a grid (one grain call, API key checked), requests/s", N("b1.service.rps"), "/s", N("b1.baseline.rps"), "bare Kestrel constant", 0.6,
-            $"wrk {m.GetValueOrDefault("wrk.shape", "")}; non-2xx {m.GetValueOrDefault("b1.non2xx", "?")}");
+            $"wrk {m.GetValueOrDefault("wrk.shape", "")}; non-2xx {m.GetValueOrDefault("b1.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b1.service.timeouts", "?")}");
         Ratio("B2", "POST an issue, persisted, PostgreSQL, requests/s", N("b2.service.rps"), "/s", N("raw.pg.rps"), "raw Npgsql upserts", 0.5,
-            $"synchronous_commit on; non-2xx {m.GetValueOrDefault("b2.non2xx", "?")}");
+            $"synchronous_commit on; non-2xx {m.GetValueOrDefault("b2.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b2.service.timeouts", "?")}");
         Ratio("B3", "POST an issue, persisted, SQLite, requests/s", N("b3.service.rps"), "/s", N("raw.sqlite.rps"), "raw Microsoft.Data.Sqlite upserts", 0.5,
-            $"WAL, synchronous=NORMAL, busy_timeout 10 s; non-2xx {m.GetValueOrDefault("b3.non2xx", "?")}");
+            $"WAL, synchronous=NORMAL, busy_timeout 10 s; non-2xx {m.GetValueOrDefault("b3.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b3.service.timeouts", "?")}");
         var directP50 = N("b4.direct.p50.ms");
         var directP99 = N("b4.direct.p99.ms");
         Add("B4", $"escalation grid→village→township→county, p50 ({m.GetValueOrDefault("b4.chains", "?")} chains at {m.GetValueOrDefault("b4.rate", "?")}/s)",
