@@ -15,6 +15,31 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
         "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
     ];
 
+    /// <summary>The issue's "done when": only Open311 calls on the app's side; the county's staff act through /api/v1.</summary>
+    [Fact]
+    public async Task AnOpen311Client_ListsServices_PostsALocatedRequest_AndFollowsItToClosed()
+    {
+        var app = fixture.App.ClientWith(null);
+        var services = JsonNode.Parse((await app.Get($"/services.json?jurisdiction_id={County.Code}")).Body)!.AsArray();
+        var service = services.Select(s => s!["service_code"].Str()).First(c => c == "safety-hazard");
+        var definition = await app.Get($"/services/{service}.json?jurisdiction_id={County.Code}");
+        Open311Schemas.AssertValid("service-definition.json", definition.Body);
+
+        var id = await app.PostOk(Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid2, service, "村道旁电线杆倾斜"));
+        var shown = await Request(id);
+        Assert.Equal($"汪屋网格 ({County.Grid2})", shown["agency_responsible"].Str());
+        Assert.Equal("open", shown["status"].Str());
+
+        var staff = fixture.App.ClientWith(await fixture.Key(County.Code, "handler"));
+        await IssueApi.Act(staff, id, "accept");
+        Assert.Contains("已受理", (await Request(id))["status_notes"].Str());
+        await IssueApi.Act(staff, id, "resolve", """{"note":"已联系供电所扶正电线杆"}""");
+        var closed = await Request(id);
+        Assert.Equal("closed", closed["status"].Str());
+        Assert.Equal("已办结 resolved at the grid: 已联系供电所扶正电线杆", closed["status_notes"].Str());
+        Assert.Contains(id, await List("&status=closed&service_code=safety-hazard"));
+    }
+
     [Fact]
     public async Task Discovery_NamesTheEndpointAndBothFormats()
     {
