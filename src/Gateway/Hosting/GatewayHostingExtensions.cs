@@ -78,6 +78,9 @@ public static partial class GatewayHostingExtensions
         app.MapHouseholdsApi();
         app.MapPartyTasksApi();
         app.MapPartyBranchesApi();
+        app.MapCommitmentsApi();
+        app.MapStarsApi();
+        app.MapPublicApi();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }

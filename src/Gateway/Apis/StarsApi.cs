@@ -1,0 +1,269 @@
+using GridActors.Gateway.Hosting;
+using GridActors.Grains.Commitments;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Stars;
+using GridActors.Grains.Units;
+using GridActors.Grains.Validation;
+using static GridActors.Gateway.Apis.PartyApiSupport;
+
+namespace GridActors.Gateway.Apis;
+
+/// <summary>星级创评: the county's rubric, stars with every input explained, the notice period (公示) with objections (异议), star boards.</summary>
+public static class StarsApi
+{
+    private static readonly (string Prefix, StarSubjectKind Kind, string Name)[] Subjects =
+    [
+        ("/grids/{code}/party-group/stars", StarSubjectKind.Group, "Group"),
+        ("/members/{id}/stars", StarSubjectKind.Member, "Member"),
+    ];
+
+    public static IEndpointRouteBuilder MapStarsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").WithTags("Stars");
+        api.MapGet("/counties/{code}/star-rubric", GetRubric)
+            .WithName("GetStarRubric")
+            .WithSummary("Read the county's star rubric for a year")
+            .WithDescription("星级评定标准: criteria for groups (五个好) and members (四讲四有), each with weight, data source and target; thresholds of 2-5 stars; "
+                + "the notice period in days (公示期). The default rubric until the county sets one (isDefault).");
+        api.MapPut("/counties/{code}/star-rubric", SetRubric)
+            .WithName("SetStarRubric")
+            .WithSummary("Set the county's star rubric for a year")
+            .WithDescription("星级评定标准: groupCriteria and memberCriteria (key, name, source, weight, target for counted sources), thresholds (four rising scores), noticeDays.");
+        foreach (var (prefix, kind, name) in Subjects)
+        {
+            api.MapGet(prefix, (HttpContext http, int? year, IGrainFactory grains, GridClock clock) => GetStars(kind, http, year, grains, clock))
+                .WithName($"Get{name}Stars")
+                .WithSummary($"The stars of a {name.ToLowerInvariant()} for a year, explained")
+                .WithDescription("星级: stars (1-5), score (0-100), status (notPublished: computed now | provisional: 公示 | final), and for each criterion its inputs, ratio, "
+                    + "contribution and explanation; the facts read; objections (异议) and history.");
+            api.MapPost(prefix + "/objections", (HttpContext http, int? year, ObjectionInput body, IGrainFactory grains, GridClock clock) => Object(kind, http, year, body, grains, clock))
+                .WithName($"Object{name}Stars")
+                .WithSummary("File an objection during the notice period")
+                .WithDescription("异议: who objects (by) and why (text), during the notice period (公示) only; 409 after it.");
+            api.MapPost(prefix + "/objections/{objectionId}/answer", (HttpContext http, int? year, string objectionId, AnswerInput body, IGrainFactory grains, GridClock clock) =>
+                    AnswerObjection(kind, http, year, objectionId, body, grains, clock))
+                .WithName($"Answer{name}StarsObjection")
+                .WithSummary("Answer an objection")
+                .WithDescription("异议答复: the answer, whether it is upheld (the rating is then computed again from today's data and the change recorded), and by whom. "
+                    + "A rating becomes final when the notice period is over and every objection is answered.");
+        }
+        api.MapPost("/villages/{code}/stars/publish", PublishVillage)
+            .WithName("PublishVillageStars")
+            .WithSummary("Publish the provisional stars of every group and member of a village")
+            .WithDescription("星级公示: computes each rating now and publishes it as provisional for the county's notice period (公示). Ratings already published are left as they are.");
+        foreach (var (collection, level) in new[] { ("villages", UnitLevel.Village), ("townships", UnitLevel.Township), ("counties", UnitLevel.County) })
+        {
+            api.MapGet($"/{collection}/{{code}}/star-board", (string code, int? year, IGrainFactory grains, GridClock clock) => Board(level, code, year, grains, clock))
+                .WithName($"Get{level}StarBoard")
+                .WithSummary($"The star board of a {level.ToString().ToLowerInvariant()}")
+                .WithDescription("星级榜: stars per group and member (published ratings: provisional or final; others notPublished), "
+                    + "and the distribution (counts of 1 to 5 stars) for groups and for members.");
+        }
+        return endpoints;
+    }
+
+    private static int Year(int? year, ValidationErrors errors, GridClock clock)
+    {
+        if (year is { } y && CommitmentsApi.BadYear(y))
+        {
+            errors.Add("year", "must be a year such as 2026");
+        }
+        return year ?? Today(clock).Year;
+    }
+
+    private static async Task<IResult> GetRubric(string code, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        if (!CountyCode.TryParse(code, out _, out var error))
+        {
+            errors.Add("code", error);
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetUnit(UnitCode.Parse(code)).IsRegistered())
+        {
+            return Problems.NotFound($"No county {code} is registered.");
+        }
+        return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
+    }
+
+    private static async Task<IResult> SetRubric(string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        if (!CountyCode.TryParse(code, out _, out var error))
+        {
+            errors.Add("code", error);
+        }
+        var rubric = body.Validate(code, y, errors);
+        if (rubric is null || !errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!await grains.GetUnit(UnitCode.Parse(code)).IsRegistered())
+        {
+            return Problems.NotFound($"No county {code} is registered.");
+        }
+        return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric));
+    }
+
+    private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (id, _, _, stop) = await CommitmentsApi.Owner(kind, http, grains, write: false);
+        if (stop is not null)
+        {
+            return stop;
+        }
+        if (await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Get() is { } rating)
+        {
+            return TypedResults.Ok(StarsResponse.From(rating));
+        }
+        var computed = await grains.GetGrain<IStarRaterGrain>(0).Compute(kind, id, y);
+        return computed is null
+            ? Problems.NotFound("Nothing to rate.")
+            : TypedResults.Ok(StarsResponse.From(new RatingView(RatingStatus.NotPublished, computed, null, null, null, [], [])));
+    }
+
+    private static async Task<IResult> Object(StarSubjectKind kind, HttpContext http, int? year, ObjectionInput body, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var key = IdempotencyKey(http, errors);
+        var y = Year(year, errors, clock);
+        var by = Rules.RequiredText(errors, "by", body.By);
+        var text = Rules.RequiredText(errors, "text", body.Text, 2000);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (id, _, _, stop) = await CommitmentsApi.Owner(kind, http, grains, write: true);
+        if (stop is not null)
+        {
+            return stop;
+        }
+        var objectionId = NewId($"star-objection/{kind}/{id}/{y}", key);
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default));
+        return result.Status == PartyStatus.Done
+            ? TypedResults.Created($"{http.Request.Path}/{objectionId}", StarsResponse.From(result.Value!))
+            : Answer(result, StarsResponse.From, http);
+    }
+
+    private static async Task<IResult> AnswerObjection(StarSubjectKind kind, HttpContext http, int? year, string objectionId, AnswerInput body, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        var objection = ParseId(objectionId, "objectionId", "an objection id (a GUID)", errors);
+        var answer = Rules.RequiredText(errors, "answer", body.Answer, 2000);
+        var by = Rules.OptionalText(errors, "by", body.By);
+        if (body.Upheld is null)
+        {
+            errors.Add("upheld", "is required: true when the objection is upheld");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (id, _, _, stop) = await CommitmentsApi.Owner(kind, http, grains, write: true);
+        if (stop is not null)
+        {
+            return stop;
+        }
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Answer(objection!.Value, answer!, body.Upheld!.Value, by);
+        return Answer(result, StarsResponse.From, http);
+    }
+
+    private static async Task<IResult> PublishVillage(string code, int? year, string? by, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        var who = Rules.OptionalText(errors, "by", by);
+        if (!VillageCode.TryParse(code, out _, out var error))
+        {
+            errors.Add("code", error);
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await grains.GetGrain<IStarRaterGrain>(0).Subjects(UnitCode.Parse(code)) is not { } subjects)
+        {
+            return Problems.NotFound($"No village {code} is registered.");
+        }
+        var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who)));
+        var published = results.Where(r => r.Status == PartyStatus.Done).Select(r => StarsResponse.From(r.Value!)).ToArray();
+        return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
+    }
+
+    private static async Task<IResult> Board(UnitLevel level, string code, int? year, IGrainFactory grains, GridClock clock)
+    {
+        var errors = new ValidationErrors();
+        var y = Year(year, errors, clock);
+        if (!UnitCode.TryParse(code, level, out var unit, out var error))
+        {
+            errors.Add("code", error);
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
+        return await grains.GetGrain<IStarRaterGrain>(0).Board(unit, y) is { } board
+            ? TypedResults.Ok(board)
+            : Problems.NotFound($"No unit {code} is registered.");
+    }
+}
+
+public sealed record ObjectionInput(string? By, string? Text);
+
+public sealed record AnswerInput(string? Answer, bool? Upheld, string? By);
+
+/// <summary>A rubric as sent; criteria use the records of the domain (key, name, source, weight, target).</summary>
+public sealed record RubricInput(IReadOnlyList<StarCriterion>? GroupCriteria, IReadOnlyList<StarCriterion>? MemberCriteria, IReadOnlyList<decimal>? Thresholds, int? NoticeDays, string? By)
+{
+    public StarRubric? Validate(string county, int year, ValidationErrors errors)
+    {
+        StarRubric.Check(errors, GroupCriteria, MemberCriteria, Thresholds, NoticeDays);
+        var by = Rules.OptionalText(errors, "by", By);
+        return errors.IsEmpty ? new StarRubric(county, year, GroupCriteria!, MemberCriteria!, Thresholds!, NoticeDays!.Value, false, null, by) : null;
+    }
+}
+
+/// <summary>A rating with its explanation.</summary>
+public sealed record StarsResponse(
+    StarSubjectKind Kind,
+    string Id,
+    string Name,
+    string Grid,
+    int Year,
+    RatingStatus Status,
+    int Stars,
+    decimal Score,
+    string Explanation,
+    IReadOnlyList<CriterionResult> Criteria,
+    IReadOnlyList<decimal> Thresholds,
+    bool DefaultRubric,
+    StarFacts Facts,
+    DateTimeOffset ComputedAt,
+    DateTimeOffset? PublishedAt,
+    DateTimeOffset? NoticeEndsAt,
+    DateTimeOffset? FinalisedAt,
+    IReadOnlyList<StarObjection> Objections,
+    IReadOnlyList<RatingEvent> History)
+{
+    public static StarsResponse From(RatingView r)
+    {
+        var c = r.Computation;
+        return new(c.Kind, c.Id, c.Name, c.Grid, c.Year, r.Status, c.Score.Stars, c.Score.Score, c.Score.Explanation, c.Score.Criteria, c.Score.Thresholds,
+            c.DefaultRubric, c.Facts, c.ComputedAt, r.PublishedAt, r.NoticeEndsAt, r.FinalisedAt, r.Objections, r.History);
+    }
+}
+
+public sealed record PublishResponse(int Year, int Published, int AlreadyPublished, IReadOnlyList<StarsResponse> Ratings);

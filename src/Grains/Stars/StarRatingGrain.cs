@@ -1,0 +1,156 @@
+using GridActors.Grains.Commitments;
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyNetwork;
+
+namespace GridActors.Grains.Stars;
+
+/// <summary>
+/// 星级评定结果: the published rating of one group or member for one year (same key as its commitments). Provisional
+/// during the county's notice period (公示), when objections (异议) are filed and answered; then final.
+/// Final is worked out from the clock on the next call after the notice ends (and written then, with the moment it
+/// became final: the notice end, or the last answer if an objection was still open), so no wake-up is needed and a
+/// year's jump of the clock costs nothing.
+/// </summary>
+[Alias("GridActors.IStarRatingGrain")]
+public interface IStarRatingGrain : IGrainWithStringKey
+{
+    /// <summary>Null when not published.</summary>
+    [Alias("Get")]
+    Task<RatingView?> Get();
+
+    /// <summary>Computes the rating now and publishes it as provisional for the rubric's notice period.</summary>
+    [Alias("Publish")]
+    Task<PartyResult<RatingView>> Publish(string? by);
+
+    [Alias("Object")]
+    Task<PartyResult<RatingView>> Object(StarObjection objection);
+
+    /// <summary>Answers an objection; when upheld, the rating is computed again from today's data and the change recorded.</summary>
+    [Alias("Answer")]
+    Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by);
+}
+
+[GenerateSerializer, Alias("GridActors.StarRatingState")]
+public sealed class StarRatingState
+{
+    [Id(0)] public StarComputation? Computation { get; set; }
+    [Id(1)] public RatingStatus Status { get; set; }
+    [Id(2)] public DateTimeOffset? PublishedAt { get; set; }
+    [Id(3)] public DateTimeOffset? NoticeEndsAt { get; set; }
+    [Id(4)] public DateTimeOffset? FinalisedAt { get; set; }
+    [Id(5)] public List<StarObjection> Objections { get; set; } = [];
+    [Id(6)] public List<RatingEvent> History { get; set; } = [];
+    [Id(7)] public List<StarComputation> Earlier { get; set; } = [];
+}
+
+internal sealed class StarRatingGrain(
+    [PersistentState("star-rating", StorageNames.Grains)] IPersistentState<StarRatingState> state,
+    GridClock clock) : Grain, IStarRatingGrain
+{
+    private StarRatingState S => state.State;
+
+    public async Task<RatingView?> Get()
+    {
+        if (S.Computation is null)
+        {
+            return null;
+        }
+        await FinaliseIfDue();
+        return View();
+    }
+
+    public async Task<PartyResult<RatingView>> Publish(string? by)
+    {
+        if (S.Computation is not null)
+        {
+            await FinaliseIfDue();
+            return PartyResult.Conflict<RatingView>($"the rating is already published (status {S.Status})");
+        }
+        var (kind, id, year) = CommitmentKeys.Parse(this.GetPrimaryKeyString());
+        var computed = await GrainFactory.GetGrain<IStarRaterGrain>(0).Compute(kind, id, year);
+        if (computed is null)
+        {
+            return PartyResult.NotFound<RatingView>(kind == StarSubjectKind.Group ? $"No Party group is set up in grid {id}." : $"No member {id} exists.");
+        }
+        var now = clock.GetUtcNow();
+        S.Computation = computed;
+        S.Status = RatingStatus.Provisional;
+        S.PublishedAt = now;
+        S.NoticeEndsAt = now.AddDays(computed.NoticeDays);
+        S.History.Add(new RatingEvent(now, $"published as provisional (公示) with {computed.Score.Stars} stars, score {computed.Score.Score}; notice until {S.NoticeEndsAt:u}", by));
+        await state.WriteStateAsync();
+        return PartyResult.Ok(View(), true);
+    }
+
+    public async Task<PartyResult<RatingView>> Object(StarObjection objection)
+    {
+        if (S.Computation is null)
+        {
+            return PartyResult.NotFound<RatingView>("The rating is not published.");
+        }
+        if (S.Objections.Any(o => o.Id == objection.Id))
+        {
+            return PartyResult.Ok(View());
+        }
+        await FinaliseIfDue();
+        var now = clock.GetUtcNow();
+        if (S.Status == RatingStatus.Final || now >= S.NoticeEndsAt)
+        {
+            return PartyResult.Conflict<RatingView>($"the notice period (公示) ended at {S.NoticeEndsAt:u} (status {S.Status}): objections are no longer taken");
+        }
+        S.Objections.Add(objection with { FiledAt = now });
+        S.History.Add(new RatingEvent(now, "objection (异议) filed", objection.By));
+        await state.WriteStateAsync();
+        return PartyResult.Ok(View(), true);
+    }
+
+    public async Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by)
+    {
+        var index = S.Objections.FindIndex(o => o.Id == objectionId);
+        if (S.Computation is null || index < 0)
+        {
+            return PartyResult.NotFound<RatingView>($"No objection {objectionId} was filed against this rating.");
+        }
+        if (S.Objections[index].AnsweredAt is not null)
+        {
+            return PartyResult.Conflict<RatingView>($"objection {objectionId} is already answered");
+        }
+        var now = clock.GetUtcNow();
+        S.Objections[index] = S.Objections[index] with { Answer = answer, Upheld = upheld, AnsweredBy = by, AnsweredAt = now };
+        S.History.Add(new RatingEvent(now, upheld ? "objection upheld" : "objection answered, not upheld", by));
+        if (upheld)
+        {
+            var (kind, id, year) = CommitmentKeys.Parse(this.GetPrimaryKeyString());
+            if (await GrainFactory.GetGrain<IStarRaterGrain>(0).Compute(kind, id, year) is { } again)
+            {
+                var before = S.Computation;
+                S.Earlier.Add(before);
+                S.Computation = again with { NoticeDays = before.NoticeDays };
+                S.History.Add(new RatingEvent(now, $"computed again after the objection: {before.Score.Stars} → {again.Score.Stars} stars, score {before.Score.Score} → {again.Score.Score}", by));
+            }
+        }
+        await FinaliseIfDue(write: false);
+        await state.WriteStateAsync();
+        return PartyResult.Ok(View());
+    }
+
+    /// <summary>Final once the notice is over and no objection is open; becomes final at the later of the two.</summary>
+    private async Task FinaliseIfDue(bool write = true)
+    {
+        var now = clock.GetUtcNow();
+        if (S.Status != RatingStatus.Provisional || now < S.NoticeEndsAt || S.Objections.Any(o => o.AnsweredAt is null))
+        {
+            return;
+        }
+        var lastAnswer = S.Objections.Select(o => o.AnsweredAt!.Value).DefaultIfEmpty(S.NoticeEndsAt!.Value).Max();
+        S.FinalisedAt = lastAnswer > S.NoticeEndsAt ? lastAnswer : S.NoticeEndsAt;
+        S.Status = RatingStatus.Final;
+        S.History.Add(new RatingEvent(S.FinalisedAt!.Value, $"final (已确定) with {S.Computation!.Score.Stars} stars", null));
+        if (write)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private RatingView View() => new(S.Status, S.Computation!, S.PublishedAt, S.NoticeEndsAt, S.FinalisedAt, [.. S.Objections], [.. S.History]);
+}
