@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using GridActors.Grains.Infrastructure;
 using GridActors.Silo.Hosting;
 using GridActors.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GridActors.Tests.Cluster;
 
@@ -35,7 +38,8 @@ internal sealed class SiloHost : IAsyncDisposable
         ["Storage:ClusterId"] = "gateway-test-" + Guid.NewGuid().ToString("N")[..8],
     };
 
-    public static async Task<SiloHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="clock">Domain time (<see cref="GridClock"/>) shared with the test, so it can move deadlines and outbox retries.</param>
+    public static async Task<SiloHost> StartAsync(IReadOnlyDictionary<string, string?> settings, FakeTimeProvider clock)
     {
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(new Dictionary<string, string?>
@@ -44,6 +48,7 @@ internal sealed class SiloHost : IAsyncDisposable
             ["Orleans:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
         }).Build();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(new GridClock(clock));
         builder.UseOrleans(silo => silo.AddGridActorsSilo(configuration));
         var host = builder.Build();
         await host.StartAsync();
