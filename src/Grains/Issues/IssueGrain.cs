@@ -35,10 +35,14 @@ internal sealed partial class IssueGrain(
         var s = state.State;
         if (s.Exists)
         {
-            return issue.Fingerprint is not null && issue.Fingerprint == s.Fingerprint
-                ? IssueOutcome.Done(View())
-                : new IssueOutcome(IssueOutcomeStatus.IdempotencyMismatch, null, "Idempotency-Key",
+            if (issue.Fingerprint is null || issue.Fingerprint != s.Fingerprint)
+            {
+                return new IssueOutcome(IssueOutcomeStatus.IdempotencyMismatch, null, "Idempotency-Key",
                     "was already used for a different request; send a new key for a new issue");
+            }
+            // A retry after a failed answer: finish announcing what the first attempt stored.
+            await Deliver();
+            return IssueOutcome.Done(View());
         }
         var grid = UnitCode.Parse(issue.Grid);
         if (!await GrainFactory.GetUnit(grid).IsRegistered())
@@ -313,6 +317,9 @@ internal sealed partial class IssueGrain(
             {
                 s.WakeUpAt = null;
                 LogDeliveryFailed(logger, e, Id, "scheduler");
+                // Neither delivered nor scheduled for a retry: do not acknowledge. The change is stored; the caller
+                // gets 503 and its retry (with the same Idempotency-Key) or any later call finishes the delivery.
+                throw;
             }
         }
     }

@@ -83,7 +83,7 @@ public sealed class ResolutionStatsTests
         // Reopening A takes its resolution (and its rating) out of the figures until it is resolved again.
         await Act(http, a, "reopen", """{"note":"复发"}""");
         var reopened = await Eventually.Get(() => http.GetJson($"/api/v1/counties/{County.Code}/resolution-stats{day}"),
-            s => s["resolved"]!.GetValue<long>() == 3, "the reopened issue to leave the figures");
+            s => s["resolved"]!.GetValue<long>() == 3 && s["averageSatisfaction"]?.GetValue<double>() == 3.5, "the reopened issue and its rating to leave the figures");
         Assert.Equal(1, reopened["resolvedAtGrid"]!.GetValue<long>());
         Assert.Equal(3.5, reopened["averageSatisfaction"]!.GetValue<double>());
     }
