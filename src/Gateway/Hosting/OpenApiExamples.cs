@@ -26,7 +26,7 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
     };
 
     /// <summary>Sample values by property name (lower case), so examples read like real requests.</summary>
-    private static readonly Dictionary<string, JsonNode> ByName = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, JsonNode?> ByName = new(StringComparer.OrdinalIgnoreCase)
     {
         ["code"] = "340822100201003", ["grid"] = "340822100201003", ["originGrid"] = "340822100201003", ["county"] = "340822",
         ["township"] = "340822100", ["village"] = "340822100201", ["unit"] = "340822100201", ["holder"] = "340822100201003",
@@ -39,6 +39,13 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
         ["status"] = "open", ["detail"] = "No unit 340822100201009 is registered.", ["title_problem"] = "Not found",
         ["api_key"] = "gak.k7m2q9x4w8r3t6y5n2p4.Zm9vYmFy", ["media_url"] = "https://example.org/photos/1.jpg",
         ["first_name"] = "三", ["last_name"] = "张", ["email"] = "zhangsan@example.org",
+        ["status_notes"] = "待受理 reported, waiting to be accepted at the grid", ["service_name"] = "邻里纠纷 neighbour dispute",
+        ["agency_responsible"] = "董屋网格 (340822100201003)", ["service_notice"] = "已登记 registered; held by 董屋网格 (340822100201003)",
+        ["outcome"] = "created", ["row"] = 2, ["key"] = "340822100201003", ["format"] = "csv", ["stoppedAt"] = null,
+        ["ignoredColumns"] = new JsonArray("备注"), ["errors"] = new JsonObject { ["leader_phone"] = new JsonArray("must have 5 to 15 digits") },
+        ["url"] = "https://example.org/photos/1.jpg", ["sha256"] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        ["caption"] = "现场照片", ["assignedMember"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a", ["memberId"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
+        ["address_id"] = null, ["zipcode"] = null, ["account_id"] = null, ["token"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
     };
 
     /// <summary>
@@ -52,6 +59,18 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             include(description) && description.RelativePath?.StartsWith("dashboard", StringComparison.OrdinalIgnoreCase) != true;
         options.AddDocumentTransformer<OpenApiExamples>();
     }
+
+    /// <summary>Sample values of path, query and header parameters, by name (consulted before <see cref="ByName"/>).</summary>
+    private static readonly Dictionary<string, JsonNode> Parameters = new(StringComparer.Ordinal)
+    {
+        ["format"] = "json", ["categoryCode"] = "neighbour-dispute", ["id"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
+        ["memberId"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a", ["objectionId"] = "0195f3c2-9b11-7d20-8c3a-4e5f6a7b8c9d",
+        ["service_request_id"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a", ["token"] = "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
+        ["start_date"] = "2026-01-01T00:00:00+08:00", ["end_date"] = "2026-03-02T23:59:59+08:00",
+        ["date"] = "2026-03-02", ["from"] = "2026-02-01", ["to"] = "2026-03-02", ["month"] = "2026-03",
+        ["year"] = "2021", ["term"] = "2021", ["limit"] = 50, ["cursor"] = "NjM4NzY1NDMyMTAwMDAwMDAwOjAxOTVmM2My",
+        ["need"] = "助老", ["rating"] = "weak", ["sessionId"] = "spring-2026",
+    };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -82,7 +101,9 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
                 {
                     if (parameter is OpenApiParameter p && p.Example is null && p.Examples is not { Count: > 0 })
                     {
-                        p.Example = ByName.TryGetValue(p.Name ?? "", out var value) ? value.DeepClone() : Example(p.Schema, document, p.Name, 0);
+                        p.Example = Parameters.TryGetValue(p.Name ?? "", out var value) ? value.DeepClone()
+                            : ByName.TryGetValue(p.Name ?? "", out var named) && named is not null ? named.DeepClone()
+                            : Example(p.Schema, document, p.Name, 0);
                     }
                 }
                 if (method == HttpMethod.Post && operation.Responses?.ContainsKey("201") == true && !NoIdempotencyKey.Contains(operation.OperationId ?? "")
@@ -120,13 +141,13 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
         {
             return given.DeepClone();
         }
-        if (name is not null && ByName.TryGetValue(name, out var named))
-        {
-            return named.DeepClone();
-        }
         if (schema.Enum is { Count: > 0 } values)
         {
             return values.First(v => v is not null)?.DeepClone();
+        }
+        if (name is not null && ByName.TryGetValue(name, out var named))
+        {
+            return named?.DeepClone();
         }
         foreach (var choice in (schema.OneOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.AllOf ?? []))
         {
@@ -154,18 +175,6 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             }
             return json;
         }
-        if (type.HasFlag(JsonSchemaType.String))
-        {
-            return schema.Format switch
-            {
-                "date-time" => "2026-03-02T09:00:00+08:00",
-                "date" => "2026-03-02",
-                "uuid" => "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
-                "duration" => "P3D",
-                "uri" => "https://example.org/photos/1.jpg",
-                _ => "董屋网格",
-            };
-        }
         if (type.HasFlag(JsonSchemaType.Integer))
         {
             return 1;
@@ -177,6 +186,21 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
         if (type.HasFlag(JsonSchemaType.Boolean))
         {
             return true;
+        }
+        if (type.HasFlag(JsonSchemaType.String))
+        {
+            return schema.Format switch
+            {
+                "date-time" => "2026-03-02T09:00:00+08:00",
+                "date" => "2026-03-02",
+                "uuid" => "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
+                "duration" => "P3D",
+                "uri" => "https://example.org/photos/1.jpg",
+                _ when name is not null && (name.EndsWith("_datetime", StringComparison.Ordinal) || name.EndsWith("At", StringComparison.Ordinal)) => "2026-03-02T09:00:00+08:00",
+                _ when name is not null && (name.EndsWith("On", StringComparison.Ordinal) || name.EndsWith("Date", StringComparison.Ordinal)) => "2026-03-02",
+                _ when name is not null && (name == "id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("_request_id", StringComparison.Ordinal)) => "0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a",
+                _ => "董屋网格",
+            };
         }
         return null;
     }
