@@ -318,7 +318,9 @@ internal sealed partial class IssueGrain(
                 s.WakeUpAt = null;
                 LogDeliveryFailed(logger, e, Id, "scheduler");
                 // Neither delivered nor scheduled for a retry: do not acknowledge. The change is stored; the caller
-                // gets 503 and its retry (with the same Idempotency-Key) or any later call finishes the delivery.
+                // gets 503 and its retry (with the same Idempotency-Key) or any later call finishes the delivery: the
+                // activation is dropped so that even a read reactivates it, and activation re-sends the outbox.
+                DeactivateOnIdle();
                 throw;
             }
         }
