@@ -138,7 +138,8 @@ start_service() {
 # gc_watch KEY PID: reads every GC pause of PID over EventPipe until stopped (stop_pid $GC_PID).
 gc_watch() {
   rm -f "$WORK/$1.ready"
-  harness gc-watch --pid "$2" --key "$1" --ready "$WORK/$1.ready" >"$WORK/$1.gc.log" 2>&1 &
+  # exec: the background job's pid is the watcher itself, so stop_pid ends the window there.
+  (exec dotnet "$HARNESS_DLL" gc-watch --pid "$2" --key "$1" --ready "$WORK/$1.ready" --metrics "$METRICS") >"$WORK/$1.gc.log" 2>&1 &
   GC_PID=$!
   PIDS+=("$GC_PID")
   local i
