@@ -66,8 +66,6 @@ internal sealed class ApiKeyAuthenticationHandler(
         return info;
     }
 
-    public static void Forget(IMemoryCache cache, string secretHashHex) => cache.Remove("apikey:" + secretHashHex);
-
     public static ClaimsPrincipal Principal(ApiKeyInfo info)
     {
         var claims = new List<Claim>

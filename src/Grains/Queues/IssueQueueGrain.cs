@@ -149,6 +149,7 @@ internal sealed partial class IssueQueueGrain(
         DateTimeOffset? next = candidate;
         if (candidate is null)
         {
+            var atTop = UnitCode.Parse(Unit).Parent is null;
             foreach (var entry in state.State.Entries.Values)
             {
                 if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline)
@@ -159,7 +160,7 @@ internal sealed partial class IssueQueueGrain(
                 var due = deadline;
                 if (told is not null && told.Deadline == deadline)
                 {
-                    if (UnitCode.Parse(Unit).Parent is null)
+                    if (atTop)
                     {
                         continue;
                     }

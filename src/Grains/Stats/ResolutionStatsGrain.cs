@@ -49,7 +49,10 @@ internal sealed partial class ResolutionStatsGrain(
 {
     private IGrainTimer? _push;
 
-    private UnitCode Unit => UnitCode.Parse(this.GetPrimaryKeyString());
+    private UnitCode? _unit;
+
+    // Parsed once per activation: it is read on every event and every push.
+    private UnitCode Unit => _unit ??= UnitCode.Parse(this.GetPrimaryKeyString());
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -22,8 +22,6 @@ public sealed class DayCounters
 
     public long Resolved => ResolvedAtGrid + ResolvedAtVillage + ResolvedAtTownship + ResolvedAtCounty;
 
-    public bool IsEmpty => Reported == 0 && Resolved == 0 && EscalatedBeyondVillage == 0 && SatisfactionCount == 0
-        && ResolvedAtGrid == 0 && ResolvedAtVillage == 0 && ResolvedAtTownship == 0 && ResolvedAtCounty == 0 && Durations.Count == 0;
 
     public void Add(DayCounters other, int sign = 1)
     {
@@ -70,12 +68,6 @@ public sealed class DayCounters
         }
     }
 
-    public DayCounters Copy()
-    {
-        var copy = new DayCounters();
-        copy.Add(this);
-        return copy;
-    }
 }
 
 /// <summary>
