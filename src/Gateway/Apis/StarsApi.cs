@@ -29,7 +29,9 @@ public static class StarsApi
         api.MapPut("/counties/{code}/star-rubric", SetRubric)
             .WithName("SetStarRubric")
             .WithSummary("Set the county's star rubric for a year")
-            .WithDescription("星级评定标准: groupCriteria and memberCriteria (key, name, source, weight, target for counted sources), thresholds (four rising scores), noticeDays.");
+            .WithDescription("星级评定标准: groupCriteria and memberCriteria (key, name, source, weight in points, each list adding up to 100; target only for the counted sources "
+                + "postWork, issuesHandled, pairingVisits), thresholds (four rising scores: the lowest of 2, 3, 4 and 5 stars), noticeDays (公示期, 1-60). "
+                + "409 once a rating of the year has been published: the year's rubric is then fixed.");
         foreach (var (prefix, kind, name) in Subjects)
         {
             api.MapGet(prefix, (HttpContext http, int? year, IGrainFactory grains, GridClock clock) => GetStars(kind, http, year, grains, clock))
@@ -91,7 +93,7 @@ public static class StarsApi
         return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
     }
 
-    private static async Task<IResult> SetRubric(string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> SetRubric(HttpContext http, string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -108,7 +110,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No county {code} is registered.");
         }
-        return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric));
+        return Answer(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric), r => r, http);
     }
 
     private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
@@ -225,16 +227,63 @@ public sealed record ObjectionInput(string? By, string? Text);
 
 public sealed record AnswerInput(string? Answer, bool? Upheld, string? By);
 
-/// <summary>A rubric as sent; criteria use the records of the domain (key, name, source, weight, target).</summary>
-public sealed record RubricInput(IReadOnlyList<StarCriterion>? GroupCriteria, IReadOnlyList<StarCriterion>? MemberCriteria, IReadOnlyList<decimal>? Thresholds, int? NoticeDays, string? By)
+/// <summary>A rubric as sent: criteria (key, name, source, weight, target), thresholds, notice days.</summary>
+public sealed record RubricInput(IReadOnlyList<CriterionInput>? GroupCriteria, IReadOnlyList<CriterionInput>? MemberCriteria, IReadOnlyList<decimal>? Thresholds, int? NoticeDays, string? By)
 {
     public StarRubric? Validate(string county, int year, ValidationErrors errors)
     {
-        StarRubric.Check(errors, GroupCriteria, MemberCriteria, Thresholds, NoticeDays);
+        var group = Criteria(errors, "groupCriteria", GroupCriteria);
+        var member = Criteria(errors, "memberCriteria", MemberCriteria);
+        StarRubric.CheckScale(errors, Thresholds, NoticeDays);
         var by = Rules.OptionalText(errors, "by", By);
-        return errors.IsEmpty ? new StarRubric(county, year, GroupCriteria!, MemberCriteria!, Thresholds!, NoticeDays!.Value, false, null, by) : null;
+        return errors.IsEmpty ? new StarRubric(county, year, group!, member!, Thresholds!, NoticeDays!.Value, false, null, by) : null;
+    }
+
+    /// <summary>
+    /// The source is read as text here, not by the JSON binder, so an unknown one is answered with the sources there
+    /// are (a binder error could only say "wrong JSON type"). A list with an unknown source is not checked further, so
+    /// the sum of its weights is not blamed for a criterion the caller still has to fix.
+    /// </summary>
+    private static List<StarCriterion>? Criteria(ValidationErrors errors, string field, IReadOnlyList<CriterionInput>? input)
+    {
+        if (input is null)
+        {
+            StarRubric.CheckCriteria(errors, field, null);
+            return null;
+        }
+        var criteria = new List<StarCriterion>(input.Count);
+        var known = true;
+        for (var i = 0; i < input.Count; i++)
+        {
+            var c = input[i];
+            if (c is null)
+            {
+                errors.Add($"{field}[{i}]", "must be a criterion: key, name, source, weight and (for counted sources) target");
+                known = false;
+                continue;
+            }
+            var source = Enum.GetValues<StarSource>().Where(s => StarRubric.SourceName(s) == c.Source).Select(s => (StarSource?)s).FirstOrDefault();
+            if (source is null)
+            {
+                errors.Add($"{field}[{i}].source", c.Source is null
+                    ? $"is required: one of {string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName))}"
+                    : $"is not a known data source: use one of {string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName))}");
+                known = false;
+                continue;
+            }
+            criteria.Add(new StarCriterion(c.Key ?? "", c.Name ?? "", source.Value, c.Weight ?? 0, c.Target));
+        }
+        if (!known)
+        {
+            return null;
+        }
+        StarRubric.CheckCriteria(errors, field, criteria);
+        return criteria;
     }
 }
+
+/// <summary>One criterion as sent.</summary>
+public sealed record CriterionInput(string? Key, string? Name, string? Source, decimal? Weight, decimal? Target);
 
 /// <summary>A rating with its explanation.</summary>
 public sealed record StarsResponse(

@@ -72,6 +72,8 @@ internal sealed class StarRatingGrain(
         {
             return PartyResult.NotFound<RatingView>(kind == StarSubjectKind.Group ? $"No Party group is set up in grid {id}." : $"No member {id} exists.");
         }
+        // The rubric that rated this is now fixed for the county's year (StarRubricGrain).
+        await GrainFactory.GetGrain<IStarRubricGrain>(StarKeys.Rubric(computed.Grid[..6], year)).MarkInUse();
         var now = clock.GetUtcNow();
         S.Computation = computed;
         S.Status = RatingStatus.Provisional;

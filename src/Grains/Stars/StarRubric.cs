@@ -86,6 +86,12 @@ public sealed record StarRubric(
     {
         CheckCriteria(errors, "groupCriteria", group);
         CheckCriteria(errors, "memberCriteria", member);
+        CheckScale(errors, thresholds, noticeDays);
+    }
+
+    /// <summary>Thresholds of 2-5 stars and the notice period.</summary>
+    public static void CheckScale(ValidationErrors errors, IReadOnlyList<decimal>? thresholds, int? noticeDays)
+    {
         if (thresholds is not { Count: 4 })
         {
             errors.Add("thresholds", "must be four scores: the lowest score of 2, 3, 4 and 5 stars");
@@ -100,7 +106,8 @@ public sealed record StarRubric(
         }
     }
 
-    private static void CheckCriteria(ValidationErrors errors, string field, IReadOnlyList<StarCriterion>? criteria)
+    /// <summary>One list of criteria, named <paramref name="field"/> in the errors.</summary>
+    public static void CheckCriteria(ValidationErrors errors, string field, IReadOnlyList<StarCriterion>? criteria)
     {
         if (criteria is null || criteria.Count == 0)
         {
@@ -133,8 +140,21 @@ public sealed record StarRubric(
             }
             if (StarCalculator.Counts(c.Source) && c.Target is not (> 0))
             {
-                errors.Add($"{field}[{i}].target", $"is required for {c.Source}: the count that earns the full share, above 0");
+                errors.Add($"{field}[{i}].target", $"is required for {SourceName(c.Source)}: the count that earns the full share, above 0");
+            }
+            else if (!StarCalculator.Counts(c.Source) && c.Target is not null)
+            {
+                errors.Add($"{field}[{i}].target", $"is only read by postWork, issuesHandled and pairingVisits; leave it out for {SourceName(c.Source)}");
             }
         }
+        // Weights are points of the 100: staff read "weight 20" as "20 points", so the list must add up to exactly 100.
+        // (A criterion without a base is still left out at computation time, and the others scale up to fill its points.)
+        if (criteria.All(c => c.Weight is > 0 and <= 100) && criteria.Sum(c => c.Weight) is var sum && sum != 100)
+        {
+            errors.Add(field, $"weights must add up to 100 points (they add up to {sum.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)})");
+        }
     }
+
+    /// <summary>A source as callers write it (camelCase, as in JSON).</summary>
+    public static string SourceName(StarSource source) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(source.ToString());
 }

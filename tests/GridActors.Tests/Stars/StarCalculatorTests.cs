@@ -114,7 +114,7 @@ public sealed class StarCalculatorTests
             [60, 50, 80, 90],
             0);
         var found = errors.ToDictionary();
-        Assert.Contains("is required for PostWork", found["groupCriteria[0].target"][0]);
+        Assert.Contains("is required for postWork", found["groupCriteria[0].target"][0]);
         Assert.Contains("must not repeat", found["groupCriteria[1].key"][0]);
         Assert.Contains("is required", found["groupCriteria[1].name"][0]);
         Assert.Contains("above 0", found["groupCriteria[1].weight"][0]);
@@ -122,9 +122,27 @@ public sealed class StarCalculatorTests
         Assert.Contains("rise strictly", found["thresholds"][0]);
         Assert.Contains("公示期", found["noticeDays"][0]);
 
+        Assert.False(found.ContainsKey("groupCriteria")); // a weight already refused is not blamed again on the sum
+
         var fine = new ValidationErrors();
         var d = StarRubric.Default("340822", 2026);
         StarRubric.Check(fine, d.GroupCriteria, d.MemberCriteria, d.Thresholds, d.NoticeDays);
         Assert.True(fine.IsEmpty, fine.ToString());
+    }
+
+    [Fact]
+    public void Rubric_Check_WantsEachListsWeightsToAddUpTo100_AndTargetsOnlyOnCountedSources()
+    {
+        var errors = new ValidationErrors();
+        StarRubric.Check(errors,
+            [new("a", "A", StarSource.Attendance, 50, null), new("b", "B", StarSource.ActivityCompliance, 45.5m, null)],
+            [new("c", "C", StarSource.PairingVisits, 60, 12), new("d", "D", StarSource.EvaluationScores, 40, 80)],
+            [60, 70, 80, 90],
+            7);
+        var found = errors.ToDictionary();
+        Assert.Equal("weights must add up to 100 points (they add up to 95.5)", Assert.Single(found["groupCriteria"]));
+        Assert.Contains("only read by postWork, issuesHandled and pairingVisits; leave it out for evaluationScores", found["memberCriteria[1].target"][0]);
+        Assert.False(found.ContainsKey("memberCriteria")); // 60 + 40 = 100
+        Assert.Equal(2, found.Count);
     }
 }
