@@ -56,11 +56,13 @@ public static class StarsApi
             .WithDescription("星级公示: computes each rating now and publishes it as provisional for the county's notice period (公示). Ratings already published are left as they are.");
         foreach (var (collection, level) in new[] { ("villages", UnitLevel.Village), ("townships", UnitLevel.Township), ("counties", UnitLevel.County) })
         {
-            api.MapGet($"/{collection}/{{code}}/star-board", (string code, int? year, IGrainFactory grains, GridClock clock) => Board(level, code, year, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/star-board", (string code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock) =>
+                    Board(level, code, year, page, pageSize, grains, clock))
                 .WithName($"Get{level}StarBoard")
                 .WithSummary($"The star board of a {level.ToString().ToLowerInvariant()}")
-                .WithDescription("星级榜: stars per group and member (published ratings: provisional or final; others notPublished), "
-                    + "and the distribution (counts of 1 to 5 stars) for groups and for members.");
+                .WithDescription("星级榜: stars per group and member (status provisional: 公示, or final) and the distribution (counts of 1 to 5 stars, "
+                    + "published ratings) for groups and for members, with a line per child unit (units). A village lists every group and member "
+                    + "(notPublished until published); a township or county lists published ratings village by village, page (from 1) of pageSize (default 500, at most 2000).");
         }
         return endpoints;
     }
@@ -205,19 +207,27 @@ public static class StarsApi
         return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
     }
 
-    private static async Task<IResult> Board(UnitLevel level, string code, int? year, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> Board(UnitLevel level, string code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
-        if (!UnitCode.TryParse(code, level, out var unit, out var error))
+        if (!UnitCode.TryParse(code, level, out _, out var error))
         {
             errors.Add("code", error);
+        }
+        if (page is < 1)
+        {
+            errors.Add("page", "must be 1 or more");
+        }
+        if (pageSize is < 1 or > 2000)
+        {
+            errors.Add("pageSize", "must be from 1 to 2000");
         }
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        return await grains.GetGrain<IStarRaterGrain>(0).Board(unit, y) is { } board
+        return await grains.GetGrain<IStarBoardGrain>(StarKeys.Board(code, y)).Get(page ?? 1, pageSize ?? 500) is { } board
             ? TypedResults.Ok(board)
             : Problems.NotFound($"No unit {code} is registered.");
     }

@@ -12,6 +12,10 @@ public enum WakeUpKind
     PartyActivityCheck,
     /// <summary>A Party task's due date, to flag it overdue (key: task id).</summary>
     PartyTask,
+    /// <summary>A star board whose line its parent has not confirmed (key: unit-year).</summary>
+    StarBoard,
+    /// <summary>A star rating whose change its village's board has not confirmed (key: the rating's key).</summary>
+    StarRating,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.WakeUpTarget")]
@@ -60,6 +64,8 @@ public static class WakeUps
         WakeUpKind.Issue => grains.GetGrain<Issues.IIssueGrain>(Guid.Parse(target.Key)),
         WakeUpKind.PartyActivityCheck => grains.GetGrain<PartyBranches.ITownshipCommitteeGrain>(target.Key),
         WakeUpKind.PartyTask => grains.GetGrain<PartyTasks.IPartyTaskGrain>(Guid.Parse(target.Key)),
+        WakeUpKind.StarBoard => grains.GetGrain<Stars.IStarBoardGrain>(target.Key),
+        WakeUpKind.StarRating => grains.GetGrain<Stars.IStarRatingGrain>(target.Key),
         _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
     };
 }

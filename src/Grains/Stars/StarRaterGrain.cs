@@ -13,8 +13,8 @@ namespace GridActors.Grains.Stars;
 
 /// <summary>
 /// Gathers a rating's facts (commitments, evaluations, activities, post work, pairings, tasks, linked issues) and
-/// computes it with the county's rubric; lists whom a unit rates and builds star boards. A stateless worker: it
-/// only reads. It calls rating grains only to read them, and rating grains call it only to compute, never to read.
+/// computes it with the county's rubric; lists whom a unit rates. A stateless worker: it only reads, and never calls
+/// a rating grain (rating grains call it to compute).
 /// </summary>
 [Alias("GridActors.IStarRaterGrain")]
 public interface IStarRaterGrain : IGrainWithIntegerKey
@@ -26,9 +26,6 @@ public interface IStarRaterGrain : IGrainWithIntegerKey
     /// <summary>The groups and members under a unit; null when the unit is not registered.</summary>
     [Alias("Subjects")]
     Task<IReadOnlyList<StarSubject>?> Subjects(UnitCode unit);
-
-    [Alias("Board")]
-    Task<StarBoard?> Board(UnitCode unit, int year);
 }
 
 [StatelessWorker]
@@ -79,28 +76,6 @@ internal sealed class StarRaterGrain(GridClock clock) : Grain, IStarRaterGrain
         }));
         return perGrid.SelectMany(s => s).ToArray();
     }
-
-    public async Task<StarBoard?> Board(UnitCode unit, int year)
-    {
-        if (await Subjects(unit) is not { } subjects)
-        {
-            return null;
-        }
-        var rows = await Task.WhenAll(subjects.Select(async s =>
-        {
-            var rating = await GrainFactory.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, year)).Get();
-            return rating is null
-                ? new StarBoardRow(s.Kind, s.Id, s.Name, s.Grid, RatingStatus.NotPublished, null, null)
-                : new StarBoardRow(s.Kind, s.Id, s.Name, s.Grid, rating.Status, rating.Computation.Score.Stars, rating.Computation.Score.Score);
-        }));
-        var groups = rows.Where(r => r.Kind == StarSubjectKind.Group).ToArray();
-        var members = rows.Where(r => r.Kind == StarSubjectKind.Member).OrderByDescending(r => r.Score ?? -1).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
-        return new StarBoard(unit.Value, year, groups, members, Distribution(groups), Distribution(members));
-    }
-
-    /// <summary>How many published ratings have 1, 2, 3, 4 and 5 stars (index 0 is 1 star).</summary>
-    private static int[] Distribution(IEnumerable<StarBoardRow> rows) =>
-        Enumerable.Range(1, 5).Select(stars => rows.Count(r => r.Status != RatingStatus.NotPublished && r.Stars == stars)).ToArray();
 
     private async Task<StarFacts> GroupFacts(string grid, int year)
     {

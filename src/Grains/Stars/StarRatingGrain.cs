@@ -1,6 +1,8 @@
 using GridActors.Grains.Commitments;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace GridActors.Grains.Stars;
 
@@ -9,10 +11,11 @@ namespace GridActors.Grains.Stars;
 /// during the county's notice period (公示), when objections (异议) are filed and answered; then final.
 /// Final is worked out from the clock on the next call after the notice ends (and written then, with the moment it
 /// became final: the notice end, or the last answer if an objection was still open), so no wake-up is needed and a
-/// year's jump of the clock costs nothing.
+/// year's jump of the clock costs nothing. Every change is sent to the village's star board (which works out final
+/// from the clock the same way), kept pending in the state until the board has it.
 /// </summary>
 [Alias("GridActors.IStarRatingGrain")]
-public interface IStarRatingGrain : IGrainWithStringKey
+public interface IStarRatingGrain : IWakeUpTarget, IGrainWithStringKey
 {
     /// <summary>Null when not published.</summary>
     [Alias("Get")]
@@ -41,13 +44,25 @@ public sealed class StarRatingState
     [Id(5)] public List<StarObjection> Objections { get; set; } = [];
     [Id(6)] public List<RatingEvent> History { get; set; } = [];
     [Id(7)] public List<StarComputation> Earlier { get; set; } = [];
+    /// <summary>A change the village's star board has not confirmed yet.</summary>
+    [Id(8)] public bool BoardPending { get; set; }
+    [Id(9)] public DateTimeOffset? WakeUpAt { get; set; }
 }
 
-internal sealed class StarRatingGrain(
+internal sealed partial class StarRatingGrain(
     [PersistentState("star-rating", StorageNames.Grains)] IPersistentState<StarRatingState> state,
-    GridClock clock) : Grain, IStarRatingGrain
+    GridClock clock,
+    ILogger<StarRatingGrain> logger) : Grain, IStarRatingGrain
 {
     private StarRatingState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await SendToBoard();
+
+    public async Task WakeUp()
+    {
+        S.WakeUpAt = null;
+        await SendToBoard();
+    }
 
     public async Task<RatingView?> Get()
     {
@@ -80,7 +95,7 @@ internal sealed class StarRatingGrain(
         S.PublishedAt = now;
         S.NoticeEndsAt = now.AddDays(computed.NoticeDays);
         S.History.Add(new RatingEvent(now, $"published as provisional (公示) with {computed.Score.Stars} stars, score {computed.Score.Score}; notice until {S.NoticeEndsAt:u}", by));
-        await state.WriteStateAsync();
+        await Changed();
         return PartyResult.Ok(View(), true);
     }
 
@@ -102,7 +117,7 @@ internal sealed class StarRatingGrain(
         }
         S.Objections.Add(objection with { FiledAt = now });
         S.History.Add(new RatingEvent(now, "objection (异议) filed", objection.By));
-        await state.WriteStateAsync();
+        await Changed();
         return PartyResult.Ok(View(), true);
     }
 
@@ -132,7 +147,7 @@ internal sealed class StarRatingGrain(
             }
         }
         await FinaliseIfDue(write: false);
-        await state.WriteStateAsync();
+        await Changed();
         return PartyResult.Ok(View());
     }
 
@@ -153,6 +168,51 @@ internal sealed class StarRatingGrain(
             await state.WriteStateAsync();
         }
     }
+
+    /// <summary>Writes a change with the duty to tell the board, then tells it; a wake-up re-sends if this activation is lost first.</summary>
+    private async Task Changed()
+    {
+        S.BoardPending = true;
+        var now = clock.GetUtcNow();
+        if (S.WakeUpAt is not { } wakeUp || wakeUp < now)
+        {
+            S.WakeUpAt = now.AddMinutes(5);
+            await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarRating, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
+        }
+        await state.WriteStateAsync();
+        await SendToBoard();
+    }
+
+    private async Task SendToBoard()
+    {
+        if (!S.BoardPending || S.Computation is not { } c)
+        {
+            return;
+        }
+        var entry = new StarBoardEntry(c.Kind, c.Id, c.Name, c.Grid, c.Score.Stars, c.Score.Score, S.NoticeEndsAt!.Value,
+            S.Objections.Count(o => o.AnsweredAt is null), S.FinalisedAt, S.History.Count);
+        try
+        {
+            await GrainFactory.GetGrain<IStarBoardGrain>(StarKeys.Board(c.Grid[..12], c.Year)).Upsert(entry);
+        }
+        catch (Exception e)
+        {
+            // The change is written: the caller's answer stands, and a wake-up sends it again.
+            LogBoardFailed(logger, e, this.GetPrimaryKeyString());
+            var now = clock.GetUtcNow();
+            if (S.WakeUpAt is not { } wakeUp || wakeUp < now)
+            {
+                S.WakeUpAt = now.AddMinutes(1);
+                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarRating, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
+            }
+            return;
+        }
+        // Not written now: after a reactivation it is sent again and the board ignores a version it has.
+        S.BoardPending = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The rating {Rating} could not reach its village's star board; retrying later")]
+    private static partial void LogBoardFailed(ILogger logger, Exception exception, string rating);
 
     private RatingView View() => new(S.Status, S.Computation!, S.PublishedAt, S.NoticeEndsAt, S.FinalisedAt, [.. S.Objections], [.. S.History]);
 }

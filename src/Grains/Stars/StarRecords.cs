@@ -60,12 +60,69 @@ public sealed record StarSubject(StarSubjectKind Kind, string Id, string Name, s
 [GenerateSerializer, Immutable, Alias("GridActors.StarBoardRow")]
 public sealed record StarBoardRow(StarSubjectKind Kind, string Id, string Name, string Grid, RatingStatus Status, int? Stars, decimal? Score);
 
-/// <summary>星级榜: stars per group and member under a unit, and how many have each number of stars (published ratings only).</summary>
+/// <summary>
+/// 星级榜: stars per group and member under a unit, and how many published ratings have each number of stars.
+/// A village lists every group and member (notPublished for those not yet published); a township or county lists the
+/// published ratings a page at a time, village by village, with a line per child unit (<see cref="Units"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StarBoard")]
-public sealed record StarBoard(string Unit, int Year, IReadOnlyList<StarBoardRow> Groups, IReadOnlyList<StarBoardRow> Members, IReadOnlyList<int> GroupDistribution, IReadOnlyList<int> MemberDistribution);
+public sealed record StarBoard(
+    string Unit,
+    int Year,
+    IReadOnlyList<StarBoardRow> Groups,
+    IReadOnlyList<StarBoardRow> Members,
+    IReadOnlyList<int> GroupDistribution,
+    IReadOnlyList<int> MemberDistribution,
+    IReadOnlyList<StarBoardUnit> Units,
+    int GroupsPublished,
+    int MembersPublished,
+    int OpenObjections,
+    int Page,
+    int PageSize);
+
+/// <summary>One child unit's line on a board: its distributions (index 0 is 1 star) and counts.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StarBoardUnit")]
+public sealed record StarBoardUnit(string Unit, IReadOnlyList<int> GroupDistribution, IReadOnlyList<int> MemberDistribution, int GroupsPublished, int MembersPublished, int OpenObjections);
+
+/// <summary>
+/// A published rating as its village's board keeps it, sent by the rating on every change. The board works out
+/// provisional or final from the clock, as the rating does, so finalisation needs no message.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StarBoardEntry")]
+public sealed record StarBoardEntry(
+    StarSubjectKind Kind,
+    string Id,
+    string Name,
+    string Grid,
+    int Stars,
+    decimal Score,
+    DateTimeOffset NoticeEndsAt,
+    int OpenObjections,
+    DateTimeOffset? FinalisedAt,
+    int Version)
+{
+    public RatingStatus StatusAt(DateTimeOffset now) =>
+        FinalisedAt is not null || (now >= NoticeEndsAt && OpenObjections == 0) ? RatingStatus.Final : RatingStatus.Provisional;
+
+    public StarBoardRow Row(DateTimeOffset now) => new(Kind, Id, Name, Grid, StatusAt(now), Stars, Score);
+}
+
+/// <summary>
+/// What a board sends its parent: its whole line (absolute counts, not changes), under a rising sequence, so a
+/// re-sent or late summary is applied once and never counted twice.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StarBoardSummary")]
+public sealed record StarBoardSummary(long Sequence, StarBoardUnit Line);
+
+/// <summary>A slice of a board's published rows, in board order.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StarBoardRows")]
+public sealed record StarBoardRows(IReadOnlyList<StarBoardRow> Groups, IReadOnlyList<StarBoardRow> Members);
 
 public static class StarKeys
 {
     /// <summary>The rubric's key: county and year.</summary>
     public static string Rubric(string county, int year) => $"{county}-{year}";
+
+    /// <summary>A star board's key: village, township or county code, and year.</summary>
+    public static string Board(string unit, int year) => $"{unit}-{year}";
 }
