@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridActors.Grains.Telemetry;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
@@ -14,7 +15,10 @@ namespace GridActors.Silo.Hosting;
 /// each <c>otlp</c>, <c>console</c> or <c>none</c> (a comma list is allowed); <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and
 /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> for OTLP. When an exporter variable is unset the default is <c>otlp</c> if an
 /// OTLP endpoint is set and <c>none</c> otherwise, so a machine with no collector does not retry one forever.
-/// Metrics are also served for Prometheus at <c>/metrics</c>.
+/// <c>OTEL_TRACES_SAMPLER</c> (<c>always_on</c>, <c>always_off</c>, <c>traceidratio</c> and their <c>parentbased_</c>
+/// forms) with <c>OTEL_TRACES_SAMPLER_ARG</c> (the ratio) choose which traces are recorded; the default records every
+/// trace when a trace exporter is configured and none otherwise, because a span nobody exports only costs time on
+/// every request and grain call. Metrics are also served for Prometheus at <c>/metrics</c>.
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -51,9 +55,7 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing =>
             {
-                // Stream queues are polled every few milliseconds and grain timers tick on their own; as roots those
-                // spans would drown every trace worth reading, so they (and what they start) are not recorded.
-                tracing.SetSampler(new ParentBasedSampler(new SkipPollingSampler()));
+                tracing.SetSampler(new SkipPollingSampler(TraceSampler(configuration, exporting: traces.Count > 0)));
                 tracing.AddSource(GridTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Microsoft.Orleans.Lifecycle")
                     .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation();
@@ -90,6 +92,34 @@ public static class TelemetryExtensions
         return endpoints;
     }
 
+    /// <summary>The sampler named by <c>OTEL_TRACES_SAMPLER</c>, as the OpenTelemetry specification defines the names.</summary>
+    internal static Sampler TraceSampler(IConfiguration configuration, bool exporting)
+    {
+        var name = configuration["OTEL_TRACES_SAMPLER"]?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(name))
+        {
+            name = exporting ? "parentbased_always_on" : "parentbased_always_off";
+        }
+        var argument = configuration["OTEL_TRACES_SAMPLER_ARG"];
+        var ratio = 1.0;
+        if (!string.IsNullOrWhiteSpace(argument)
+            && (!double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) || ratio is < 0 or > 1))
+        {
+            throw new InvalidOperationException($"OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1 (got '{argument}').");
+        }
+        return name switch
+        {
+            "always_on" => new AlwaysOnSampler(),
+            "always_off" => new AlwaysOffSampler(),
+            "traceidratio" => new TraceIdRatioBasedSampler(ratio),
+            "parentbased_always_on" => new ParentBasedSampler(new AlwaysOnSampler()),
+            "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
+            "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)),
+            _ => throw new InvalidOperationException(
+                $"OTEL_TRACES_SAMPLER must be always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio (got '{name}')."),
+        };
+    }
+
     private static HashSet<string> Exporters(IConfiguration configuration, string variable)
     {
         var value = configuration[variable];
@@ -104,12 +134,18 @@ public static class TelemetryExtensions
     }
 }
 
-/// <summary>Drops root spans of Orleans' own polling (stream queue reads, grain timer ticks); keeps everything else.</summary>
-internal sealed class SkipPollingSampler : Sampler
+/// <summary>
+/// Drops root spans of Orleans' own polling (stream queue reads, grain timer ticks): stream queues are read every few
+/// milliseconds and timers tick on their own, so as roots those spans would drown every trace worth reading. Everything
+/// else is left to the configured sampler.
+/// </summary>
+internal sealed class SkipPollingSampler(Sampler inner) : Sampler
 {
-    private static readonly SamplingResult Keep = new(SamplingDecision.RecordAndSample);
     private static readonly SamplingResult Skip = new(SamplingDecision.Drop);
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-        samplingParameters.Name is "IMemoryStreamQueueGrain/Dequeue" or "IGrainTimerInvoker/InvokeCallbackAsync" ? Skip : Keep;
+        samplingParameters.ParentContext.TraceId == default
+            && samplingParameters.Name is "IMemoryStreamQueueGrain/Dequeue" or "IGrainTimerInvoker/InvokeCallbackAsync"
+            ? Skip
+            : inner.ShouldSample(samplingParameters);
 }

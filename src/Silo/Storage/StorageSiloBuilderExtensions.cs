@@ -4,7 +4,9 @@ using System.Net;
 using GridActors.Grains.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace GridActors.Silo.Storage;
 
@@ -41,7 +43,7 @@ public static class StorageSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Grain storage <see cref="StorageNames.Grains"/> (ADO.NET, System.Text.Json payloads), durable
+    /// Grain storage <see cref="StorageNames.Grains"/> (group commit, System.Text.Json payloads), durable
     /// ADO.NET reminders, and the schema install as the silo's first start-up step. Leaves
     /// clustering, endpoints and ids alone, so test clusters (which bring their own membership)
     /// can use it; they must still set a fixed ServiceId to find their state again after a restart.
@@ -56,12 +58,16 @@ public static class StorageSiloBuilderExtensions
         AddDataSource(silo.Services, options);
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallParticipant>());
 
-        silo.AddAdoNetGrainStorage(StorageNames.Grains, storage => storage.Configure<IServiceProvider>((o, services) =>
-        {
-            o.Invariant = invariant;
-            o.DataSource = services.GetRequiredKeyedService<DbDataSource>(DataSourceKey);
-        }));
+        // Grain state goes through the group-commit storage (one transaction for the writes of many grains), not
+        // Orleans' ADO.NET provider (one transaction per write): see GroupCommitGrainStorage and docs/storage.md.
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, key) => new GroupCommitGrainStorage(
+            (string)key!,
+            services.GetRequiredKeyedService<DbDataSource>(DataSourceKey),
+            GrainStateSql.For(options.Provider),
+            services.GetRequiredService<IGrainStorageSerializer>(),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
 
         silo.UseAdoNetReminderService(reminders => reminders.Configure<IServiceProvider>((o, services) =>
         {

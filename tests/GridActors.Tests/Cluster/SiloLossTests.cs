@@ -193,7 +193,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM grain_state WHERE service_id = @service AND state_name = 'issue' AND payload IS NOT NULL", connection);
+            "SELECT count(*) FROM grain_states WHERE service_id = @service AND state_name = 'issue' AND payload IS NOT NULL", connection);
         command.Parameters.AddWithValue("service", serviceId);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -24,7 +24,7 @@ public sealed class PostgresStorageTests : StorageProfileTests
         "CleanupDefunctSiloEntriesKey",
     ];
 
-    protected override IReadOnlyCollection<string> ExpectedQueryKeys => [.. PersistenceKeys, .. ReminderKeys, .. MembershipKeys];
+    protected override IReadOnlyCollection<string> ExpectedQueryKeys => [.. ReminderKeys, .. MembershipKeys];
 
     protected override async Task<StorageTarget> CreateTargetAsync()
     {

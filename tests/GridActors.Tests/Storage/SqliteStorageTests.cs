@@ -7,13 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace GridActors.Tests.Storage;
 
 /// <summary>The embedded profile: each test gets its own temporary data directory.</summary>
 public sealed class SqliteStorageTests : StorageProfileTests
 {
-    protected override IReadOnlyCollection<string> ExpectedQueryKeys => [.. PersistenceKeys, .. ReminderKeys];
+    protected override IReadOnlyCollection<string> ExpectedQueryKeys => [.. ReminderKeys];
 
     protected override Task<StorageTarget> CreateTargetAsync()
     {
@@ -77,10 +78,9 @@ public sealed class SqliteStorageTests : StorageProfileTests
         await using (cluster)
         {
             var services = cluster.GetSiloServiceProvider();
-            var storage = services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.Grains);
+            Assert.IsType<GroupCommitGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains));
             var reminders = services.GetRequiredService<IOptions<AdoNetReminderTableOptions>>().Value;
-            Assert.Equal("System.Data.SQLite", storage.Invariant);
-            var dataSource = Assert.IsType<SqliteTunedDataSource>(storage.DataSource);
+            var dataSource = Assert.IsType<SqliteTunedDataSource>(services.GetRequiredKeyedService<DbDataSource>(StorageSiloBuilderExtensions.DataSourceKey));
             Assert.Same(dataSource, reminders.DataSource);
 
             // Every connection it opens waits for locks inside SQLite and syncs less often (WAL).
@@ -93,7 +93,7 @@ public sealed class SqliteStorageTests : StorageProfileTests
             await cluster.Client.GetGrain<IStorageProbeGrain>("json").SetValue("县");
             await using (var connection = await dataSource.OpenConnectionAsync())
             {
-                var payload = (byte[]?)await ScalarAsync(connection, "SELECT payload FROM grain_state WHERE state_name = 'storage-probe'");
+                var payload = (byte[]?)await ScalarAsync(connection, "SELECT payload FROM grain_states WHERE state_name = 'storage-probe'");
                 Assert.NotNull(payload);
                 using var json = JsonDocument.Parse(payload);
                 Assert.Equal("县", json.RootElement.GetProperty("Value").GetString());

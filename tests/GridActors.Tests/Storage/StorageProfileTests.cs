@@ -23,8 +23,6 @@ public abstract class StorageProfileTests
     /// <summary>The catalogue keys this profile's providers need.</summary>
     protected abstract IReadOnlyCollection<string> ExpectedQueryKeys { get; }
 
-    protected static readonly string[] PersistenceKeys = ["ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey"];
-
     protected static readonly string[] ReminderKeys =
     [
         "ReadReminderRowsKey", "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey",
@@ -126,6 +124,50 @@ public abstract class StorageProfileTests
 
             await Assert.ThrowsAsync<InconsistentStateException>(() => probe.SetValue("grain-v2"));
             Assert.Equal("intruder", await probe.GetValue());
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Writes_in_flight_together_are_committed_together_and_a_stale_one_fails_alone()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var storage = GrainStorage(cluster);
+            const string StateName = "batch-probe";
+            var staleId = GrainId.Create("batch-probe", "stale");
+            var current = new GrainState<StorageProbeState>(new StorageProbeState { Value = "v1" });
+            await storage.WriteStateAsync(StateName, staleId, current);
+            var stale = new GrainState<StorageProbeState>(new StorageProbeState { Value = "stale" }, current.ETag);
+            current.State!.Value = "v2";
+            await storage.WriteStateAsync(StateName, staleId, current);
+
+            // 300 grains write at once (they share batches), one of them with a version that is no longer current.
+            var fresh = Enumerable.Range(0, 300)
+                .Select(i => (Id: GrainId.Create("batch-probe", $"k{i}"), State: new GrainState<StorageProbeState>(new StorageProbeState { Value = $"value {i}" })))
+                .ToList();
+            var writes = fresh.Select(f => storage.WriteStateAsync(StateName, f.Id, f.State)).ToList();
+            var staleWrite = storage.WriteStateAsync(StateName, staleId, stale);
+            await Task.WhenAll(writes);
+            await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+
+            var reads = fresh.Select(async f =>
+            {
+                var read = new GrainState<StorageProbeState>(new StorageProbeState());
+                await storage.ReadStateAsync(StateName, f.Id, read);
+                return (f.State.State!.Value, Read: read);
+            }).ToList();
+            foreach (var (written, read) in await Task.WhenAll(reads))
+            {
+                Assert.True(read.RecordExists);
+                Assert.Equal("1", read.ETag);
+                Assert.Equal(written, read.State!.Value);
+            }
+            var kept = new GrainState<StorageProbeState>(new StorageProbeState());
+            await storage.ReadStateAsync(StateName, staleId, kept);
+            Assert.Equal(("v2", "2"), (kept.State!.Value, kept.ETag));
             await cluster.StopAllSilosAsync();
         }
     }

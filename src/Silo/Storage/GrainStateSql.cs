@@ -1,0 +1,161 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridActors.Silo.Storage;
+
+/// <summary>
+/// The statements of <see cref="GroupCommitGrainStorage"/> on table <c>grain_states</c> (schema: Sql/&lt;provider&gt;/schema).
+/// A write with an expected version updates the row only while it is still at that version; a write expecting no row
+/// inserts one at version 1 unless a row exists. Either way a conflict changes nothing and is reported as a null version.
+/// </summary>
+internal abstract class GrainStateSql
+{
+    public static GrainStateSql For(StorageProvider provider) =>
+        provider == StorageProvider.PostgreSQL ? new PostgresGrainStateSql() : new SqliteGrainStateSql();
+
+    /// <summary>The rows found for <paramref name="keys"/>; a key with no row is absent from the answer.</summary>
+    public abstract Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys);
+
+    /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
+    public abstract Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
+
+    protected static int? NewVersion(StateWrite write, int rowsChanged) => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null;
+}
+
+/// <summary>PostgreSQL: all reads of a batch in one statement, all writes of a batch in one round trip (an Npgsql batch).</summary>
+internal sealed class PostgresGrainStateSql : GrainStateSql
+{
+    private const string ReadSql =
+        "SELECT s.grain_id, s.state_name, s.version, s.payload FROM grain_states s " +
+        "JOIN unnest($2::text[], $3::text[]) AS k(grain_id, state_name) ON s.grain_id = k.grain_id AND s.state_name = k.state_name " +
+        "WHERE s.service_id = $1";
+
+    private const string InsertSql =
+        "INSERT INTO grain_states (service_id, grain_id, state_name, version, payload, modified_at) " +
+        "VALUES ($1, $2, $3, 1, $4, now()) ON CONFLICT DO NOTHING";
+
+    private const string UpdateSql =
+        "UPDATE grain_states SET version = version + 1, payload = $4, modified_at = now() " +
+        "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5";
+
+    public override async Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
+    {
+        await using var command = new NpgsqlCommand(ReadSql, (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.GrainId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.StateName).ToArray() });
+        var rows = new Dictionary<StateKey, StateRow>(keys.Count);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            var payload = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
+            rows[new StateKey(reader.GetString(0), reader.GetString(1))] = new StateRow(reader.GetInt32(2), payload);
+        }
+        return rows;
+    }
+
+    public override async Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    {
+        // Rows are locked in key order, so two silos' batches that share rows (two activations of one grain during a
+        // silo loss) wait for each other instead of deadlocking.
+        var order = Enumerable.Range(0, writes.Count)
+            .OrderBy(i => writes[i].Key.GrainId, StringComparer.Ordinal).ThenBy(i => writes[i].Key.StateName, StringComparer.Ordinal)
+            .ToArray();
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        foreach (var i in order)
+        {
+            var write = writes[i];
+            var command = new NpgsqlBatchCommand(write.Expected is null ? InsertSql : UpdateSql);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = write.Key.GrainId });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = write.Key.StateName });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)write.Payload ?? DBNull.Value });
+            if (write.Expected is { } expected)
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = expected });
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        var versions = new int?[writes.Count];
+        for (var position = 0; position < order.Length; position++)
+        {
+            var i = order[position];
+            versions[i] = NewVersion(writes[i], batch.BatchCommands[position].RecordsAffected);
+        }
+        return versions;
+    }
+}
+
+/// <summary>
+/// SQLite: the database is a file in this process, so a statement costs no round trip; what matters is the single
+/// writer lock and the commit, which a batch takes once for all its writes.
+/// </summary>
+internal sealed class SqliteGrainStateSql : GrainStateSql
+{
+    private const string ReadSql =
+        "SELECT version, payload FROM grain_states WHERE service_id = @service AND grain_id = @grain AND state_name = @state";
+
+    private const string InsertSql =
+        "INSERT INTO grain_states (service_id, grain_id, state_name, version, payload, modified_at) " +
+        "VALUES (@service, @grain, @state, 1, @payload, datetime()) ON CONFLICT DO NOTHING";
+
+    private const string UpdateSql =
+        "UPDATE grain_states SET version = version + 1, payload = @payload, modified_at = datetime() " +
+        "WHERE service_id = @service AND grain_id = @grain AND state_name = @state AND version = @version";
+
+    public override async Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
+    {
+        await using var command = new SqliteCommand(ReadSql, (SqliteConnection)connection);
+        command.Parameters.AddWithValue("@service", serviceId);
+        var grain = command.Parameters.Add("@grain", SqliteType.Text);
+        var state = command.Parameters.Add("@state", SqliteType.Text);
+        var rows = new Dictionary<StateKey, StateRow>(keys.Count);
+        foreach (var key in keys)
+        {
+            grain.Value = key.GrainId;
+            state.Value = key.StateName;
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                rows[key] = new StateRow(reader.GetInt32(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
+            }
+        }
+        return rows;
+    }
+
+    public override async Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    {
+        var sqlite = (SqliteConnection)connection;
+        await using var insert = Command(sqlite, transaction, InsertSql, serviceId);
+        await using var update = Command(sqlite, transaction, UpdateSql, serviceId);
+        update.Parameters.Add("@version", SqliteType.Integer);
+        var versions = new int?[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            var command = write.Expected is null ? insert : update;
+            command.Parameters["@grain"].Value = write.Key.GrainId;
+            command.Parameters["@state"].Value = write.Key.StateName;
+            command.Parameters["@payload"].Value = (object?)write.Payload ?? DBNull.Value;
+            if (write.Expected is { } expected)
+            {
+                command.Parameters["@version"].Value = expected;
+            }
+            versions[i] = NewVersion(write, await command.ExecuteNonQueryAsync().ConfigureAwait(false));
+        }
+        return versions;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, DbTransaction transaction, string sql, string serviceId)
+    {
+        var command = new SqliteCommand(sql, connection, (SqliteTransaction)transaction);
+        command.Parameters.AddWithValue("@service", serviceId);
+        command.Parameters.Add("@grain", SqliteType.Text);
+        command.Parameters.Add("@state", SqliteType.Text);
+        command.Parameters.Add("@payload", SqliteType.Blob);
+        return command;
+    }
+}

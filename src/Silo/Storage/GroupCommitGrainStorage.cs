@@ -1,0 +1,243 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Threading.Channels;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace GridActors.Silo.Storage;
+
+/// <summary>
+/// Grain storage that commits the writes of many grains in one database transaction (group commit) and reads the
+/// states of many activating grains in one round trip.
+/// </summary>
+/// <remarks>
+/// Why: a reported issue writes the issue, the grid's queue and the grid's statistics, each from its own grain. Written
+/// one transaction each, every report cost about ten round trips and three commits (three fsyncs on PostgreSQL; three
+/// turns of SQLite's single writer lock), and the database's commit rate, not the service, set the pace. Here every
+/// operation goes into a queue; one loop per kind takes whatever has queued while the previous batch ran and executes it
+/// as one batch: writes in one transaction (one commit), reads in one statement. Under load a batch holds tens of
+/// operations, so the number of commits per second stops growing with the number of grains; when idle a batch holds one
+/// operation and costs what a lone write costs. See docs/storage.md.
+///
+/// Guarantees are those of Orleans' own providers: a write completes only after its transaction committed; a write whose
+/// ETag (the row's version) is stale changes nothing and fails with <see cref="InconsistentStateException"/> without
+/// failing the other writes of its batch; a batch that fails as a whole (the database is down) fails each of its
+/// operations; a batch that fails for one bad operation is split and its operations run one by one, so one cannot fail
+/// another. A grain never has two operations in flight at once, so one batch never holds two writes of one row.
+/// </remarks>
+internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
+{
+    /// <summary>Operations per batch at most: PostgreSQL takes 65,535 parameters per statement batch.</summary>
+    internal const int MaxBatch = 500;
+
+    private readonly string _name;
+    private readonly string _serviceId;
+    private readonly DbDataSource _dataSource;
+    private readonly GrainStateSql _sql;
+    private readonly IGrainStorageSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly Channel<StateRead> _reads = Channel.CreateUnbounded<StateRead>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<StateWrite> _writes = Channel.CreateUnbounded<StateWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _readLoop;
+    private readonly Task _writeLoop;
+
+    public GroupCommitGrainStorage(
+        string name, DbDataSource dataSource, GrainStateSql sql, IGrainStorageSerializer serializer, ClusterOptions cluster, ILogger<GroupCommitGrainStorage> logger)
+    {
+        _name = name;
+        _serviceId = cluster.ServiceId;
+        _dataSource = dataSource;
+        _sql = sql;
+        _serializer = serializer;
+        _logger = logger;
+        _readLoop = Task.Run(() => Drain(_reads.Reader, ExecuteReads));
+        _writeLoop = Task.Run(() => Drain(_writes.Reader, ExecuteWrites));
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var read = new StateRead(new StateKey(grainId.ToString(), stateName));
+        Enqueue(_reads.Writer, read);
+        var row = await read.Done.Task.ConfigureAwait(false);
+        if (row is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+        grainState.State = row.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+        grainState.ETag = row.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = row.Payload is not null;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var version = await Write(stateName, grainId, grainState.ETag, payload).ConfigureAwait(false);
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (grainState.ETag is null)
+        {
+            // Nothing was ever stored under this activation's knowledge: there is nothing to clear.
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.RecordExists = false;
+            return;
+        }
+        var version = await Write(stateName, grainId, grainState.ETag, payload: null).ConfigureAwait(false);
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reads.Writer.TryComplete();
+        _writes.Writer.TryComplete();
+        await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+    }
+
+    private async Task<int> Write(string stateName, GrainId grainId, string? etag, byte[]? payload)
+    {
+        int? expected = null;
+        if (etag is not null)
+        {
+            if (!int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                throw new InconsistentStateException($"Storage {_name}: ETag '{etag}' of {stateName} of {grainId} is not a version.", etag, "?");
+            }
+            expected = parsed;
+        }
+        var write = new StateWrite(new StateKey(grainId.ToString(), stateName), expected, payload);
+        Enqueue(_writes.Writer, write);
+        var version = await write.Done.Task.ConfigureAwait(false);
+        return version ?? throw new InconsistentStateException(
+            $"Storage {_name}: {stateName} of {grainId} was changed by another activation (this one holds version {etag ?? "none"}).",
+            "unknown", etag ?? "none");
+    }
+
+    private void Enqueue<TOperation>(ChannelWriter<TOperation> writer, TOperation operation)
+    {
+        if (!writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitGrainStorage), $"Storage {_name} is shut down.");
+        }
+    }
+
+    // One batch at a time per kind: while it runs, the next one fills up.
+    private async Task Drain<TOperation>(ChannelReader<TOperation> reader, Func<List<TOperation>, Task> execute)
+        where TOperation : StateOperation
+    {
+        var batch = new List<TOperation>(MaxBatch);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+            try
+            {
+                await execute(batch).ConfigureAwait(false);
+            }
+            catch (Exception e) when (batch.Count > 1 && !IsUnreachable(e))
+            {
+                // One operation may have failed them all (a value the database refuses): run them one by one.
+                LogBatchSplit(_logger, e, _name, batch.Count);
+                foreach (var operation in batch)
+                {
+                    await RunAlone(operation, execute).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var operation in batch)
+                {
+                    operation.Fail(e);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private static async Task RunAlone<TOperation>(TOperation operation, Func<List<TOperation>, Task> execute)
+        where TOperation : StateOperation
+    {
+        try
+        {
+            await execute([operation]).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            operation.Fail(e);
+        }
+    }
+
+    // A database that cannot be reached fails every operation the same way; splitting the batch would only wait longer.
+    private static bool IsUnreachable(Exception e) =>
+        e is TimeoutException or System.Net.Sockets.SocketException || e.InnerException is TimeoutException or System.Net.Sockets.SocketException
+        || (e is DbException db && db.IsTransient);
+
+    private async Task ExecuteReads(List<StateRead> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var rows = await _sql.Read(connection, _serviceId, batch.Select(r => r.Key).ToList()).ConfigureAwait(false);
+        foreach (var read in batch)
+        {
+            read.Done.TrySetResult(rows.GetValueOrDefault(read.Key));
+        }
+    }
+
+    private async Task ExecuteWrites(List<StateWrite> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var versions = await _sql.Write(connection, transaction, _serviceId, batch).ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(versions[i]);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage {Storage}: a batch of {Count} operations failed; running them one by one")]
+    private static partial void LogBatchSplit(ILogger logger, Exception exception, string storage, int count);
+}
+
+/// <summary>A state row's identity: the grain (type and key, as Orleans prints it) and the state's name.</summary>
+internal readonly record struct StateKey(string GrainId, string StateName);
+
+/// <summary>A stored state: its version (the ETag) and its payload (null once cleared).</summary>
+internal sealed record StateRow(int Version, byte[]? Payload);
+
+internal abstract class StateOperation
+{
+    public abstract void Fail(Exception exception);
+}
+
+internal sealed class StateRead(StateKey key) : StateOperation
+{
+    public StateKey Key { get; } = key;
+
+    public TaskCompletionSource<StateRow?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Fail(Exception exception) => Done.TrySetException(exception);
+}
+
+/// <summary>A write (or, with a null payload, a clear) expecting the row at <see cref="Expected"/> (null: no row yet).</summary>
+internal sealed class StateWrite(StateKey key, int? expected, byte[]? payload) : StateOperation
+{
+    public StateKey Key { get; } = key;
+
+    public int? Expected { get; } = expected;
+
+    public byte[]? Payload { get; } = payload;
+
+    /// <summary>The new version, or null when the row was not at the expected version.</summary>
+    public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Fail(Exception exception) => Done.TrySetException(exception);
+}
