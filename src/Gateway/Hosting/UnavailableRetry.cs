@@ -52,7 +52,11 @@ internal sealed partial class UnavailableRetry(RequestDelegate next, ILogger<Una
         }
 
         // The body is read again on a retry: keep it (up to Kestrel's 1 MB limit; small bodies stay in memory).
-        context.Request.EnableBuffering();
+        var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        if (hasBody)
+        {
+            context.Request.EnableBuffering();
+        }
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -65,7 +69,10 @@ internal sealed partial class UnavailableRetry(RequestDelegate next, ILogger<Una
             {
                 LogRetrying(logger, context.Request.Method, context.Request.Path, attempt + 1, e.GetType().Name);
                 await Task.Delay(Jittered(Delays[attempt]), context.RequestAborted);
-                context.Request.Body.Position = 0;
+                if (hasBody)
+                {
+                    context.Request.Body.Position = 0;
+                }
             }
         }
     }

@@ -49,6 +49,13 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     /// <summary>Another gateway on the same storage and clock: a restart.</summary>
     public GatewayApp Restarted() => new(new Dictionary<string, string?>(_settings.Where(s => !s.Key.StartsWith("Orleans:", StringComparison.Ordinal))), Clock);
 
+    /// <summary>Sets one configuration value (as an environment variable would); call before <see cref="Start"/>.</summary>
+    public GatewayApp WithSetting(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
     /// <summary>Adds services for a test, e.g. an in-memory trace exporter; call before <see cref="Start"/>.</summary>
     public GatewayApp WithTestServices(Action<IServiceCollection> configure)
     {

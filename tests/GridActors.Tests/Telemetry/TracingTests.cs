@@ -22,7 +22,10 @@ public sealed class TracingTests
     {
         var spans = new SpanList();
         var app = GatewayApp.OnSqlite();
-        var configured = app.WithTestServices(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        // The exporter is added by the test, not configured by OTEL_TRACES_EXPORTER, so the sampler is chosen explicitly
+        // (with no exporter configured the service records no trace).
+        var configured = app.WithSetting("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+            .WithTestServices(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
         var http = configured.Start();
         await County.Create(http);
         return (configured, http, spans);
