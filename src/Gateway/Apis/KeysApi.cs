@@ -19,7 +19,11 @@ public static class KeysApi
         keys.MapPost("/", CreateKey)
             .WithName("CreateKey")
             .WithSummary("Create an API key for a calling app")
-            .WithDescription("接入应用密钥: the key's jurisdiction is a division code prefix (34 a province ... a grid's 15 digits); roles are reader, reporter, handler, manager, admin. The secret is shown once; only its hash is stored.");
+            .WithDescription("接入应用密钥: the key's jurisdiction is a division code prefix (34 a province ... a grid's 15 digits); roles are reader, reporter, handler, manager, admin. "
+                + "The secret is shown once; only its hash is stored. An Idempotency-Key makes a retry return the first key (201, Idempotent-Replayed: true) "
+                + "with secret null: if the first answer was lost, revoke that key and create another with a new Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .HonoursIdempotencyKey();
         keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List API keys").WithDescription("接入应用密钥列表, without secrets.");
         keys.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an API key").WithDescription("吊销密钥: the key stops working at once on this gateway and within 30 s on the others.");
 
@@ -32,11 +36,13 @@ public static class KeysApi
 
     public sealed record KeyInput(string? App, string? Jurisdiction, IReadOnlyList<string?>? Roles);
 
-    public sealed record CreatedKey(string Id, string Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
+    /// <summary>A key as created: <see cref="Secret"/> is null when a retry with the same Idempotency-Key replays it.</summary>
+    public sealed record CreatedKey(string Id, string? Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
 
-    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKey(KeyInput body, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem, ProblemHttpResult>> CreateKey(KeyInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
+        var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         var app = Rules.RequiredText(errors, "app", body.App);
         if (!Jurisdictions.IsValid(body.Jurisdiction))
         {
@@ -65,11 +71,26 @@ public static class KeysApi
         {
             return Problems.Invalid(errors);
         }
-        var id = ApiKeys.NewId();
-        var secret = ApiKeys.NewSecret(id);
+        var id = idempotencyKey.Length == 0 ? ApiKeys.NewId() : ApiKeys.IdFor(http.Caller().Id, idempotencyKey);
+        // The gateway runs this handler again when the cluster failed mid-request (UnavailableRetry); the same secret
+        // then lets the grain tell that retry, whose caller has seen nothing yet, from a caller's own retry.
+        var secret = http.Items[typeof(CreatedKey)] as string ?? ApiKeys.NewSecret(id);
+        http.Items[typeof(CreatedKey)] = secret;
         var distinct = roles.Distinct().ToArray();
-        await grains.GetGrain<IApiKeyGrain>(id).Create(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret));
-        return TypedResults.Created($"/api/v1/keys/{id}", new CreatedKey(id, secret, app!, body.Jurisdiction!, distinct));
+        var fingerprint = PartyApiSupport.Fingerprint(new { app, body.Jurisdiction, Roles = distinct.Order(StringComparer.Ordinal).ToArray() });
+        var created = await grains.GetGrain<IApiKeyGrain>(id).CreateOnce(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret), fingerprint);
+        if (created is not { Status: not ApiKeyCreationStatus.Mismatch, Info: { } info })
+        {
+            return TypedResults.Problem(title: "Idempotency-Key reused",
+                detail: "The Idempotency-Key was already used for a different request; send a new Idempotency-Key to create another API key.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused");
+        }
+        var shown = created.Status == ApiKeyCreationStatus.Created || created.SameSecret;
+        if (!shown)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Created($"/api/v1/keys/{id}", new CreatedKey(id, shown ? secret : null, info.App, info.Jurisdiction, info.Roles));
     }
 
     private static async Task<Ok<ListResponse<ApiKeyInfo>>> ListKeys(IGrainFactory grains)

@@ -20,6 +20,7 @@ public static class MembersApi
             .AddEndpointFilter<MemberJurisdictionFilter>()
             .AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/members", CreateMember)
+            .HonoursIdempotencyKey()
             .WithName("CreateMember")
             .WithSummary("Register a Party member")
             .WithDescription("党员: name, gender, birth date, date joined the Party (at 18 or older), education, phone (personal data), grid, status "
@@ -55,6 +56,7 @@ public static class MembersApi
             .WithSummary("Give up the post held")
             .WithDescription("卸岗: ends the member's post; the post history keeps it with the reason (query reason).");
         api.MapPost("/members/{id}/post-work", LogPostWork)
+            .HonoursIdempotencyKey()
             .WithName("LogPostWork")
             .WithSummary("Log post work")
             .WithDescription("岗位履职记录: patrolRound, mediation, informationReport, sanitationCheck, policyPromotion, cultureEvent, careVisit, supervisionCheck (each belongs to its post) "
@@ -145,7 +147,7 @@ public static class MembersApi
         };
     }
 
-    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(
         string id, TransferInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
@@ -155,7 +157,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From, http);
+        return Changed(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(

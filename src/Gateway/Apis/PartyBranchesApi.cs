@@ -33,6 +33,7 @@ public static class PartyBranchesApi
                     + "village branch when a task's due day ends with a group's share not done); month=YYYY-MM and kind filter.");
         }
         api.MapPost("/villages/{code}/branch-meetings", RecordMeeting)
+            .HonoursIdempotencyKey()
             .WithName("RecordBranchMeeting")
             .WithSummary("Record a branch committee meeting")
             .WithDescription("支委会议: date, topic, attendees (committee members: name, role), groupLeaders (member ids of Party group leaders of this village attending "

@@ -44,6 +44,7 @@ public static class PartyGroupsApi
             .WithSummary("Which posts are uncovered in which grids of a village")
             .WithDescription("八大岗位 coverage: for each grid of the village, the holders of each of the eight posts and the posts nobody holds.");
         api.MapPost("/grids/{code}/party-group/activities", RecordActivity)
+            .HonoursIdempotencyKey()
             .WithName("RecordPartyGroupActivity")
             .WithSummary("Record a collective activity")
             .WithDescription("集中活动: date (not in the future, within the last year), kind (policyStudy 政策学习 | contactingResidents 联系群众 | service 志愿服务), topic, "

@@ -17,6 +17,7 @@ public static class PartyTasksApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Party tasks");
         api.MapPost("/villages/{code}/party-tasks", CreateTask)
+            .HonoursIdempotencyKey()
             .WithName("CreatePartyTask")
             .WithSummary("Hand a task to Party groups")
             .WithDescription("交办: the village branch (村党支部) hands a task (title, description, due date YYYY-MM-DD) to one or more of its Party groups (grid codes). "
@@ -118,7 +119,7 @@ public static class PartyTasksApi
         return task is null ? Problems.NotFound($"No task {id} exists.") : TypedResults.Ok(task);
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, Created<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
         string id, string code, SplitInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -132,10 +133,10 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t, http);
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t);
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, Created<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
         string id, string code, string memberId, DoneInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -151,7 +152,7 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t, http);
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t);
     }
 
     /// <summary>A summary as of now: past its due day and not done is overdue even before the wake-up has flagged it.</summary>
