@@ -164,14 +164,21 @@ public static class HouseholdsApi
         return Answer(result, HouseholdResponse.From, http);
     }
 
-    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
+        string code, string? cursor, int? limit, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
         if (!VillageCode.TryParse(code, out var village, out var codeError))
         {
-            return Problems.Invalid("code", codeError);
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
-        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(All(homes));
+        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(Page(homes, offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<HouseholdSuggestion>>, ValidationProblem, ProblemHttpResult>> Suggest(
@@ -220,13 +227,14 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PairingResponse>>, ValidationProblem, ProblemHttpResult>> ListPairings(
-        string code, string? status, IGrainFactory grains)
+        string code, string? status, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
         {
             errors.Add("code", codeError);
         }
+        var (offset, take) = Paging(cursor, limit, errors);
         PairingStatus? filter = null;
         if (status is not null)
         {
@@ -244,7 +252,7 @@ public static class HouseholdsApi
             return Problems.Invalid(errors);
         }
         var pairings = await grains.Households(grid).Pairings(filter);
-        return TypedResults.Ok(All(pairings.Select(PairingResponse.From).ToArray()));
+        return TypedResults.Ok(Page(pairings.Select(PairingResponse.From).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<VisitResponse>, Created<VisitResponse>, ValidationProblem, ProblemHttpResult>> LogVisit(

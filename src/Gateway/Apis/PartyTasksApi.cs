@@ -67,13 +67,14 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListVillageTasks(
-        string code, string? status, bool? overdue, IGrainFactory grains, GridClock clock)
+        string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!VillageCode.TryParse(code, out var village, out var codeError))
         {
             errors.Add("code", codeError);
         }
+        var (offset, take) = Paging(cursor, limit, errors);
         PartyTaskStatus? filter = null;
         if (status is not null)
         {
@@ -95,18 +96,24 @@ public static class PartyTasksApi
             return Problems.NotFound($"No village {village} is registered.");
         }
         var tasks = (await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Tasks(null)).Select(t => Current(t, clock)).ToArray();
-        return TypedResults.Ok(All(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray()));
+        return TypedResults.Ok(Page(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListGroupTasks(
-        string code, IGrainFactory grains, GridClock clock)
+        string code, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
+        var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
         {
-            return Problems.Invalid("code", codeError);
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var tasks = await grains.GetGrain<IVillageBranchGrain>(grid.Village.ToString()).Tasks(grid.ToString());
-        return TypedResults.Ok(All(tasks.Select(t => Current(t, clock)).ToArray()));
+        return TypedResults.Ok(Page(tasks.Select(t => Current(t, clock)).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, IGrainFactory grains)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GridActors.Tests.Access;
 
-/// <summary>What an admin's app sees when it creates, retries and lists keys.</summary>
+/// <summary>What an admin's app sees when it creates, retries and lists keys, and reads the audit log page by page.</summary>
 public sealed class KeysApiTests(AccessFixture fixture) : IClassFixture<AccessFixture>
 {
     private static string KeyJson(string app, string jurisdiction = County.Code, string role = "reader") =>
@@ -83,6 +83,91 @@ public sealed class KeysApiTests(AccessFixture fixture) : IClassFixture<AccessFi
         var secret = (await response.Json())["secret"].Str();
         Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(secret).GetAsync($"/api/v1/grids/{County.Grid}")).StatusCode);
         Assert.Single((await admin.GetJson("/api/v1/keys?limit=200"))["items"]!.AsArray(), k => k!["app"].Str() == "乡镇APP");
+    }
+
+    [Fact]
+    public async Task Keys_ArePagedByCursor_AndEveryKeyIsListedOnce_EvenWhenKeysAreCreatedBetweenPages()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.CreateKey("reader", County.Village);
+        }
+        var total = (await fixture.Admin.GetJson("/api/v1/keys"))["total"]!.GetValue<int>();
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await fixture.Admin.GetJson("/api/v1/keys?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            var items = page["items"]!.AsArray();
+            Assert.InRange(items.Count, 1, 2);
+            seen.AddRange(items.Select(k => k!["id"].Str()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+            if (pages++ == 0)
+            {
+                await fixture.CreateKey("reader", County.Village); // lands anywhere in the order of ids
+            }
+        }
+        while (cursor is not null);
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
+        Assert.InRange(seen.Count, total, total + 1);
+        Assert.Equal(pages, (seen.Count + 1) / 2);
+        Assert.Equal(total + 1, (await fixture.Admin.GetJson("/api/v1/keys"))["total"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/keys?limit=0", "limit", "from 1 to 200")]
+    [InlineData("/api/v1/keys?limit=201", "limit", "from 1 to 200")]
+    [InlineData("/api/v1/keys?cursor=not-a-cursor", "cursor", "nextCursor")]
+    [InlineData("/api/v1/audit?county=340822&date=2026-03-02&limit=201", "limit", "from 1 to 200")]
+    [InlineData("/api/v1/audit?county=340822&date=2026-03-02&cursor=-1", "cursor", "nextCursor")]
+    public async Task Lists_BadCursorOrLimit_Is400NamingIt(string url, string field, string rule)
+    {
+        await (await fixture.Admin.GetAsync(url)).AssertInvalid(field, rule);
+    }
+
+    [Fact]
+    public async Task TheAuditLog_IsPagedByCursor_OldestFirst_WithEveryReadOnce()
+    {
+        await using var app = GatewayApp.OnSqlite();
+        var admin = app.Start();
+        await County.Create(admin);
+        var handlerKey = (await (await admin.PostJson("/api/v1/keys", KeyJson("handler-app", County.Code, "handler"))).Json())["secret"].Str();
+        var handler = app.ClientWith(handlerKey);
+        var issues = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = await Issues.IssueApi.Report(admin, County.Grid, title: $"纠纷{i}");
+            await handler.GetJson($"/api/v1/issues/{id}"); // an unmasked read of the reporter: audited
+            issues.Add(id);
+        }
+
+        var all = await admin.GetJson($"/api/v1/audit?county={County.Code}&date=2026-03-02");
+        var total = all["total"]!.GetValue<int>();
+        Assert.Equal(total, all["items"]!.AsArray().Count);
+        Assert.Null(all["nextCursor"]?.GetValue<string>());
+
+        var entries = new List<(string Key, string What)>();
+        var sizes = new List<int>();
+        string? cursor = null;
+        do
+        {
+            var page = await admin.GetJson($"/api/v1/audit?county={County.Code}&date=2026-03-02&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            Assert.Equal(total, page["total"]!.GetValue<int>());
+            var items = page["items"]!.AsArray();
+            sizes.Add(items.Count);
+            entries.AddRange(items.Select(e => (e!["keyId"].Str(), e["what"].Str())));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+
+        Assert.True(total >= 5, $"{total} entries");
+        Assert.All(sizes[..^1], n => Assert.Equal(2, n));
+        Assert.Equal(total, entries.Count);
+        Assert.Equal(all["items"]!.AsArray().Select(e => (e!["keyId"].Str(), e["what"].Str())), entries);
+        Assert.Equal(issues.Select(id => $"issue {id} reporter"), entries.Where(e => e.Key == handlerKey.Split('.')[1]).Select(e => e.What));
     }
 
     private async Task<JsonArray> AllKeys() => (await fixture.Admin.GetJson("/api/v1/keys?limit=200"))["items"]!.AsArray();
