@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyBranches;
@@ -116,15 +117,33 @@ public static class PartyTasksApi
         return TypedResults.Ok(Page(tasks.Select(t => Current(t, clock)).ToArray(), offset, take));
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, HttpContext http, IGrainFactory grains)
     {
         if (!Guid.TryParse(id, out var taskId))
         {
             return Problems.Invalid("id", "must be a task id (a GUID)");
         }
         var task = await grains.GetGrain<IPartyTaskGrain>(taskId).Get();
-        return task is null ? Problems.NotFound($"No task {id} exists.") : TypedResults.Ok(task);
+        return task is null || !Visible(http, task) ? Problems.NotFound($"No task {id} exists.") : TypedResults.Ok(task);
     }
+
+    /// <summary>
+    /// A task belongs to its village and to the grids of the groups it was handed to: a key of the village (or above)
+    /// or of one of those grids sees it, as it sees the task in its village's or grid's list. Outside, a read is 404.
+    /// </summary>
+    private static bool Visible(HttpContext http, PartyTaskView task) =>
+        AccessRules.CanRead(http, [task.Village, .. task.Groups.Select(g => g.Grid)]);
+
+    /// <summary>
+    /// A write to a task outside the key's jurisdiction is 403, as for members: the grid in the path is checked by
+    /// <see cref="AccessRules"/>, but it need not be one of the task's, so the task itself is checked too.
+    /// An unknown task is left to the grain (404).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RefuseWrite(Guid taskId, HttpContext http, IGrainFactory grains) =>
+        await grains.GetGrain<IPartyTaskGrain>(taskId).Get() is { } task && !Visible(http, task)
+            ? TypedResults.Problem(title: "Forbidden", detail: $"Task {taskId} belongs to village {task.Village}, outside this key's jurisdiction.",
+                statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403")
+            : null;
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
         string id, string code, SplitInput body, HttpContext http, IGrainFactory grains)
@@ -139,6 +158,10 @@ public static class PartyTasksApi
         if (split is not { } s || !errors.IsEmpty)
         {
             return Problems.Invalid(errors);
+        }
+        if (await RefuseWrite(taskId!.Value, http, grains) is { } refused)
+        {
+            return refused;
         }
         return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t);
     }
@@ -158,6 +181,10 @@ public static class PartyTasksApi
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
+        }
+        if (await RefuseWrite(taskId!.Value, http, grains) is { } refused)
+        {
+            return refused;
         }
         return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t);
     }
