@@ -86,6 +86,23 @@ public static class ApiKeys
 
     public static string NewId() => "k" + RandomNumberGenerator.GetString(Alphabet, 19);
 
+    /// <summary>
+    /// The id of a key created with an Idempotency-Key: derived from the calling key's id and the Idempotency-Key, so
+    /// a retry reaches the key the first attempt made and no table of Idempotency-Keys is needed. Two callers using
+    /// the same Idempotency-Key get different keys.
+    /// </summary>
+    public static string IdFor(string callerId, string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"gridactors/api-key/{callerId.Length}:{callerId}/{idempotencyKey}"));
+        var id = new char[20];
+        id[0] = 'k';
+        for (var i = 1; i < id.Length; i++)
+        {
+            id[i] = Alphabet[hash[i] & 31]; // 32 letters: 5 bits of each byte, 95 bits in all
+        }
+        return new string(id);
+    }
+
     public static bool IsKeyId(string text) => text.Length == 20 && text[0] == 'k' && text.All(c => Alphabet.Contains(c));
 
     public static string NewSecret(string id) => $"gak.{id}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";

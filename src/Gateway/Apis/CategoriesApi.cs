@@ -49,18 +49,25 @@ public static class CategoriesApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<ListResponse<CategoryResponse>>, ValidationProblem, ProblemHttpResult>> ListCategories(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<CategoryResponse>>, ValidationProblem, ProblemHttpResult>> ListCategories(
+        string code, string? cursor, int? limit, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
         if (!CountyCode.TryParse(code, out var county, out var error))
         {
-            return Problems.Invalid("code", error);
+            errors.Add("code", error);
+        }
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         if (!await grains.GetCounty(county).IsRegistered())
         {
             return Problems.NotFound($"No county {county} is registered.");
         }
         var categories = await grains.GetGrain<ICategoryCatalogGrain>(county.ToString()).List();
-        return TypedResults.Ok(new ListResponse<CategoryResponse>(categories.Select(CategoryResponse.From).ToArray(), null));
+        return TypedResults.Ok(PartyApiSupport.Page(categories.Select(CategoryResponse.From).ToArray(), offset, take));
     }
 }
 

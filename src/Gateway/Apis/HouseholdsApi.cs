@@ -20,6 +20,7 @@ public static class HouseholdsApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing").AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/grids/{code}/households", CreateHousehold)
+            .HonoursIdempotencyKey()
             .WithName("CreateHousehold")
             .WithSummary("Register a household of a grid")
             .WithDescription("农户: head, address, phone and size (personal data), needs (群众需求: tags of GET /api/v1/service-tags or free tags), vulnerable and vulnerability "
@@ -49,6 +50,7 @@ public static class HouseholdsApi
                 + $"card (技术特长, 服务意愿) matches a need, who are present in the village (not migrant), offer hours and pair with fewer than {PairingMatcher.Cap} households; "
                 + "members of the same grid first. Each suggestion lists its reasons; a household without one says why.");
         api.MapPost("/grids/{code}/pairings", AcceptPairing)
+            .HonoursIdempotencyKey()
             .WithName("AcceptPairing")
             .WithSummary("Accept a pairing of a member with a household")
             .WithDescription("联系帮扶: householdId (of this grid), memberId (a member of the same village, present, with fewer than "
@@ -58,6 +60,7 @@ public static class HouseholdsApi
             .WithSummary("List the pairings with a grid's households")
             .WithDescription("联系帮扶 with their visits; status=active|ended filters.");
         api.MapPost("/grids/{code}/pairings/{id}/visits", LogVisit)
+            .HonoursIdempotencyKey()
             .WithName("LogPairingVisit")
             .WithSummary("Log a visit under a pairing")
             .WithDescription("走访: date (default today, not before the pairing was accepted) and note. An Idempotency-Key makes a retry return the first record.");
@@ -161,14 +164,21 @@ public static class HouseholdsApi
         return Answer(result, HouseholdResponse.From, http);
     }
 
-    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
+        string code, string? cursor, int? limit, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
         if (!VillageCode.TryParse(code, out var village, out var codeError))
         {
-            return Problems.Invalid("code", codeError);
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
-        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(All(homes));
+        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(Page(homes, offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<HouseholdSuggestion>>, ValidationProblem, ProblemHttpResult>> Suggest(
@@ -217,13 +227,14 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PairingResponse>>, ValidationProblem, ProblemHttpResult>> ListPairings(
-        string code, string? status, IGrainFactory grains)
+        string code, string? status, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
         {
             errors.Add("code", codeError);
         }
+        var (offset, take) = Paging(cursor, limit, errors);
         PairingStatus? filter = null;
         if (status is not null)
         {
@@ -241,7 +252,7 @@ public static class HouseholdsApi
             return Problems.Invalid(errors);
         }
         var pairings = await grains.Households(grid).Pairings(filter);
-        return TypedResults.Ok(All(pairings.Select(PairingResponse.From).ToArray()));
+        return TypedResults.Ok(Page(pairings.Select(PairingResponse.From).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<VisitResponse>, Created<VisitResponse>, ValidationProblem, ProblemHttpResult>> LogVisit(
@@ -275,7 +286,7 @@ public static class HouseholdsApi
         return Answer(result, VisitResponse.From, http, _ => $"/api/v1/grids/{grid}/pairings");
     }
 
-    private static async Task<Results<Ok<PairingResponse>, Created<PairingResponse>, ValidationProblem, ProblemHttpResult>> EndPairing(
+    private static async Task<Results<Ok<PairingResponse>, ValidationProblem, ProblemHttpResult>> EndPairing(
         string code, string id, EndPairingInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -290,7 +301,7 @@ public static class HouseholdsApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.Households(grid).EndPairing(pairingId!.Value, reason!, by), PairingResponse.From, http);
+        return Changed(await grains.Households(grid).EndPairing(pairingId!.Value, reason!, by), PairingResponse.From);
     }
 }
 

@@ -49,6 +49,7 @@ public static class IssuesApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Issues");
         api.MapPost("/grids/{code}/issues", ReportIssue)
+            .HonoursIdempotencyKey()
             .WithName("ReportIssue")
             .WithSummary("Report an issue at a grid")
             .WithDescription("民情上报: creates an issue at the grid (网格). Persisted before the answer. An Idempotency-Key header makes a retried POST return the first result instead of a second issue. "

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Access;
@@ -19,24 +20,31 @@ public static class KeysApi
         keys.MapPost("/", CreateKey)
             .WithName("CreateKey")
             .WithSummary("Create an API key for a calling app")
-            .WithDescription("接入应用密钥: the key's jurisdiction is a division code prefix (34 a province ... a grid's 15 digits); roles are reader, reporter, handler, manager, admin. The secret is shown once; only its hash is stored.");
-        keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List API keys").WithDescription("接入应用密钥列表, without secrets.");
+            .WithDescription("接入应用密钥: the key's jurisdiction is a division code prefix (34 a province ... a grid's 15 digits); roles are reader, reporter, handler, manager, admin. "
+                + "The secret is shown once; only its hash is stored. An Idempotency-Key makes a retry return the first key (201, Idempotent-Replayed: true) "
+                + "with secret null: if the first answer was lost, revoke that key and create another with a new Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .HonoursIdempotencyKey();
+        keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List API keys")
+            .WithDescription("接入应用密钥列表, without secrets, ordered by id; paged by cursor like every list (a key created meanwhile is neither skipped nor repeated).");
         keys.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an API key").WithDescription("吊销密钥: the key stops working at once on this gateway and within 30 s on the others.");
 
         endpoints.MapGet("/api/v1/audit", ReadAudit).WithTags("Audit")
             .WithName("ReadAudit")
             .WithSummary("Read the audit log of personal-data reads")
-            .WithDescription("个人信息查阅记录: every read of a reporter's, household's or member's personal data, per county and day (China time).");
+            .WithDescription("个人信息查阅记录: every read of a reporter's, household's or member's personal data, per county and day (China time), oldest first; paged by cursor.");
         return endpoints;
     }
 
     public sealed record KeyInput(string? App, string? Jurisdiction, IReadOnlyList<string?>? Roles);
 
-    public sealed record CreatedKey(string Id, string Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
+    /// <summary>A key as created: <see cref="Secret"/> is null when a retry with the same Idempotency-Key replays it.</summary>
+    public sealed record CreatedKey(string Id, string? Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
 
-    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKey(KeyInput body, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem, ProblemHttpResult>> CreateKey(KeyInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
+        var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         var app = Rules.RequiredText(errors, "app", body.App);
         if (!Jurisdictions.IsValid(body.Jurisdiction))
         {
@@ -65,18 +73,50 @@ public static class KeysApi
         {
             return Problems.Invalid(errors);
         }
-        var id = ApiKeys.NewId();
-        var secret = ApiKeys.NewSecret(id);
+        var id = idempotencyKey.Length == 0 ? ApiKeys.NewId() : ApiKeys.IdFor(http.Caller().Id, idempotencyKey);
+        // The gateway runs this handler again when the cluster failed mid-request (UnavailableRetry); the same secret
+        // then lets the grain tell that retry, whose caller has seen nothing yet, from a caller's own retry.
+        var secret = http.Items[typeof(CreatedKey)] as string ?? ApiKeys.NewSecret(id);
+        http.Items[typeof(CreatedKey)] = secret;
         var distinct = roles.Distinct().ToArray();
-        await grains.GetGrain<IApiKeyGrain>(id).Create(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret));
-        return TypedResults.Created($"/api/v1/keys/{id}", new CreatedKey(id, secret, app!, body.Jurisdiction!, distinct));
+        var fingerprint = PartyApiSupport.Fingerprint(new { app, body.Jurisdiction, Roles = distinct.Order(StringComparer.Ordinal).ToArray() });
+        var created = await grains.GetGrain<IApiKeyGrain>(id).CreateOnce(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret), fingerprint);
+        if (created is not { Status: not ApiKeyCreationStatus.Mismatch, Info: { } info })
+        {
+            return TypedResults.Problem(title: "Idempotency-Key reused",
+                detail: "The Idempotency-Key was already used for a different request; send a new Idempotency-Key to create another API key.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused");
+        }
+        var shown = created.Status == ApiKeyCreationStatus.Created || created.SameSecret;
+        if (!shown)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Created($"/api/v1/keys/{id}", new CreatedKey(id, shown ? secret : null, info.App, info.Jurisdiction, info.Roles));
     }
 
-    private static async Task<Ok<ListResponse<ApiKeyInfo>>> ListKeys(IGrainFactory grains)
+    /// <summary>
+    /// Keys are paged by id, not by position: key ids are random, so a key created between two pages lands anywhere
+    /// in the order and would shift every position after it. The cursor is the last id of the page.
+    /// </summary>
+    private static async Task<Results<Ok<ListResponse<ApiKeyInfo>>, ValidationProblem>> ListKeys(string? cursor, int? limit, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
+        var (_, take) = PartyApiSupport.Paging(null, limit, errors);
+        if (cursor is not null && !ApiKeys.IsKeyId(cursor))
+        {
+            errors.Add("cursor", "must be a nextCursor value from a previous page");
+        }
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
+        }
         var ids = await grains.GetGrain<IApiKeyDirectoryGrain>(0).List();
-        var keys = await Task.WhenAll(ids.Select(id => grains.GetGrain<IApiKeyGrain>(id).Get()));
-        return TypedResults.Ok(new ListResponse<ApiKeyInfo>(keys.OfType<ApiKeyInfo>().ToArray(), null, ids.Count));
+        var after = cursor is null ? ids : ids.Where(id => string.CompareOrdinal(id, cursor) > 0).ToArray();
+        var page = after.Take(take).ToArray();
+        var keys = await Task.WhenAll(page.Select(id => grains.GetGrain<IApiKeyGrain>(id).Get()));
+        var next = after.Count > page.Length ? page[^1] : null;
+        return TypedResults.Ok(new ListResponse<ApiKeyInfo>(keys.OfType<ApiKeyInfo>().ToArray(), next, ids.Count));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, IMemoryCache cache)
@@ -93,9 +133,11 @@ public static class KeysApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ListResponse<AuditEntry>>, ValidationProblem>> ReadAudit(string? county, string? date, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<AuditEntry>>, ValidationProblem>> ReadAudit(
+        string? county, string? date, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!CountyCode.TryParse(county, out var code, out var error))
         {
             errors.Add("county", error);
@@ -108,8 +150,9 @@ public static class KeysApi
         {
             return Problems.Invalid(errors);
         }
-        var entries = await grains.GetGrain<IAuditLogGrain>(AuditLog.Key(code.ToString(), day)).List();
-        return TypedResults.Ok(new ListResponse<AuditEntry>(entries, null, entries.Count));
+        var page = await grains.GetGrain<IAuditLogGrain>(AuditLog.Key(code.ToString(), day)).Page(offset, take);
+        var end = offset + page.Entries.Count;
+        return TypedResults.Ok(new ListResponse<AuditEntry>(page.Entries, end < page.Total ? end.ToString(CultureInfo.InvariantCulture) : null, page.Total));
     }
 }
 

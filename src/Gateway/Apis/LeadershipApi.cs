@@ -150,10 +150,12 @@ public static class LeadershipApi
         return record is null ? NoTerm(village, term.Value) : TypedResults.Ok(TermResponse.From(village, record));
     }
 
-    private static async Task<Results<Ok<ListResponse<TermResponse>>, ValidationProblem, ProblemHttpResult>> ListTerms(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<TermResponse>>, ValidationProblem, ProblemHttpResult>> ListTerms(
+        string code, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var village = VillageOf(errors, code);
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -163,7 +165,7 @@ public static class LeadershipApi
             return missing;
         }
         var terms = await grains.GetVillageLeadership(village).ListTerms();
-        return TypedResults.Ok(new ListResponse<TermResponse>(terms.Select(t => TermResponse.From(village, t)).ToArray(), null, terms.Count));
+        return TypedResults.Ok(PartyApiSupport.Page(terms.Select(t => TermResponse.From(village, t)).ToArray(), offset, take));
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteTerm(string code, string year, IGrainFactory grains)
@@ -254,11 +256,12 @@ public static class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<FilingResponse>>, ValidationProblem, ProblemHttpResult>> ListFilings(
-        string code, string? term, string? status, IGrainFactory grains)
+        string code, string? term, string? status, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
         var year = LeadershipRules.Year(errors, "term", term);
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         FilingStatus? only = null;
         if (status is not null)
         {
@@ -281,7 +284,7 @@ public static class LeadershipApi
         }
         var records = await grains.GetLeadershipBook(county, year!.Value).Secretaries(county.ToString());
         var items = records.Where(r => only is null || r.Status == only).Select(FilingResponse.From).ToArray();
-        return TypedResults.Ok(new ListResponse<FilingResponse>(items, null, items.Length));
+        return TypedResults.Ok(PartyApiSupport.Page(items, offset, take));
     }
 
     // ---- Training -----------------------------------------------------------------------------------------
@@ -316,11 +319,12 @@ public static class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<TrainingSessionResponse>>, ValidationProblem, ProblemHttpResult>> ListTrainingSessions(
-        string code, string year, IGrainFactory grains)
+        string code, string year, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
         var y = LeadershipRules.Year(errors, "year", year);
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -330,15 +334,16 @@ public static class LeadershipApi
             return missing;
         }
         var sessions = await grains.GetSecretaryTraining(county, y!.Value).List();
-        return TypedResults.Ok(new ListResponse<TrainingSessionResponse>(sessions.Select(TrainingSessionResponse.From).ToArray(), null, sessions.Count));
+        return TypedResults.Ok(PartyApiSupport.Page(sessions.Select(TrainingSessionResponse.From).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<SecretaryResponse>>, ValidationProblem, ProblemHttpResult>> ListUntrainedSecretaries(
-        string code, string year, IGrainFactory grains)
+        string code, string year, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
         var y = LeadershipRules.Year(errors, "year", year);
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -354,7 +359,7 @@ public static class LeadershipApi
             .Where(r => !trained.Contains((r.Village, r.Secretary.Name, r.Secretary.BirthDate)))
             .Select(SecretaryResponse.From)
             .ToArray();
-        return TypedResults.Ok(new ListResponse<SecretaryResponse>(untrained, null, untrained.Length));
+        return TypedResults.Ok(PartyApiSupport.Page(untrained, offset, take));
     }
 
     // ---- Team assessment ----------------------------------------------------------------------------------
@@ -406,11 +411,12 @@ public static class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<AssessmentResponse>>, ValidationProblem, ProblemHttpResult>> ListAssessments(
-        string code, string year, string? rating, IGrainFactory grains)
+        string code, string year, string? rating, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
         var y = LeadershipRules.Year(errors, "year", year);
+        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         AssessmentRating? only = null;
         if (rating is not null)
         {
@@ -434,7 +440,7 @@ public static class LeadershipApi
         var assessments = await grains.GetTeamAssessments(county, y!.Value).List(county.ToString());
         var items = assessments.Where(a => only is null || a.Assessment.Rating == only)
             .Select(a => AssessmentResponse.From(a.Village, y.Value, a.Assessment)).ToArray();
-        return TypedResults.Ok(new ListResponse<AssessmentResponse>(items, null, items.Length));
+        return TypedResults.Ok(PartyApiSupport.Page(items, offset, take));
     }
 
     // ---- Slate --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ public static class MembersApi
             .AddEndpointFilter<MemberJurisdictionFilter>()
             .AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/members", CreateMember)
+            .HonoursIdempotencyKey()
             .WithName("CreateMember")
             .WithSummary("Register a Party member")
             .WithDescription("党员: name, gender, birth date, date joined the Party (at 18 or older), education, phone (personal data), grid, status "
@@ -55,6 +56,7 @@ public static class MembersApi
             .WithSummary("Give up the post held")
             .WithDescription("卸岗: ends the member's post; the post history keeps it with the reason (query reason).");
         api.MapPost("/members/{id}/post-work", LogPostWork)
+            .HonoursIdempotencyKey()
             .WithName("LogPostWork")
             .WithSummary("Log post work")
             .WithDescription("岗位履职记录: patrolRound, mediation, informationReport, sanitationCheck, policyPromotion, cultureEvent, careVisit, supervisionCheck (each belongs to its post) "
@@ -145,7 +147,7 @@ public static class MembersApi
         };
     }
 
-    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> TransferMember(
         string id, TransferInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
@@ -155,7 +157,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From, http);
+        return Changed(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(
@@ -202,10 +204,11 @@ public static class MembersApi
     }
 
     private static async Task<Results<Ok<ListResponse<PostWorkResponse>>, ValidationProblem, ProblemHttpResult>> ListPostWork(
-        string id, int? year, IGrainFactory grains, GridClock clock)
+        string id, int? year, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
+        var (offset, take) = Paging(cursor, limit, errors);
         if (year is < 2000 or > 9999)
         {
             errors.Add("year", "must be a year such as 2026");
@@ -215,7 +218,7 @@ public static class MembersApi
             return Problems.Invalid(errors);
         }
         var work = await grains.GetMember(memberId!.Value).ListPostWork(year ?? Today(clock).Year);
-        return work is null ? Problems.NotFound($"No member {id} exists.") : TypedResults.Ok(All(work.Select(PostWorkResponse.From).ToArray()));
+        return work is null ? Problems.NotFound($"No member {id} exists.") : TypedResults.Ok(Page(work.Select(PostWorkResponse.From).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<RosterEntry>>, ValidationProblem, ProblemHttpResult>> ListGridMembers(
@@ -251,8 +254,14 @@ public static class MembersApi
         return TypedResults.Ok(Page(roster.Where(m => filter is null || m.Status == filter).ToArray(), offset, take));
     }
 
-    private static Ok<ListResponse<ServiceTagResponse>> ListServiceTags() =>
-        TypedResults.Ok(All(ServiceTags.Vocabulary.Select(t => new ServiceTagResponse(t.Key, t.Value)).ToArray()));
+    private static Results<Ok<ListResponse<ServiceTagResponse>>, ValidationProblem> ListServiceTags(string? cursor, int? limit)
+    {
+        var errors = new ValidationErrors();
+        var (offset, take) = Paging(cursor, limit, errors);
+        return errors.IsEmpty
+            ? TypedResults.Ok(Page(ServiceTags.Vocabulary.Select(t => new ServiceTagResponse(t.Key, t.Value)).ToArray(), offset, take))
+            : Problems.Invalid(errors);
+    }
 }
 
 public sealed record ServiceTagResponse(string Tag, string Label);

@@ -122,17 +122,31 @@ internal static class PartyApiSupport
                     http.Response.Headers["Idempotent-Replayed"] = "true";
                 }
                 return TypedResults.Created(location(value), map(value));
-            case PartyStatus.NotFound:
-                return Problems.NotFound(result.Message!);
             case PartyStatus.Invalid:
                 return Problems.Invalid(result.Field!, result.Message!);
-            case PartyStatus.Conflict:
-                return Problems.Conflict("Not allowed in the current state", result.Message!);
-            case PartyStatus.Stale:
-                return Problems.PreconditionFailed(result.Message!);
             default:
-                return TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {result.Message}.",
-                    statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused");
+                return Refusal(result);
         }
     }
+
+    /// <summary>
+    /// The HTTP answer for a command on something that exists (a transfer, a split, a report): 200, never 201, so
+    /// the OpenAPI document does not offer integrators a Created answer (and an Idempotency-Key) it never gives.
+    /// </summary>
+    public static Results<Ok<TOut>, ValidationProblem, ProblemHttpResult> Changed<TIn, TOut>(PartyResult<TIn> result, Func<TIn, TOut> map) =>
+        result.Status switch
+        {
+            PartyStatus.Done => TypedResults.Ok(map(result.Value!)),
+            PartyStatus.Invalid => Problems.Invalid(result.Field!, result.Message!),
+            _ => Refusal(result),
+        };
+
+    private static ProblemHttpResult Refusal<T>(PartyResult<T> result) => result.Status switch
+    {
+        PartyStatus.NotFound => Problems.NotFound(result.Message!),
+        PartyStatus.Conflict => Problems.Conflict("Not allowed in the current state", result.Message!),
+        PartyStatus.Stale => Problems.PreconditionFailed(result.Message!),
+        _ => TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {result.Message}.",
+            statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused"),
+    };
 }

@@ -44,6 +44,7 @@ public static class PartyGroupsApi
             .WithSummary("Which posts are uncovered in which grids of a village")
             .WithDescription("八大岗位 coverage: for each grid of the village, the holders of each of the eight posts and the posts nobody holds.");
         api.MapPost("/grids/{code}/party-group/activities", RecordActivity)
+            .HonoursIdempotencyKey()
             .WithName("RecordPartyGroupActivity")
             .WithSummary("Record a collective activity")
             .WithDescription("集中活动: date (not in the future, within the last year), kind (policyStudy 政策学习 | contactingResidents 联系群众 | service 志愿服务), topic, "
@@ -117,14 +118,21 @@ public static class PartyGroupsApi
         return summary is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(summary);
     }
 
-    private static async Task<Results<Ok<ListResponse<GridPostCoverage>>, ValidationProblem, ProblemHttpResult>> GetPostCoverage(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<GridPostCoverage>>, ValidationProblem, ProblemHttpResult>> GetPostCoverage(
+        string code, string? cursor, int? limit, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
         if (!VillageCode.TryParse(code, out var village, out var codeError))
         {
-            return Problems.Invalid("code", codeError);
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var coverage = await grains.GetGrain<IPartyRollupGrain>(0).PostCoverage(village);
-        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(All(coverage));
+        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(Page(coverage, offset, take));
     }
 
     private static async Task<Results<Ok<ActivityResponse>, Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> RecordActivity(
@@ -147,7 +155,7 @@ public static class PartyGroupsApi
     }
 
     private static async Task<Results<Ok<ListResponse<ActivityResponse>>, ValidationProblem, ProblemHttpResult>> ListActivities(
-        string code, string? month, IGrainFactory grains, GridClock clock)
+        string code, string? month, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
@@ -155,6 +163,7 @@ public static class PartyGroupsApi
             errors.Add("code", codeError);
         }
         PartyMonth? m = month is null ? null : Month(month, errors, clock);
+        var (offset, take) = Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -162,7 +171,7 @@ public static class PartyGroupsApi
         var activities = await grains.GetPartyGroup(grid).Activities(m);
         return activities is null
             ? Problems.NotFound($"No Party group is set up for grid {grid}.")
-            : TypedResults.Ok(All(activities.Select(ActivityResponse.From).ToArray()));
+            : TypedResults.Ok(Page(activities.Select(ActivityResponse.From).ToArray(), offset, take));
     }
 }
 

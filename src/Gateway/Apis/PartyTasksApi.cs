@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyBranches;
@@ -17,6 +18,7 @@ public static class PartyTasksApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Party tasks");
         api.MapPost("/villages/{code}/party-tasks", CreateTask)
+            .HonoursIdempotencyKey()
             .WithName("CreatePartyTask")
             .WithSummary("Hand a task to Party groups")
             .WithDescription("交办: the village branch (村党支部) hands a task (title, description, due date YYYY-MM-DD) to one or more of its Party groups (grid codes). "
@@ -66,13 +68,14 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListVillageTasks(
-        string code, string? status, bool? overdue, IGrainFactory grains, GridClock clock)
+        string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!VillageCode.TryParse(code, out var village, out var codeError))
         {
             errors.Add("code", codeError);
         }
+        var (offset, take) = Paging(cursor, limit, errors);
         PartyTaskStatus? filter = null;
         if (status is not null)
         {
@@ -94,31 +97,55 @@ public static class PartyTasksApi
             return Problems.NotFound($"No village {village} is registered.");
         }
         var tasks = (await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Tasks(null)).Select(t => Current(t, clock)).ToArray();
-        return TypedResults.Ok(All(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray()));
+        return TypedResults.Ok(Page(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray(), offset, take));
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListGroupTasks(
-        string code, IGrainFactory grains, GridClock clock)
+        string code, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
+        var errors = new ValidationErrors();
         if (!GridCode.TryParse(code, out var grid, out var codeError))
         {
-            return Problems.Invalid("code", codeError);
+            errors.Add("code", codeError);
+        }
+        var (offset, take) = Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var tasks = await grains.GetGrain<IVillageBranchGrain>(grid.Village.ToString()).Tasks(grid.ToString());
-        return TypedResults.Ok(All(tasks.Select(t => Current(t, clock)).ToArray()));
+        return TypedResults.Ok(Page(tasks.Select(t => Current(t, clock)).ToArray(), offset, take));
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, IGrainFactory grains)
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, HttpContext http, IGrainFactory grains)
     {
         if (!Guid.TryParse(id, out var taskId))
         {
             return Problems.Invalid("id", "must be a task id (a GUID)");
         }
         var task = await grains.GetGrain<IPartyTaskGrain>(taskId).Get();
-        return task is null ? Problems.NotFound($"No task {id} exists.") : TypedResults.Ok(task);
+        return task is null || !Visible(http, task) ? Problems.NotFound($"No task {id} exists.") : TypedResults.Ok(task);
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, Created<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
+    /// <summary>
+    /// A task belongs to its village and to the grids of the groups it was handed to: a key of the village (or above)
+    /// or of one of those grids sees it, as it sees the task in its village's or grid's list. Outside, a read is 404.
+    /// </summary>
+    private static bool Visible(HttpContext http, PartyTaskView task) =>
+        AccessRules.CanRead(http, [task.Village, .. task.Groups.Select(g => g.Grid)]);
+
+    /// <summary>
+    /// A write to a task outside the key's jurisdiction is 403, as for members: the grid in the path is checked by
+    /// <see cref="AccessRules"/>, but it need not be one of the task's, so the task itself is checked too.
+    /// An unknown task is left to the grain (404).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RefuseWrite(Guid taskId, HttpContext http, IGrainFactory grains) =>
+        await grains.GetGrain<IPartyTaskGrain>(taskId).Get() is { } task && !Visible(http, task)
+            ? TypedResults.Problem(title: "Forbidden", detail: $"Task {taskId} belongs to village {task.Village}, outside this key's jurisdiction.",
+                statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403")
+            : null;
+
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
         string id, string code, SplitInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -132,10 +159,14 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t, http);
+        if (await RefuseWrite(taskId!.Value, http, grains) is { } refused)
+        {
+            return refused;
+        }
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t);
     }
 
-    private static async Task<Results<Ok<PartyTaskView>, Created<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
+    private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
         string id, string code, string memberId, DoneInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -151,7 +182,11 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t, http);
+        if (await RefuseWrite(taskId!.Value, http, grains) is { } refused)
+        {
+            return refused;
+        }
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t);
     }
 
     /// <summary>A summary as of now: past its due day and not done is overdue even before the wake-up has flagged it.</summary>

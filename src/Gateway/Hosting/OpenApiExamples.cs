@@ -7,15 +7,14 @@ namespace GridActors.Gateway.Hosting;
 /// <summary>
 /// Completes the OpenAPI document for integrators: every request and response body gets an example (built from
 /// its schema, with the values a county would send: division codes, Chinese names, China-time dates), every
-/// spreadsheet import a CSV sample, and every POST that creates something and honours <c>Idempotency-Key</c>
-/// documents that header. A document transformer, because examples need the schemas' components resolved.
+/// spreadsheet import a CSV sample, and every endpoint marked <see cref="HonoursIdempotencyKey"/> documents that
+/// header. A document transformer, because examples need the schemas' components resolved; the header is added per
+/// operation, from the same endpoint metadata that lets the gateway retry the request, so the document cannot
+/// promise what the endpoint does not do.
 /// </summary>
 internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
 {
     private const int MaxDepth = 6;
-
-    /// <summary>POSTs that answer 201 but do not take an Idempotency-Key (see docs/open311.md, "what is left").</summary>
-    private static readonly HashSet<string> NoIdempotencyKey = ["CreateKey"];
 
     private static readonly Dictionary<string, string> CsvSamples = new()
     {
@@ -57,8 +56,27 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
         var include = options.ShouldInclude;
         options.ShouldInclude = description =>
             include(description) && description.RelativePath?.StartsWith("dashboard", StringComparison.OrdinalIgnoreCase) != true;
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<HonoursIdempotencyKey>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(IdempotencyKeyParameter());
+            }
+            return Task.CompletedTask;
+        });
         options.AddDocumentTransformer<OpenApiExamples>();
     }
+
+    private static OpenApiParameter IdempotencyKeyParameter() => new()
+    {
+        Name = "Idempotency-Key",
+        In = ParameterLocation.Header,
+        Required = false,
+        Description = "幂等键: a retried POST with the same key returns the first result (with Idempotent-Replayed: true) instead of creating a second record; the same key with another body is refused. At most 200 printable characters.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+        Example = "hotline-2026-03-02-00042",
+    };
 
     /// <summary>Sample values of path, query and header parameters, by name (consulted before <see cref="ByName"/>).</summary>
     private static readonly Dictionary<string, JsonNode> Parameters = new(StringComparer.Ordinal)
@@ -76,7 +94,7 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
     {
         foreach (var (_, path) in document.Paths)
         {
-            foreach (var (method, operation) in path.Operations ?? [])
+            foreach (var (_, operation) in path.Operations ?? [])
             {
                 if (operation.RequestBody?.Content is { } request)
                 {
@@ -105,20 +123,6 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
                             : ByName.TryGetValue(p.Name ?? "", out var named) && named is not null ? named.DeepClone()
                             : Example(p.Schema, document, p.Name, 0);
                     }
-                }
-                if (method == HttpMethod.Post && operation.Responses?.ContainsKey("201") == true && !NoIdempotencyKey.Contains(operation.OperationId ?? "")
-                    && operation.Parameters?.Any(p => p.Name == "Idempotency-Key") != true)
-                {
-                    operation.Parameters ??= [];
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = "Idempotency-Key",
-                        In = ParameterLocation.Header,
-                        Required = false,
-                        Description = "幂等键: a retried POST with the same key returns the first result (with Idempotent-Replayed: true) instead of creating a second record; the same key with another body is refused. At most 200 printable characters.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
-                        Example = "hotline-2026-03-02-00042",
-                    });
                 }
             }
         }

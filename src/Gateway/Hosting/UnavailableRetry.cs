@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace GridActors.Gateway.Hosting;
 
 /// <summary>
@@ -38,9 +36,6 @@ public static class HonoursIdempotencyKeyExtensions
 /// </remarks>
 internal sealed partial class UnavailableRetry(RequestDelegate next, ILogger<UnavailableRetry> logger)
 {
-    /// <summary>Endpoints known to honour Idempotency-Key before they carry <see cref="HonoursIdempotencyKey"/> themselves.</summary>
-    internal static readonly HashSet<string> EndpointsHonouringIdempotencyKey = new(StringComparer.Ordinal) { "ReportIssue" };
-
     internal static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
     public async Task InvokeAsync(HttpContext context)
@@ -94,8 +89,7 @@ internal sealed partial class UnavailableRetry(RequestDelegate next, ILogger<Una
         {
             return false;
         }
-        return endpoint.Metadata.GetMetadata<HonoursIdempotencyKey>() is not null
-            || (endpoint.Metadata.GetMetadata<IEndpointNameMetadata>() is { } name && EndpointsHonouringIdempotencyKey.Contains(name.EndpointName));
+        return endpoint.Metadata.GetMetadata<HonoursIdempotencyKey>() is not null;
     }
 
     // A call that timed out has already kept the caller waiting for the whole response timeout. During a silo

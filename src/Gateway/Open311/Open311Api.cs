@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
+using GridActors.Gateway.Hosting;
 using GridActors.Grains.Access;
 using GridActors.Grains.Categories;
 using GridActors.Grains.Issues;
@@ -70,6 +71,7 @@ public static partial class Open311Api
             .Produces<Open311Error[]>(StatusCodes.Status400BadRequest, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status404NotFound, "application/json", "text/xml");
         api.MapPost("/requests.{format}", PostRequest)
+            .HonoursIdempotencyKey()
             .WithName("Open311PostRequest")
             .WithSummary("Post a service request (Open311)")
             .WithDescription("民情上报 through Open311: form fields as the spec names them. api_key must be a key with the reporter role whose jurisdiction covers the grid. "

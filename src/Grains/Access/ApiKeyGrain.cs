@@ -7,13 +7,38 @@ namespace GridActors.Grains.Access;
 [GenerateSerializer, Immutable, Alias("GridActors.ApiKeyInfo")]
 public sealed record ApiKeyInfo(string Id, string App, string Jurisdiction, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>One API key, keyed by its id. Only the SHA-256 of the secret is stored; the secret is shown once.</summary>
+/// <summary>How creating a key ended.</summary>
+public enum ApiKeyCreationStatus
+{
+    Created,
+    /// <summary>The key was created before by the same request (same Idempotency-Key, same fingerprint).</summary>
+    Replayed,
+    /// <summary>The id is taken by a key made from another request (an Idempotency-Key reused with another body).</summary>
+    Mismatch,
+}
+
+/// <summary>
+/// The answer to creating a key. <see cref="SameSecret"/> tells a replay whose stored secret hash is the one sent:
+/// the same HTTP request tried again inside the gateway, whose caller has not seen the secret yet.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.ApiKeyCreation")]
+public sealed record ApiKeyCreation(ApiKeyCreationStatus Status, ApiKeyInfo? Info, bool SameSecret);
+
+/// <summary>One API key (接入应用密钥), keyed by its id. Only the SHA-256 of the secret is stored; the secret is shown once.</summary>
 [Alias("GridActors.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the key; returns false when the id is taken.</summary>
+    /// <summary>Creates the key; returns false when the id is taken. Kept for gateways of the previous release.</summary>
     [Alias("Create")]
     Task<bool> Create(string app, string jurisdiction, IReadOnlyList<string> roles, byte[] secretHash);
+
+    /// <summary>
+    /// Creates the key, or, when it exists, answers a replay if <paramref name="fingerprint"/> (a hash of what was
+    /// asked) is the one it was created with and a mismatch otherwise. The directory entry is (re)written either way,
+    /// so a create whose directory write was lost is completed by its retry.
+    /// </summary>
+    [Alias("CreateOnce")]
+    Task<ApiKeyCreation> CreateOnce(string app, string jurisdiction, IReadOnlyList<string> roles, byte[] secretHash, string fingerprint);
 
     /// <summary>The key when the secret matches and it is not revoked; null otherwise.</summary>
     [Alias("Verify")]
@@ -31,22 +56,37 @@ public sealed class ApiKeyState
 {
     [Id(0)] public ApiKeyInfo? Info { get; set; }
     [Id(1)] public byte[]? SecretHash { get; set; }
+    /// <summary>A hash of the request that created the key; null for keys made before keys took an Idempotency-Key.</summary>
+    [Id(2)] public string? Fingerprint { get; set; }
 }
 
 internal sealed class ApiKeyGrain(
     [PersistentState("api-key", StorageNames.Grains)] IPersistentState<ApiKeyState> state, GridClock clock) : Grain, IApiKeyGrain
 {
-    public async Task<bool> Create(string app, string jurisdiction, IReadOnlyList<string> roles, byte[] secretHash)
+    public async Task<bool> Create(string app, string jurisdiction, IReadOnlyList<string> roles, byte[] secretHash) =>
+        state.State.Info is null && (await CreateOnce(app, jurisdiction, roles, secretHash, "")).Status == ApiKeyCreationStatus.Created;
+
+    public async Task<ApiKeyCreation> CreateOnce(string app, string jurisdiction, IReadOnlyList<string> roles, byte[] secretHash, string fingerprint)
     {
+        var status = ApiKeyCreationStatus.Created;
         if (state.State.Info is not null)
         {
-            return false;
+            if (state.State.Fingerprint is not { Length: > 0 } stored || stored != fingerprint)
+            {
+                return new ApiKeyCreation(ApiKeyCreationStatus.Mismatch, null, false);
+            }
+            status = ApiKeyCreationStatus.Replayed;
         }
-        state.State.Info = new ApiKeyInfo(this.GetPrimaryKeyString(), app, jurisdiction, roles, clock.GetUtcNow(), null);
-        state.State.SecretHash = secretHash;
-        await state.WriteStateAsync();
+        else
+        {
+            state.State.Info = new ApiKeyInfo(this.GetPrimaryKeyString(), app, jurisdiction, roles, clock.GetUtcNow(), null);
+            state.State.SecretHash = secretHash;
+            state.State.Fingerprint = fingerprint;
+            await state.WriteStateAsync();
+        }
         await GrainFactory.GetGrain<IApiKeyDirectoryGrain>(0).Add(this.GetPrimaryKeyString());
-        return true;
+        var same = state.State.SecretHash is { } hash && CryptographicOperations.FixedTimeEquals(hash, secretHash);
+        return new ApiKeyCreation(status, state.State.Info, status == ApiKeyCreationStatus.Replayed && same);
     }
 
     public Task<ApiKeyInfo?> Verify(byte[] secretHash)

@@ -18,7 +18,15 @@ public interface IAuditLogGrain : IGrainWithStringKey
 
     [Alias("List")]
     Task<IReadOnlyList<AuditEntry>> List();
+
+    /// <summary>Up to <paramref name="limit"/> entries from the <paramref name="offset"/>-th, in the order they were written, and how many there are.</summary>
+    [Alias("Page")]
+    Task<AuditPage> Page(int offset, int limit);
 }
+
+/// <summary>A page of a day's audit log; entries are only appended, so an offset names the same entry on every read.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.AuditPage")]
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total);
 
 [GenerateSerializer, Alias("GridActors.AuditLogState")]
 public sealed class AuditLogState
@@ -36,4 +44,7 @@ internal sealed class AuditLogGrain(
     }
 
     public Task<IReadOnlyList<AuditEntry>> List() => Task.FromResult<IReadOnlyList<AuditEntry>>(state.State.Entries.ToArray());
+
+    public Task<AuditPage> Page(int offset, int limit) =>
+        Task.FromResult(new AuditPage(state.State.Entries.Skip(offset).Take(limit).ToArray(), state.State.Entries.Count));
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using GridActors.Tests.Infrastructure;
 using GridActors.Tests.Issues;
+using GridActors.Tests.Party;
 
 namespace GridActors.Tests.Access;
 
@@ -30,6 +31,20 @@ public sealed class AccessFixture : IAsyncLifetime
         return (await response.Json())["secret"].Str();
     }
 
+    private Lazy<Task<(string Id, string Leader)>>? _partyTask;
+
+    /// <summary>A Party task of the test village handed to the group of <see cref="County.Grid"/>, made once.</summary>
+    public Task<(string Id, string Leader)> PartyTask() => (_partyTask ??= new(MakePartyTask)).Value;
+
+    private async Task<(string Id, string Leader)> MakePartyTask()
+    {
+        var leader = await PartyApi.CreateMember(Admin, County.Grid, "矩阵组长");
+        await PartyApi.SetUpGroup(Admin, County.Grid, leader);
+        var task = await PartyApi.Created(await Admin.PostJson($"/api/v1/villages/{County.Village}/party-tasks",
+            $$"""{"title":"清理河道垃圾","due":"2026-03-20","groups":["{{County.Grid}}"],"by":"村党支部"}"""));
+        return (task["id"].Str(), leader);
+    }
+
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
 
@@ -55,6 +70,12 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
         new("put category", "manager", true, _ => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/counties/{County.Code}/categories/matrix", """{"name":"m","deadlines":{"grid":"P1D","village":"P1D","township":"P1D","county":"P1D"}}"""))),
         new("report issue", "reporter", true, _ => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/grids/{County.Grid}/issues", """{"category":"other","title":"t"}"""))),
         new("act on issue", "handler", true, async f => Json(HttpMethod.Post, $"/api/v1/issues/{await NewIssue(f)}/accept", "{}")),
+        new("read party task", null, false, async f => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-tasks/{(await f.PartyTask()).Id}")),
+        new("split party task", "manager", true, async f =>
+        {
+            var (id, leader) = await f.PartyTask();
+            return Json(HttpMethod.Post, $"/api/v1/party-tasks/{id}/groups/{County.Grid}/split", $$"""{"by":"{{leader}}","parts":[{"memberId":"{{leader}}","work":"全段"}]}""");
+        }),
     ];
 
     private static readonly Operation[] AdminOperations =
@@ -164,6 +185,34 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/grids/{County.Grid}")).StatusCode);
         await (await client.GetAsync($"/api/v1/grids/{County.Grid2}")).AssertProblem(404);
         await (await client.GetAsync($"/api/v1/villages/{County.Village}")).AssertProblem(404);
+    }
+
+    [Fact]
+    public async Task APartyTask_IsHiddenFromKeysOfAnotherCounty_AndTheyCannotWriteToIt()
+    {
+        var (id, leader) = await fixture.PartyTask();
+        var split = $$"""{"by":"{{leader}}","parts":[{"memberId":"{{leader}}","work":"全段"}]}""";
+        const string ownGrid = "340823100201001"; // a grid of the other county: its own, so the path alone does not refuse it
+        var reader = fixture.App.ClientWith(fixture.Keys["reader"].Outside);
+        var manager = fixture.App.ClientWith(fixture.Keys["manager"].Outside);
+        var before = (await fixture.Admin.GetJson($"/api/v1/party-tasks/{id}"))["version"]!.GetValue<long>();
+
+        // Read: the same 404 as for a task that does not exist.
+        await (await reader.GetAsync($"/api/v1/party-tasks/{id}")).AssertProblem(404, $"No task {id} exists");
+        await (await manager.GetAsync($"/api/v1/party-tasks/{id}")).AssertProblem(404, $"No task {id} exists");
+        // Write: 403, whichever grid the path names.
+        await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{ownGrid}/split", split)).AssertProblem(403, "outside this key's jurisdiction");
+        await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{County.Grid}/split", split)).AssertProblem(403);
+        await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{ownGrid}/members/{leader}/done",
+            """{"note":"完成","evidence":[{"kind":"photo","url":"https://files.example.cn/p1.jpg"}]}""")).AssertProblem(403, "outside this key's jurisdiction");
+        Assert.Equal(before, (await fixture.Admin.GetJson($"/api/v1/party-tasks/{id}"))["version"]!.GetValue<long>());
+
+        // Keys of the village, or of a grid the task was handed to, see it; a key of another village's grid does not.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.App.ClientWith(await fixture.CreateKey("reader", County.Village)).GetAsync($"/api/v1/party-tasks/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.App.ClientWith(await fixture.CreateKey("reader", County.Grid)).GetAsync($"/api/v1/party-tasks/{id}")).StatusCode);
+        await (await fixture.App.ClientWith(await fixture.CreateKey("reader", County.Grid3)).GetAsync($"/api/v1/party-tasks/{id}")).AssertProblem(404);
+        await (await fixture.App.ClientWith(await fixture.CreateKey("manager", County.Grid3)).PostJson($"/api/v1/party-tasks/{id}/groups/{County.Grid3}/split", split))
+            .AssertProblem(403);
     }
 
     [Fact]

@@ -178,16 +178,42 @@ internal static class Open311Schemas
         return schemas;
     }
 
-    private static string Folder()
+    public const string FolderVariable = "GRIDACTORS_OPEN311_SCHEMAS";
+
+    private static string Folder() => Folder(Environment.GetEnvironmentVariable(FolderVariable), AppContext.BaseDirectory);
+
+    /// <summary>
+    /// The folder of the GeoReport v2 schemas: <paramref name="configured"/> (the open311-schemas folder or its
+    /// georeport-v2 folder) when set, else shared/open311-schemas/georeport-v2 in the nearest folder above
+    /// <paramref name="start"/>. Not finding them is an error naming every place looked at, never a skipped check.
+    /// </summary>
+    internal static string Folder(string? configured, string start)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var looked = new List<string>();
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            foreach (var candidate in new[] { Path.Combine(configured, "georeport-v2"), configured })
+            {
+                looked.Add(Path.GetFullPath(candidate));
+                if (File.Exists(Path.Combine(candidate, "requests.json")))
+                {
+                    return candidate;
+                }
+            }
+            // Set but wrong: looking elsewhere could validate against other schemas than the ones asked for.
+            throw new InvalidOperationException($"{FolderVariable} is {configured}, but no Open311 GeoReport v2 schemas (requests.json) are in "
+                + string.Join(" or ", looked));
+        }
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared", "open311-schemas", "georeport-v2");
+            looked.Add(candidate);
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new InvalidOperationException("shared/open311-schemas/georeport-v2 was not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("The Open311 GeoReport v2 JSON Schemas were not found. Looked in:\n  " + string.Join("\n  ", looked)
+            + $"\nSet {FolderVariable} to the folder holding them (open311-schemas, or its georeport-v2 folder).");
     }
 }

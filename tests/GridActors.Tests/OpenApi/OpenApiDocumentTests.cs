@@ -59,11 +59,45 @@ public sealed partial class OpenApiDocumentTests(OpenApiFixture fixture) : IClas
         var creating = Operations().Where(o => o.Method == "post" && o.Operation["responses"]?["201"] is not null).ToArray();
         Assert.Contains(creating, o => o.Name == "POST /api/v1/grids/{code}/issues");
         Assert.Contains(creating, o => o.Name == "POST /open311/v2/requests.{format}");
+        Assert.Contains(creating, o => o.Name == "POST /api/v1/keys");
         var without = creating
-            .Where(o => o.Operation["operationId"]?.GetValue<string>() != "CreateKey")
             .Where(o => o.Operation["parameters"]?.AsArray().Any(p => p!["name"]?.GetValue<string>() == "Idempotency-Key" && p["in"]?.GetValue<string>() == "header") != true)
             .Select(o => o.Name).ToArray();
         Assert.True(without.Length == 0, "no Idempotency-Key: " + string.Join(", ", without));
+    }
+
+    /// <summary>
+    /// Lists the API has not paged: the pairing suggestions take <c>limit</c> as the number of members suggested for
+    /// each household (1 to 10, default 3), which a page size of the same name would change under existing callers.
+    /// </summary>
+    private static readonly string[] NotPaged = ["GetPairingSuggestions"];
+
+    [Fact]
+    public void EveryList_TakesCursorAndLimit()
+    {
+        var lists = Operations()
+            .Where(o => o.Method == "get" && IsList(o.Operation["responses"]?["200"]?["content"]?["application/json"]?["schema"]))
+            .ToArray();
+        Assert.True(lists.Length > 25, $"only {lists.Length} lists");
+        Assert.Contains(lists, o => o.Name == "GET /api/v1/keys");
+        Assert.Contains(lists, o => o.Name == "GET /api/v1/audit");
+        var unpaged = lists
+            .Where(o => !NotPaged.Contains(o.Operation["operationId"]?.GetValue<string>()))
+            .Where(o => !new[] { "cursor", "limit" }.All(name =>
+                o.Operation["parameters"]?.AsArray().Any(p => p!["name"]?.GetValue<string>() == name && p["in"]?.GetValue<string>() == "query") == true))
+            .Select(o => o.Name).ToArray();
+        Assert.True(unpaged.Length == 0, "no cursor and limit: " + string.Join(", ", unpaged));
+    }
+
+    /// <summary>A list answers <c>{items, nextCursor, total}</c> (ListResponse).</summary>
+    private bool IsList(JsonNode? schema)
+    {
+        if (schema?["$ref"]?.GetValue<string>() is { } reference)
+        {
+            schema = fixture.Document["components"]!["schemas"]![reference.Split('/')[^1]];
+        }
+        var properties = schema?["properties"]?.AsObject();
+        return properties is not null && properties.ContainsKey("items") && properties.ContainsKey("nextCursor");
     }
 
     [Fact]
