@@ -61,7 +61,8 @@ public static class RawUpserts
             await connection.OpenAsync();
             await using (var tune = connection.CreateCommand())
             {
-                tune.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+                // The service's settings (SqliteTunedDataSource).
+                tune.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;";
                 await tune.ExecuteNonQueryAsync();
             }
             await using var command = connection.CreateCommand();

@@ -1,7 +1,8 @@
 using GridActors.Gateway.Hosting;
+using GridActors.Silo.Hosting;
 using GridActors.Silo.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddGridActorsGateway();
 
 var app = builder.Build();

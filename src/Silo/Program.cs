@@ -11,7 +11,7 @@ internal static class SiloProgram
 
     public static async Task<int> Main(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
         builder.UseOrleans(silo => silo.AddGridActorsSilo(builder.Configuration));
         builder.Services.AddGridActorsHealthChecks();
         builder.AddGridActorsTelemetry("gridactors-silo");
