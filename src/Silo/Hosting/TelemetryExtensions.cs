@@ -51,9 +51,12 @@ public static class TelemetryExtensions
             });
         }
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(tracing =>
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
+        // With no trace exporter and no sampler asked for, nothing listens to the activity sources at all: requests and
+        // grain calls then create no spans (a sampler that drops them still leaves each one created, for propagation).
+        if (traces.Count > 0 || !string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.SetSampler(new SkipPollingSampler(TraceSampler(configuration, exporting: traces.Count > 0)));
                 tracing.AddSource(GridTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Microsoft.Orleans.Lifecycle")
@@ -67,21 +70,23 @@ public static class TelemetryExtensions
                 {
                     tracing.AddConsoleExporter();
                 }
-            })
-            .WithMetrics(meters =>
-            {
-                meters.AddMeter(GridTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-                    .AddAspNetCoreInstrumentation()
-                    .AddPrometheusExporter();
-                if (metrics.Contains("otlp"))
-                {
-                    meters.AddOtlpExporter();
-                }
-                if (metrics.Contains("console"))
-                {
-                    meters.AddConsoleExporter();
-                }
             });
+        }
+
+        telemetry.WithMetrics(meters =>
+        {
+            meters.AddMeter(GridTelemetry.Name, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter();
+            if (metrics.Contains("otlp"))
+            {
+                meters.AddOtlpExporter();
+            }
+            if (metrics.Contains("console"))
+            {
+                meters.AddConsoleExporter();
+            }
+        });
         return builder;
     }
 
