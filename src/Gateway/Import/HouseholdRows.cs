@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using GridActors.Gateway.Access;
 using GridActors.Grains.Households;
 using GridActors.Grains.PartyNetwork;
@@ -13,7 +12,7 @@ namespace GridActors.Gateway.Import;
 /// registered is updated, keeping its member links, plaque and central-household links (the sheet has no column
 /// for them).
 /// </summary>
-internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : BatchedRows
+internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : GroupedRows<HouseholdImport>
 {
     public static IReadOnlyList<ImportColumn> Schema { get; } =
     [
@@ -30,20 +29,18 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Batch
 
     public override IReadOnlyList<ImportColumn> Columns => Schema;
 
-    protected override string? Key(ImportRow row) => $"{row["grid"]}/{row["head"]}/{row["address"]}";
-
-    protected override async Task One(ImportRow row, ImportResults results)
+    protected override GroupedRow<HouseholdImport>? Check(ImportRow row, ImportResults results)
     {
         var gridText = row["grid"];
         if (!GridCode.TryParse(gridText, out var grid, out var gridError))
         {
             results.Reject(row.Number, gridText, "grid", gridError);
-            return;
+            return null;
         }
         if (!caller.Covers(grid.ToString()))
         {
             results.Reject(row.Number, grid.ToString(), "grid", "is outside this key's jurisdiction");
-            return;
+            return null;
         }
         int? size = null;
         if (row["size"] is { } sizeText)
@@ -51,7 +48,7 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Batch
             if (!int.TryParse(sizeText.TrimEnd('人'), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
             {
                 results.Reject(row.Number, grid.ToString(), "size", "must be a whole number of people");
-                return;
+                return null;
             }
             size = n;
         }
@@ -59,7 +56,7 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Batch
         if (row["vulnerable"] is not null && vulnerable is null)
         {
             results.Reject(row.Number, grid.ToString(), "vulnerable", "must be yes or no (是/否)");
-            return;
+            return null;
         }
         var errors = new ValidationErrors();
         var needs = row["needs"] is { } n2 ? ImportValues.List(n2).Select(x => (string?)x).ToArray() : null;
@@ -67,45 +64,33 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Batch
         if (details is null || !errors.IsEmpty)
         {
             results.Reject(row.Number, grid.ToString(), errors.ToDictionary().ToDictionary(e => Column(e.Key), e => e.Value));
-            return;
+            return null;
         }
         var id = IdOf("household", $"{grid}/{details.Head}/{details.Address}");
-        var key = id.ToString();
-        var households = grains.GetGrain<IGridHouseholdsGrain>(grid.ToString());
-        var existing = await households.Get(id);
-        if (existing is null)
+        return new GroupedRow<HouseholdImport>(row, grid.ToString(), id.ToString(), new HouseholdImport(id, details));
+    }
+
+    /// <summary>The households of one grid: one call to the grid's households grain, one write.</summary>
+    protected override async Task Write(string grid, IReadOnlyList<GroupedRow<HouseholdImport>> rows, ImportResults results)
+    {
+        var answers = await grains.GetGrain<IGridHouseholdsGrain>(grid).Import(rows.Select(r => r.Value).ToArray());
+        for (var i = 0; i < rows.Count; i++)
         {
-            var registered = await households.Register(id, details, JsonSerializer.Serialize(details));
-            if (registered.Status == PartyStatus.Done)
+            var (row, key, answer) = (rows[i].Row, rows[i].Record, answers[i]);
+            switch (answer.Change)
             {
-                results.Add(new ImportRowResult(row.Number, key, registered.Created ? ImportResults.Created : ImportResults.Unchanged));
+                case ImportChange.Refused:
+                    results.Reject(row.Number, key, Column(answer.Field ?? "head"), answer.Message ?? "was refused");
+                    break;
+                default:
+                    results.Add(new ImportRowResult(row.Number, key, answer.Change switch
+                    {
+                        ImportChange.Created => ImportResults.Created,
+                        ImportChange.Updated => ImportResults.Updated,
+                        _ => ImportResults.Unchanged,
+                    }));
+                    break;
             }
-            else
-            {
-                results.Reject(row.Number, key, Column(registered.Field ?? "grid"), registered.Message ?? registered.Status.ToString());
-            }
-            return;
-        }
-        details = details with
-        {
-            MemberIds = existing.Details.MemberIds,
-            PartyMemberHome = existing.Details.PartyMemberHome,
-            Central = existing.Details.Central,
-            ServedHouseholds = existing.Details.ServedHouseholds,
-        };
-        if (JsonSerializer.Serialize(details) == JsonSerializer.Serialize(existing.Details))
-        {
-            results.Add(new ImportRowResult(row.Number, key, ImportResults.Unchanged));
-            return;
-        }
-        var updated = await households.Update(id, details, null);
-        if (updated.Status == PartyStatus.Done)
-        {
-            results.Add(new ImportRowResult(row.Number, key, ImportResults.Updated));
-        }
-        else
-        {
-            results.Reject(row.Number, key, Column(updated.Field ?? "head"), updated.Message ?? updated.Status.ToString());
         }
     }
 

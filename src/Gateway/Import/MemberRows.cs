@@ -1,7 +1,7 @@
-using System.Text.Json;
 using GridActors.Gateway.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
+using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
@@ -13,8 +13,10 @@ namespace GridActors.Gateway.Import;
 /// here), so a member who moved grid is still the same member. A member already registered is updated, keeping
 /// the card (党员信息卡) and everything the sheet has no column for; the grid changes only by a transfer.
 /// </summary>
-internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock clock) : BatchedRows
+internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock clock) : GroupedRows<MemberImport>
 {
+    private readonly DateOnly _today = PartyCalendar.Today(clock.GetUtcNow());
+
     public static IReadOnlyList<ImportColumn> Schema { get; } =
     [
         new("name", true, "姓名"),
@@ -45,74 +47,106 @@ internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock 
 
     public override IReadOnlyList<ImportColumn> Columns => Schema;
 
-    protected override string? Key(ImportRow row) => $"{row["grid"]?[..Math.Min(6, row["grid"]!.Length)]}/{row["name"]}/{ImportValues.Date(row["birth_date"])}";
-
-    protected override async Task One(ImportRow row, ImportResults results)
+    protected override GroupedRow<MemberImport>? Check(ImportRow row, ImportResults results)
     {
         var gridText = row["grid"];
         if (!GridCode.TryParse(gridText, out var grid, out var gridError))
         {
             results.Reject(row.Number, gridText, "grid", gridError);
-            return;
+            return null;
         }
         if (!caller.Covers(grid.ToString()))
         {
             results.Reject(row.Number, grid.ToString(), "grid", "is outside this key's jurisdiction");
-            return;
+            return null;
         }
         var officeText = row["holds_office"];
         bool? office = officeText switch { "有职" or "有职党员" => true, "无职" or "无职党员" => false, _ => ImportValues.Boolean(officeText) };
         if (officeText is not null && office is null)
         {
             results.Reject(row.Number, grid.ToString(), "holds_office", "must be yes or no (是/否)");
-            return;
+            return null;
         }
         var errors = new ValidationErrors();
         var input = new MemberInput(row["name"], ImportValues.Map(row["gender"], Genders), ImportValues.Date(row["birth_date"]),
             ImportValues.Date(row["joined_party_on"]), ImportValues.Map(row["education"], Educations), row["phone"], grid.ToString(),
             ImportValues.Map(row["status"], Statuses), office);
-        var details = input.Validate(PartyCalendar.Today(clock.GetUtcNow()), errors);
+        var details = input.Validate(_today, errors);
         if (details is null || !errors.IsEmpty)
         {
             results.Reject(row.Number, row["name"], ToColumns(errors));
-            return;
+            return null;
         }
         var id = IdOf("member", Invariant($"{grid.Code.County}/{details.Name}/{details.BirthDate:yyyy-MM-dd}"));
-        var key = id.ToString();
-        var member = grains.GetMember(id);
-        var existing = await member.Get();
-        if (existing is null)
+        return new GroupedRow<MemberImport>(row, grid.ToString(), id.ToString(), new MemberImport(details, KeepsOffice: office is null));
+    }
+
+    /// <summary>
+    /// The members of one grid: each plans its change (its own read), the grid's Party group takes all their roster
+    /// entries in one write, then each member writes itself. A member the group refuses writes nothing.
+    /// </summary>
+    protected override async Task Write(string grid, IReadOnlyList<GroupedRow<MemberImport>> rows, ImportResults results)
+    {
+        var members = rows.Select(r => grains.GetMember(Guid.Parse(r.Record))).ToArray();
+        var plans = await Task.WhenAll(rows.Select((r, i) => Call(() => members[i].PlanImport(r.Value))));
+        var syncing = new List<int>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var registered = await member.Register(details, Fingerprint(details));
-            if (registered.Status == PartyStatus.Done)
+            var result = plans[i].Result;
+            if (result.Change is ImportChange.Created or ImportChange.Updated)
             {
-                results.Add(new ImportRowResult(row.Number, key, registered.Created ? ImportResults.Created : ImportResults.Unchanged));
-                return;
+                syncing.Add(i);
             }
-            if (registered.Status != PartyStatus.IdempotencyMismatch || (existing = await member.Get()) is null)
+            else
             {
-                results.Reject(row.Number, key, Column(registered.Field), registered.Message ?? registered.Status.ToString());
-                return;
+                Report(results, rows[i], result);
             }
         }
-        details = details with { Card = existing.Details.Card, HoldsOffice = office ?? existing.Details.HoldsOffice };
-        if (Fingerprint(details) == Fingerprint(existing.Details))
+        if (syncing.Count == 0)
         {
-            results.Add(new ImportRowResult(row.Number, key, ImportResults.Unchanged));
             return;
         }
-        var updated = await member.Update(details, null);
-        if (updated.Status == PartyStatus.Done)
+        var answers = await grains.GetPartyGroup(grid).SyncMembers(
+            syncing.Select(i => new RosterSync(plans[i].Entry!, plans[i].Result.Change == ImportChange.Created)).ToArray());
+        var writing = new List<int>(syncing.Count);
+        for (var k = 0; k < syncing.Count; k++)
         {
-            results.Add(new ImportRowResult(row.Number, key, ImportResults.Updated));
+            var i = syncing[k];
+            if (answers[k].Accepted)
+            {
+                writing.Add(i);
+            }
+            else
+            {
+                Report(results, rows[i], ImportResult.Refused(plans[i].Result.Change == ImportChange.Created ? "grid" : "status", answers[k].Refusal!));
+            }
         }
-        else
+        var written = await Task.WhenAll(writing.Select(i => Call(() => members[i].ApplyImport(rows[i].Value, plans[i].Version))));
+        for (var k = 0; k < writing.Count; k++)
         {
-            results.Reject(row.Number, key, Column(updated.Field), updated.Message ?? updated.Status.ToString());
+            var i = writing[k];
+            Report(results, rows[i], written[k].Status == PartyStatus.Done
+                ? plans[i].Result
+                : ImportResult.Refused(Column(written[k].Field), written[k].Message ?? written[k].Status.ToString()));
         }
     }
 
-    private static string Fingerprint(MemberDetails details) => JsonSerializer.Serialize(details);
+    private static void Report(ImportResults results, GroupedRow<MemberImport> row, ImportResult result)
+    {
+        if (result.Change == ImportChange.Refused)
+        {
+            results.Reject(row.Row.Number, row.Record, Column(result.Field), result.Message ?? "was refused");
+        }
+        else
+        {
+            results.Add(new ImportRowResult(row.Row.Number, row.Record, result.Change switch
+            {
+                ImportChange.Created => ImportResults.Created,
+                ImportChange.Updated => ImportResults.Updated,
+                _ => ImportResults.Unchanged,
+            }));
+        }
+    }
 
     private static string Column(string? field) => field switch
     {

@@ -10,12 +10,11 @@ namespace GridActors.Gateway.Import;
 /// parent comes later in the file is tried again at the end. A blank cell keeps what the unit already has, so a
 /// sheet without a boundary column does not erase boundaries; the API's PUT clears a value.
 /// </summary>
-internal sealed class UnitRows(IGrainFactory grains, Caller caller) : IRowImporter
+internal sealed class UnitRows(IGrainFactory grains, Caller caller) : GroupedRows<UnitCode>
 {
-    private const int Batch = 64;
-    private readonly List<ImportRow> _batch = [];
-    private readonly List<ImportRow> _waiting = [];
+    private readonly List<GroupedRow<UnitCode>> _parentLater = [];
     private readonly Lock _lock = new();
+    private bool _lastPass;
 
     public static IReadOnlyList<ImportColumn> Schema { get; } =
     [
@@ -29,103 +28,130 @@ internal sealed class UnitRows(IGrainFactory grains, Caller caller) : IRowImport
         new("boundary", false, "边界", "网格边界"),
     ];
 
-    public IReadOnlyList<ImportColumn> Columns => Schema;
+    public override IReadOnlyList<ImportColumn> Columns => Schema;
 
-    public async Task Add(ImportRow row, ImportResults results)
+    /// <summary>A unit's row goes with its siblings (group: the parent's code; counties: none), after its parent's row.</summary>
+    protected override string? Prerequisite(string group) => group.Length > 0 ? group : null;
+
+    /// <summary>Rows whose parent was not registered are tried once more at the end, parents first.</summary>
+    public override async Task Finish(ImportResults results)
     {
-        // The same unit twice in a file: the earlier row is written first.
-        if (_batch.Any(r => r["code"] == row["code"]))
+        await Drain(results);
+        if (_parentLater.Count == 0)
         {
-            await Flush(results, defer: true);
+            return;
         }
-        _batch.Add(row);
-        if (_batch.Count >= Batch)
+        _lastPass = true;
+        var again = _parentLater.OrderBy(r => r.Record.Length).ThenBy(r => r.Row.Number).ToArray();
+        _parentLater.Clear();
+        foreach (var row in again)
         {
-            await Flush(results, defer: true);
+            await Enqueue(row, results);
         }
+        await Drain(results);
     }
 
-    public async Task Finish(ImportResults results)
-    {
-        await Flush(results, defer: true);
-        _batch.AddRange(_waiting);
-        _waiting.Clear();
-        await Flush(results, defer: false);
-    }
-
-    /// <summary>Writes the held rows, parents before children: a level at a time, the rows of a level at once.</summary>
-    private async Task Flush(ImportResults results, bool defer)
-    {
-        var rows = _batch.ToArray();
-        _batch.Clear();
-        foreach (var level in rows.GroupBy(r => r["code"]?.Length ?? 0).OrderBy(g => g.Key))
-        {
-            foreach (var same in level.GroupBy(r => r["code"]).SelectMany(g => g.Select((row, i) => (row, i))).GroupBy(x => x.i).OrderBy(g => g.Key))
-            {
-                await Task.WhenAll(same.Select(x => One(x.row, results, defer)));
-            }
-        }
-    }
-
-    private async Task One(ImportRow row, ImportResults results, bool defer)
+    protected override GroupedRow<UnitCode>? Check(ImportRow row, ImportResults results)
     {
         var text = row["code"];
         if (!UnitCode.TryParse(text, out var code, out var codeError))
         {
             results.Reject(row.Number, text, "code", codeError);
-            return;
+            return null;
         }
         if (row["level"] is { } levelText)
         {
             if (!TryLevel(levelText, out var level))
             {
                 results.Reject(row.Number, code.Value, "level", "must be county, township, village or grid (县, 乡镇, 村, 社区, 网格)");
-                return;
+                return null;
             }
             if (level != code.Level)
             {
                 results.Reject(row.Number, code.Value, "level", $"is {level.Name()} but {code} is a {code.Level.Name()} code");
-                return;
+                return null;
             }
         }
         if (!caller.Covers(code.Value))
         {
             results.Reject(row.Number, code.Value, "code", "is outside this key's jurisdiction");
+            return null;
+        }
+        return new GroupedRow<UnitCode>(row, code.Parent?.Value ?? "", code.Value, code);
+    }
+
+    /// <summary>
+    /// Siblings: each unit is read and the row checked against it (a blank cell keeps what the unit has); the parent
+    /// lists the ones to write in one write; then each writes itself (finding itself listed, it does not call the
+    /// parent's storage again). With no parent registered nothing is written.
+    /// </summary>
+    protected override async Task Write(string parent, IReadOnlyList<GroupedRow<UnitCode>> rows, ImportResults results)
+    {
+        var units = rows.Select(r => grains.GetUnit(r.Value)).ToArray();
+        var existing = await Task.WhenAll(units.Select(unit => Call(unit.Get)));
+        var writing = new List<(int Index, UnitDetails Details)>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (row, code) = (rows[i].Row, rows[i].Value);
+            var before = existing[i]?.Details;
+            var errors = new ValidationErrors();
+            var details = Input(row, code.Level, before, errors)?.Validate(code.Level, errors);
+            if (details is null || !errors.IsEmpty)
+            {
+                results.Reject(row.Number, code.Value, ToColumns(errors));
+            }
+            else if (before is not null && Same(before, details))
+            {
+                results.Add(new ImportRowResult(row.Number, code.Value, ImportResults.Unchanged));
+            }
+            else
+            {
+                writing.Add((i, details));
+            }
+        }
+        if (writing.Count == 0)
+        {
             return;
         }
-        var unit = grains.GetUnit(code);
-        var existing = (await unit.Get())?.Details;
-        var errors = new ValidationErrors();
-        var details = Input(row, code.Level, existing, errors)?.Validate(code.Level, errors);
-        if (details is null || !errors.IsEmpty)
+        if (parent.Length > 0
+            && !await grains.GetUnit(UnitCode.Parse(parent)).AttachChildren(writing.Select(w => new ChildUnit(rows[w.Index].Record, w.Details.Name)).ToArray()))
         {
-            results.Reject(row.Number, code.Value, ToColumns(errors));
+            foreach (var (i, _) in writing)
+            {
+                ParentMissing(rows[i], parent, results);
+            }
             return;
         }
-        if (existing is not null && Same(existing, details))
+        var outcomes = await Task.WhenAll(writing.Select(w => Call(() => units[w.Index].Upsert(w.Details))));
+        for (var k = 0; k < writing.Count; k++)
         {
-            results.Add(new ImportRowResult(row.Number, code.Value, ImportResults.Unchanged));
+            var grouped = rows[writing[k].Index];
+            switch (outcomes[k].Status)
+            {
+                case UpsertStatus.Created:
+                    results.Add(new ImportRowResult(grouped.Row.Number, grouped.Record, ImportResults.Created));
+                    break;
+                case UpsertStatus.Updated:
+                    results.Add(new ImportRowResult(grouped.Row.Number, grouped.Record, ImportResults.Updated));
+                    break;
+                default:
+                    ParentMissing(grouped, outcomes[k].MissingParent ?? parent, results);
+                    break;
+            }
+        }
+    }
+
+    private void ParentMissing(GroupedRow<UnitCode> row, string parent, ImportResults results)
+    {
+        if (!_lastPass)
+        {
+            lock (_lock)
+            {
+                _parentLater.Add(row);
+            }
             return;
         }
-        var outcome = await unit.Upsert(details);
-        switch (outcome.Status)
-        {
-            case UpsertStatus.Created:
-                results.Add(new ImportRowResult(row.Number, code.Value, ImportResults.Created));
-                break;
-            case UpsertStatus.Updated:
-                results.Add(new ImportRowResult(row.Number, code.Value, ImportResults.Updated));
-                break;
-            case UpsertStatus.ParentMissing when defer:
-                lock (_lock)
-                {
-                    _waiting.Add(row);
-                }
-                break;
-            default:
-                results.Reject(row.Number, code.Value, "code", $"its parent {outcome.MissingParent ?? code.Parent?.Value} is not registered, nor in this file");
-                break;
-        }
+        results.Reject(row.Row.Number, row.Record, "code", $"its parent {parent} is not registered, nor in this file");
     }
 
     /// <summary>The row as the API's input, blank cells taking what the unit has.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
@@ -56,6 +57,59 @@ internal sealed partial class GridHouseholdsGrain(
     }
 
     public Task<Household?> Get(Guid id) => Task.FromResult(state.State.Households.GetValueOrDefault(id));
+
+    public async Task<IReadOnlyList<ImportResult>> Import(IReadOnlyList<HouseholdImport> rows)
+    {
+        var households = state.State.Households;
+        var results = new ImportResult[rows.Count];
+        var now = clock.GetUtcNow();
+        bool? gridRegistered = null;
+        var changed = false;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (id, details) = rows[i];
+            if (households.TryGetValue(id, out var existing))
+            {
+                details = details with
+                {
+                    MemberIds = existing.Details.MemberIds,
+                    PartyMemberHome = existing.Details.PartyMemberHome,
+                    Central = existing.Details.Central,
+                    ServedHouseholds = existing.Details.ServedHouseholds,
+                };
+                if (Fingerprint(details) == Fingerprint(existing.Details))
+                {
+                    results[i] = ImportResult.Unchanged;
+                    continue;
+                }
+            }
+            else
+            {
+                gridRegistered ??= await GrainFactory.GetUnit(UnitCode.Parse(Grid)).IsRegistered();
+                if (gridRegistered == false)
+                {
+                    results[i] = ImportResult.Refused("grid", $"no grid {Grid} is registered");
+                    continue;
+                }
+            }
+            if (await Check(id, details) is { } refused)
+            {
+                results[i] = ImportResult.Refused(refused.Field ?? "head", refused.Message ?? refused.Status.ToString());
+                continue;
+            }
+            households[id] = existing is null
+                ? new Household(id, Grid, details, 1, now, now, Fingerprint(details))
+                : existing with { Details = details, Version = existing.Version + 1, UpdatedAt = now };
+            results[i] = existing is null ? ImportResult.Created : ImportResult.Updated;
+            changed = true;
+        }
+        if (changed)
+        {
+            // One write for the batch; if it fails the activation is dropped, so none of the batch stays in memory.
+            await Save();
+        }
+        return results;
+    }
 
     public Task<IReadOnlyList<Household>> List() => Task.FromResult<IReadOnlyList<Household>>(
         state.State.Households.Values.OrderBy(h => h.CreatedAt).ThenBy(h => h.Id).ToArray());
@@ -198,6 +252,12 @@ internal sealed partial class GridHouseholdsGrain(
         .Where(p => status is null || p.Status == status)
         .OrderBy(p => p.AcceptedAt).ThenBy(p => p.Id)
         .ToArray());
+
+    /// <summary>
+    /// The idempotency fingerprint an import gives a household it creates (the details as JSON, as the import always
+    /// wrote it), and how an import tells a row already as the sheet says.
+    /// </summary>
+    private static string Fingerprint(HouseholdDetails details) => JsonSerializer.Serialize(details);
 
     /// <summary>Rules on a household that need other grains or the other households; the edge checked the rest.</summary>
     private async Task<PartyResult<Household>?> Check(Guid id, HouseholdDetails details)

@@ -20,6 +20,10 @@ public sealed record HouseholdDetails(
     bool Central,
     IReadOnlyList<Guid> ServedHouseholds);
 
+/// <summary>One household row of an import: the id its natural key (grid, head, address) gives, and the details as the sheet has them.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.HouseholdImport")]
+public sealed record HouseholdImport(Guid Id, HouseholdDetails Details);
+
 [GenerateSerializer, Immutable, Alias("GridActors.Household")]
 public sealed record Household(Guid Id, string Grid, HouseholdDetails Details, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Fingerprint);
 

@@ -18,6 +18,14 @@ public interface IGridHouseholdsGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<Household?> Get(Guid id);
 
+    /// <summary>
+    /// 批量导入: registers or updates several households of this grid with one write. Each row is checked on its
+    /// own and applied whole or not at all, so a refused row never stops the others; an update keeps the member
+    /// links, plaque and central-household links (a sheet has no column for them). Answers in the order given.
+    /// </summary>
+    [Alias("Import")]
+    Task<IReadOnlyList<ImportResult>> Import(IReadOnlyList<HouseholdImport> rows);
+
     [Alias("List")]
     Task<IReadOnlyList<Household>> List();
 

@@ -18,6 +18,23 @@ public interface IMemberGrain : IGrainWithGuidKey
     Task<MemberView?> Get();
 
     /// <summary>
+    /// 批量导入, first step: what importing the row would change (created, updated, unchanged or refused with the
+    /// rule) and the roster entry the member would then have. Writes nothing. The importer sends the entries of a
+    /// grid's members to their group in one call (<see cref="PartyGroups.IPartyGroupGrain.SyncMembers"/>), then
+    /// calls <see cref="ApplyImport"/>: the group still learns of an entry before the member writes it.
+    /// </summary>
+    [Alias("PlanImport")]
+    Task<MemberImportPlan> PlanImport(MemberImport import);
+
+    /// <summary>
+    /// 批量导入, last step: writes the planned change if the member is still at <paramref name="plannedVersion"/>.
+    /// Otherwise (someone wrote the member in between) it writes nothing, gives its group back the entry it really
+    /// has, and answers Stale. A failed write gives the group back the entry storage still has.
+    /// </summary>
+    [Alias("ApplyImport")]
+    Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion);
+
+    /// <summary>
     /// Removes the member from its grid; refused while it leads a group or pairs with households. The record stays
     /// as a tombstone, so its id (and Idempotency-Key) cannot bring it back by accident.
     /// </summary>

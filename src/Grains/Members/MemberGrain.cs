@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
@@ -81,6 +82,88 @@ internal sealed partial class MemberGrain(
     }
 
     public Task<MemberView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public Task<MemberImportPlan> PlanImport(MemberImport import) => Task.FromResult(Plan(import).Plan);
+
+    public async Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion)
+    {
+        var s = state.State;
+        var (plan, details, releasesPost) = Plan(import);
+        if (s.Version != plannedVersion || details is null)
+        {
+            // The group may hold the planned entry, which is not going to be written: give it what the member has.
+            if (s.Exists && s.Details!.Grid == import.Details.Grid)
+            {
+                await Group().SyncMember(Entry());
+            }
+            else
+            {
+                await Group().DetachMember(Id);
+            }
+            return PartyResult.Stale<long>($"Member {Id} changed while the file was imported (now at version {s.Version}); import the file again.");
+        }
+        var now = clock.GetUtcNow();
+        if (plan.Result.Change == ImportChange.Created)
+        {
+            s.Exists = true;
+            s.Details = details;
+            s.Fingerprint = Fingerprint(details);
+            s.CreatedAt = now;
+            s.UpdatedAt = now;
+            s.Version = 1;
+            await Save(() => Group().DetachMember(Id));
+            return PartyResult.Ok(s.Version, created: true);
+        }
+        var before = Entry();
+        s.Details = details;
+        if (releasesPost)
+        {
+            Release(now, "the member became a migrant away from the village (外出务工); the post needs presence", null);
+        }
+        Touch(now);
+        await Save(() => Group().SyncMember(before));
+        return PartyResult.Ok(s.Version);
+
+        // Only needed when something must be given back: resolving a grain reference is not free at 25,000 rows.
+        IPartyGroupGrain Group() => GrainFactory.GetPartyGroup(import.Details.Grid);
+    }
+
+    /// <summary>
+    /// What an import row would write, from the state in memory: the plan, the details to write (null when there is
+    /// nothing to write) and whether the post held is given up. <see cref="ApplyImport"/> redoes it at the same version,
+    /// so both steps agree.
+    /// </summary>
+    private (MemberImportPlan Plan, MemberDetails? Details, bool ReleasesPost) Plan(MemberImport import)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            if (s.Removed)
+            {
+                return (new MemberImportPlan(ImportResult.Refused("name",
+                    $"member {Id} (this name and birth date in this county) was removed at {s.RemovedAt:u}; an import does not bring it back"), null, s.Version), null, false);
+            }
+            var created = import.Details;
+            return (new MemberImportPlan(ImportResult.Created, EntryFor(created, null, 0, 0), s.Version), created, false);
+        }
+        var current = s.Details!;
+        var details = import.Details with { Card = current.Card, HoldsOffice = import.KeepsOffice ? current.HoldsOffice : import.Details.HoldsOffice };
+        if (details.Grid != current.Grid)
+        {
+            return (new MemberImportPlan(ImportResult.Refused("grid",
+                $"a member moves to another grid by POST /api/v1/members/{Id}/transfer, which records the transfer; the member is in grid {current.Grid}"), null, s.Version), null, false);
+        }
+        if (Fingerprint(details) == Fingerprint(current))
+        {
+            return (new MemberImportPlan(ImportResult.Unchanged, null, s.Version), null, false);
+        }
+        var releasesPost = details.Status == MemberStatus.Migrant && s.Post is { } held && held.Post.NeedsPresence();
+        var entry = EntryFor(details, releasesPost ? null : s.Post, s.Pairings.Count, PostWorkThisYear());
+        return (new MemberImportPlan(ImportResult.Updated, entry, s.Version), details, releasesPost);
+    }
+
+    /// <summary>The idempotency fingerprint an import gives a member it creates (its details as JSON), and how it tells a row already as the sheet says.</summary>
+    private static string Fingerprint(MemberDetails details) => JsonSerializer.Serialize(details);
 
     public async Task<PartyResult<MemberView>> Remove(string reason, string? by)
     {
@@ -362,13 +445,11 @@ internal sealed partial class MemberGrain(
         return state.State.PostWork.Count(w => w.Date.Year == year);
     }
 
-    private RosterEntry Entry()
-    {
-        var s = state.State;
-        var d = s.Details!;
-        return new RosterEntry(Id, d.Name, d.Gender, d.Status, d.HoldsOffice, s.Post?.Post, s.Post?.Recommendation, s.Post?.ClaimedAt,
-            d.Card.TechnicalSkills, d.Card.Willingness.ServicesOffered, d.Card.Willingness.HoursPerMonth, s.Pairings.Count, PostWorkThisYear());
-    }
+    private RosterEntry Entry() => EntryFor(state.State.Details!, state.State.Post, state.State.Pairings.Count, PostWorkThisYear());
+
+    private RosterEntry EntryFor(MemberDetails d, PostAssignment? post, int pairings, int postWorkThisYear) =>
+        new(Id, d.Name, d.Gender, d.Status, d.HoldsOffice, post?.Post, post?.Recommendation, post?.ClaimedAt,
+            d.Card.TechnicalSkills, d.Card.Willingness.ServicesOffered, d.Card.Willingness.HoursPerMonth, pairings, postWorkThisYear);
 
     private MemberView View()
     {

@@ -1,3 +1,4 @@
+using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
 
 namespace GridActors.Grains.Members;
@@ -83,3 +84,17 @@ public sealed record MemberView(
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// One member row of an import (批量导入): the details as the sheet has them. The card is kept from the member
+/// already registered, and so is <see cref="MemberDetails.HoldsOffice"/> when <see cref="KeepsOffice"/> (the cell was blank).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.MemberImport")]
+public sealed record MemberImport(MemberDetails Details, bool KeepsOffice);
+
+/// <summary>
+/// What importing a row would do to a member, planned without writing: the change, the roster entry the member
+/// would then have (sent to its Party group before the write), and the version the plan was made at.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.MemberImportPlan")]
+public sealed record MemberImportPlan(ImportResult Result, RosterEntry? Entry, long Version);

@@ -26,6 +26,14 @@ public interface IPartyGroupGrain : IGrainWithStringKey
     [Alias("SyncMember")]
     Task<RosterAnswer> SyncMember(RosterEntry entry);
 
+    /// <summary>
+    /// 批量导入: the roster entries of imported members as they are about to be, with one write, before the members
+    /// write themselves (see <see cref="Members.IMemberGrain.PlanImport"/>). Each entry is accepted or refused on its
+    /// own, by the rules of <see cref="SyncMember"/>; a member joining needs the grid registered. Answers in order.
+    /// </summary>
+    [Alias("SyncMembers")]
+    Task<IReadOnlyList<RosterAnswer>> SyncMembers(IReadOnlyList<RosterSync> entries);
+
     /// <summary>From a member grain moving away.</summary>
     [Alias("DetachMember")]
     Task<RosterAnswer> DetachMember(Guid memberId);

@@ -55,19 +55,51 @@ internal sealed class PartyGroupGrain(
 
     public async Task<RosterAnswer> SyncMember(RosterEntry entry)
     {
+        var (answer, changed) = Take(entry);
+        if (changed)
+        {
+            await Save();
+        }
+        return answer;
+    }
+
+    public async Task<IReadOnlyList<RosterAnswer>> SyncMembers(IReadOnlyList<RosterSync> entries)
+    {
+        var answers = new RosterAnswer[entries.Count];
+        bool? gridRegistered = null;
+        var changed = false;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Joins && (gridRegistered ??= await GrainFactory.GetGrid(Grid).IsRegistered()) == false)
+            {
+                answers[i] = new RosterAnswer(false, $"no grid {Grid} is registered");
+                continue;
+            }
+            (answers[i], var taken) = Take(entries[i].Entry);
+            changed |= taken;
+        }
+        if (changed)
+        {
+            await Save();
+        }
+        return answers;
+    }
+
+    /// <summary>Puts a member's entry on the roster in memory; changed is false when refused or already there.</summary>
+    private (RosterAnswer Answer, bool Changed) Take(RosterEntry entry)
+    {
         var s = state.State;
         if (s.Setup?.LeaderId == entry.MemberId && entry.Status == MemberStatus.Migrant)
         {
-            return new RosterAnswer(false,
-                $"{entry.Name} leads the Party group of grid {Grid}; a migrant member away from the village cannot lead it. Name another leader first (PUT /api/v1/grids/{Grid}/party-group).");
+            return (new RosterAnswer(false,
+                $"{entry.Name} leads the Party group of grid {Grid}; a migrant member away from the village cannot lead it. Name another leader first (PUT /api/v1/grids/{Grid}/party-group)."), false);
         }
         if (s.Roster.TryGetValue(entry.MemberId, out var current) && current == entry)
         {
-            return RosterAnswer.Yes;
+            return (RosterAnswer.Yes, false);
         }
         s.Roster[entry.MemberId] = entry;
-        await Save();
-        return RosterAnswer.Yes;
+        return (RosterAnswer.Yes, true);
     }
 
     public async Task<RosterAnswer> DetachMember(Guid memberId)

@@ -44,6 +44,10 @@ public sealed record RosterEntry(
     int PairingLoad,
     int PostWorkThisYear);
 
+/// <summary>A roster entry sent by an import; <see cref="Joins"/> when the member is new to the grid.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.RosterSync")]
+public sealed record RosterSync(RosterEntry Entry, bool Joins);
+
 /// <summary>The group's answer to a roster change: refused when it would break the rule on the group's leader.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.RosterAnswer")]
 public sealed record RosterAnswer(bool Accepted, string? Refusal = null)

@@ -21,6 +21,14 @@ public interface IUnitGrain : IGrainWithStringKey
     [Alias("AttachChild")]
     Task<bool> AttachChild(ChildUnit child);
 
+    /// <summary>
+    /// 批量导入: <see cref="AttachChild"/> for several children at once, with one write (none when every child is
+    /// already listed under that name); false, and nothing written, when this unit is not registered. Each child
+    /// then writes itself with <see cref="Upsert"/>, which finds itself listed and writes nothing here.
+    /// </summary>
+    [Alias("AttachChildren")]
+    Task<bool> AttachChildren(IReadOnlyList<ChildUnit> children);
+
     /// <summary>Undoes <see cref="AttachChild"/> when the child could not write its own state.</summary>
     [Alias("DetachChild")]
     Task DetachChild(string childCode);

@@ -74,6 +74,33 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         return true;
     }
 
+    public async Task<bool> AttachChildren(IReadOnlyList<ChildUnit> children)
+    {
+        if (!state.State.Registered)
+        {
+            return false;
+        }
+        var code = Code;
+        if (children.FirstOrDefault(c => UnitCode.Parse(c.Code).Parent != code) is { } stranger)
+        {
+            throw new ArgumentException($"{stranger.Code} is not a child of {code}", nameof(children));
+        }
+        var changed = false;
+        foreach (var child in children)
+        {
+            if (!state.State.Children.TryGetValue(child.Code, out var name) || name != child.Name)
+            {
+                state.State.Children[child.Code] = child.Name;
+                changed = true;
+            }
+        }
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+        return true;
+    }
+
     public async Task DetachChild(string childCode)
     {
         if (state.State.Children.Remove(childCode))

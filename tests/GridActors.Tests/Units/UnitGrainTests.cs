@@ -20,6 +20,28 @@ public sealed class UnitGrainTests(UnitsApiFixture fixture) : IClassFixture<Unit
     }
 
     [Fact]
+    public async Task AttachChildren_ListsSiblingsInOneCall_ThenEachChildWritesItself_AndAMissingParentWritesNothing()
+    {
+        var orphans = await Grains.GetUnit(UnitCode.Parse("340822100277")).AttachChildren([new ChildUnit("340822100277001", "孤儿网格")]);
+        Assert.False(orphans);
+        Assert.Null(await Grains.GetUnit(UnitCode.Parse("340822100277")).Get());
+
+        var township = Grains.GetUnit(UnitCode.Parse("340822103"));
+        await township.Upsert(new UnitDetails("石牌镇"));
+        var children = new[] { new ChildUnit("340822103201", "一村"), new ChildUnit("340822103202", "二村") };
+        Assert.True(await township.AttachChildren(children));
+        foreach (var child in children)
+        {
+            var outcome = await Grains.GetUnit(UnitCode.Parse(child.Code)).Upsert(new UnitDetails(child.Name, Kind: "village"));
+            Assert.Equal(UpsertStatus.Created, outcome.Status);
+        }
+        Assert.Equal(children, (await township.Get())!.Children);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => township.AttachChildren([new ChildUnit("340822100201", "别镇的村")]));
+        Assert.Equal(children, (await township.Get())!.Children);
+    }
+
+    [Fact]
     public async Task Upsert_WithAnOldVersion_IsAMismatch_AndKeepsTheCurrentDetails()
     {
         var township = Grains.GetUnit(UnitCode.Parse("340822102"));
