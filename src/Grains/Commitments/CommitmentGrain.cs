@@ -8,6 +8,12 @@ internal sealed class CommitmentGrain(
     [PersistentState("commitment-book", StorageNames.Grains)] IPersistentState<CommitmentState> state,
     GridClock clock) : Grain, ICommitmentGrain
 {
+    // The date is left out: a retry after midnight of a request that named no date would otherwise differ.
+    private static bool SameProgress(ProgressRecord recorded, NewProgress retry) =>
+        recorded.Item == retry.Item && recorded.Amount == retry.Amount && recorded.Note == retry.Note
+        && recorded.By == retry.By && recorded.Files.SequenceEqual(retry.Files)
+        && recorded.Links.Select(l => (l.Kind, l.Id)).SequenceEqual(retry.Links.Select(l => (l.Kind, l.Id)));
+
     private CommitmentState S => state.State;
 
     public async Task<PartyResult<CommitmentView>> Draft(string ownerName, string grid, IReadOnlyList<CommitmentItem> items, string? by)
@@ -50,9 +56,10 @@ internal sealed class CommitmentGrain(
         {
             return PartyResult.NotFound<CommitmentView>("No commitments are drafted for this owner and year.");
         }
-        if (S.Progress.Any(p => p.Id == progress.Id))
+        if (S.Progress.FirstOrDefault(p => p.Id == progress.Id) is { } recorded)
         {
-            return PartyResult.Ok(View());
+            // A retry with the same Idempotency-Key: the same record again, or a different one under a used key.
+            return SameProgress(recorded, progress) ? PartyResult.Ok(View()) : PartyResult.Mismatch<CommitmentView>();
         }
         if (S.Status is CommitmentStatus.Drafted or CommitmentStatus.Evaluated)
         {
@@ -125,9 +132,11 @@ internal sealed class CommitmentGrain(
         {
             return PartyResult.NotFound<CommitmentView>("No commitments are drafted for this owner and year.");
         }
-        if (S.Decisions.Any(d => d.Id == decision.Id))
+        if (S.Decisions.FirstOrDefault(d => d.Id == decision.Id) is { } recorded)
         {
-            return PartyResult.Ok(View());
+            return recorded.Kind == decision.Kind && recorded.Text == decision.Text && recorded.By == decision.By
+                ? PartyResult.Ok(View())
+                : PartyResult.Mismatch<CommitmentView>();
         }
         if (S.Status != CommitmentStatus.Evaluated)
         {

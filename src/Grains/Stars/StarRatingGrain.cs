@@ -105,9 +105,10 @@ internal sealed partial class StarRatingGrain(
         {
             return PartyResult.NotFound<RatingView>("The rating is not published.");
         }
-        if (S.Objections.Any(o => o.Id == objection.Id))
+        if (S.Objections.FirstOrDefault(o => o.Id == objection.Id) is { } filed)
         {
-            return PartyResult.Ok(View());
+            // A retry with the same Idempotency-Key: the same objection again, or another one under a used key.
+            return filed.By == objection.By && filed.Text == objection.Text ? PartyResult.Ok(View()) : PartyResult.Mismatch<RatingView>();
         }
         await FinaliseIfDue();
         var now = clock.GetUtcNow();

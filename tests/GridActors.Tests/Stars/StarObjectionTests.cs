@@ -45,7 +45,12 @@ public sealed class StarObjectionTests
         Assert.Equal((0m, 1), Stars(await http.GetJson(StarsUrl(upheld))));
 
         // Upheld: computed again from today's records, 0 → 100, 1 → 5 stars, still provisional; the change is in the history.
-        var upheldObjection = await File(http, upheld, "两次走访记录漏算了");
+        var upheldObjection = await File(http, upheld, "两次走访记录漏算了", "o1");
+        // The same objection sent again under its Idempotency-Key is filed once; other words under that key are refused.
+        var retried = await http.PostJson(StarsUrl(upheld, "/objections"), """{"by":"群众代表汪","text":"两次走访记录漏算了"}""", "o1");
+        Assert.True(retried.IsSuccessStatusCode);
+        Assert.Single((await http.GetJson(StarsUrl(upheld)))["objections"]!.AsArray());
+        await (await http.PostJson(StarsUrl(upheld, "/objections"), """{"by":"群众代表汪","text":"另一件事"}""", "o1")).AssertProblem(422, "Idempotency-Key");
         var afterUpheld = await Ok(await http.PostJson($"{StarsUrl(upheld, "/objections/" + upheldObjection + "/answer")}",
             """{"answer":"经核实，三月两次走访属实，重新计算","upheld":true,"by":"村党支部"}"""));
         Assert.Equal((100m, 5), Stars(afterUpheld));
@@ -115,9 +120,9 @@ public sealed class StarObjectionTests
 
     private static (decimal Score, int Stars) Stars(JsonNode rating) => (rating["score"]!.GetValue<decimal>(), rating["stars"]!.GetValue<int>());
 
-    private static async Task<string> File(HttpClient http, string member, string text)
+    private static async Task<string> File(HttpClient http, string member, string text, string? idempotencyKey = null)
     {
-        var filed = await Created(await http.PostJson(StarsUrl(member, "/objections"), $$"""{"by":"群众代表汪","text":"{{text}}"}"""));
+        var filed = await Created(await http.PostJson(StarsUrl(member, "/objections"), $$"""{"by":"群众代表汪","text":"{{text}}"}""", idempotencyKey));
         return filed["objections"]!.AsArray()[^1]!["id"].Str();
     }
 

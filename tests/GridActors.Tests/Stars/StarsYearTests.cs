@@ -58,6 +58,8 @@ public sealed class StarsYearTests
             $$"""{"item":1,"amount":1,"note":"走访王大妈","links":[{"kind":"pairingVisit","id":"{{visit}}"}]}""", "p1"));
         Assert.Equal("fulfilling", fulfilling["status"].Str());
         await Created(await http.PostJson(memberUrl + "/progress", $$"""{"item":1,"amount":1,"note":"走访王大妈","links":[{"kind":"pairingVisit","id":"{{visit}}"}]}""", "p1"));
+        await (await http.PostJson(memberUrl + "/progress", $$"""{"item":1,"amount":2,"note":"走访王大妈","links":[{"kind":"pairingVisit","id":"{{visit}}"}]}""", "p1"))
+            .AssertProblem(422, "Idempotency-Key");
         var withIssue = await Created(await http.PostJson(memberUrl + "/progress",
             $$"""{"item":2,"note":"宅基地纠纷调解","links":[{"kind":"issue","id":"{{issue}}"},{"kind":"activity","id":"{{activity}}"}],"evidence":[{"kind":"photo","url":"https://files.example.cn/m.jpg"}]}"""));
         Assert.Equal(2, withIssue["progress"]!.AsArray().Count);
@@ -77,7 +79,11 @@ public sealed class StarsYearTests
         Assert.Equal("evaluated", evaluated["status"].Str());
         await (await http.PostJson(memberUrl + "/progress", $$"""{"item":1,"amount":1,"note":"x","links":[{"kind":"pairingVisit","id":"{{visit}}"}]}""")).AssertProblem(409, "evaluated");
         await Ok(await http.PostJson(groupUrl + "/evaluations", """{"scores":[{"item":1,"role":"residentRepresentative","evaluator":"群众代表汪","score":95}]}"""));
-        Assert.Single((await Created(await http.PostJson(memberUrl + "/decisions", """{"kind":"reward","text":"评为优秀党员","by":"村党支部"}""")))["decisions"]!.AsArray());
+        Assert.Single((await Created(await http.PostJson(memberUrl + "/decisions", """{"kind":"reward","text":"评为优秀党员","by":"村党支部"}""", "d1")))["decisions"]!.AsArray());
+        var decisionRetry = await http.PostJson(memberUrl + "/decisions", """{"kind":"reward","text":"评为优秀党员","by":"村党支部"}""", "d1");
+        Assert.True(decisionRetry.IsSuccessStatusCode);
+        Assert.Single((await http.GetJson(memberUrl))["decisions"]!.AsArray());
+        await (await http.PostJson(memberUrl + "/decisions", """{"kind":"penalty","text":"通报批评","by":"村党支部"}""", "d1")).AssertProblem(422, "Idempotency-Key");
 
         // Stars, computed now and explained from the inputs.
         var live = await http.GetJson($"/api/v1/members/{member}/stars?year={Year}");
