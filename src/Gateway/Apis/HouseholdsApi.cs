@@ -138,7 +138,7 @@ public static class HouseholdsApi
         return TypedResults.Ok(HouseholdResponse.From(household));
     }
 
-    private static async Task<Results<Ok<HouseholdResponse>, Created<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> UpdateHousehold(
+    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> UpdateHousehold(
         string code, string id, HouseholdInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -161,7 +161,7 @@ public static class HouseholdsApi
         {
             ETags.Set(http.Response, updated.Version);
         }
-        return Answer(result, HouseholdResponse.From, http);
+        return Changed(result, HouseholdResponse.From);
     }
 
     private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(

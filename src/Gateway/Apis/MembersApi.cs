@@ -106,7 +106,7 @@ public static class MembersApi
         return TypedResults.Ok(MemberResponse.From(member));
     }
 
-    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> UpdateMember(
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> UpdateMember(
         string id, MemberInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
@@ -125,7 +125,7 @@ public static class MembersApi
         {
             ETags.Set(http.Response, updated.Version);
         }
-        return Answer(result, MemberResponse.From, http);
+        return Changed(result, MemberResponse.From);
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveMember(string id, string? reason, string? by, IGrainFactory grains)
@@ -160,7 +160,7 @@ public static class MembersApi
         return Changed(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From);
     }
 
-    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(
         string id, PostClaimInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
@@ -170,10 +170,10 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetMember(memberId!.Value).ClaimPost(claim), MemberResponse.From, http);
+        return Changed(await grains.GetMember(memberId!.Value).ClaimPost(claim), MemberResponse.From);
     }
 
-    private static async Task<Results<Ok<MemberResponse>, Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> ReleasePost(
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ReleasePost(
         string id, string? reason, string? by, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -184,7 +184,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Answer(await grains.GetMember(memberId!.Value).ReleasePost(why, who), MemberResponse.From, http);
+        return Changed(await grains.GetMember(memberId!.Value).ReleasePost(why, who), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<PostWorkResponse>, Created<PostWorkResponse>, ValidationProblem, ProblemHttpResult>> LogPostWork(

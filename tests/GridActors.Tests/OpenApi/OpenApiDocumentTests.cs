@@ -66,6 +66,18 @@ public sealed partial class OpenApiDocumentTests(OpenApiFixture fixture) : IClas
         Assert.True(without.Length == 0, "no Idempotency-Key: " + string.Join(", ", without));
     }
 
+    [Theory]
+    [InlineData("PUT /api/v1/members/{id}")]
+    [InlineData("PUT /api/v1/members/{id}/post")]
+    [InlineData("DELETE /api/v1/members/{id}/post")]
+    [InlineData("PUT /api/v1/grids/{code}/households/{id}")]
+    public void ChangesToSomethingThatExists_DocumentOkNotCreated(string name)
+    {
+        var responses = Assert.Single(Operations(), o => o.Name == name).Operation["responses"]!;
+        Assert.NotNull(responses["200"]);
+        Assert.Null(responses["201"]);
+    }
+
     /// <summary>
     /// Lists the API has not paged: the pairing suggestions take <c>limit</c> as the number of members suggested for
     /// each household (1 to 10, default 3), which a page size of the same name would change under existing callers.
