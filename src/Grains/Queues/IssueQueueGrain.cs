@@ -10,6 +10,11 @@ using Orleans.Streams.Core;
 
 namespace GridActors.Grains.Queues;
 
+/// <summary>
+/// One shard of a unit's queue: the issues whose id falls in it. The queue's head row (state name <c>issue-queue</c>)
+/// keeps the wake-up time; queues written before sharding kept every entry there and are moved into the shards when they
+/// next activate.
+/// </summary>
 [GenerateSerializer, Alias("GridActors.IssueQueueState")]
 public sealed class IssueQueueState
 {
@@ -25,14 +30,79 @@ public sealed class IssueQueueState
 public sealed record DeadlineTold(DateTimeOffset Deadline, DateTimeOffset At);
 
 [ImplicitStreamSubscription(StreamNames.Escalations)]
-internal sealed partial class IssueQueueGrain(
-    [PersistentState("issue-queue", StorageNames.Grains)] IPersistentState<IssueQueueState> state,
-    GridClock clock,
-    ILogger<IssueQueueGrain> logger)
-    : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
+internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
 {
+    /// <summary>
+    /// A queue is stored as 16 rows by issue id, so a change rewrites the sixteenth of the queue that holds the issue,
+    /// not all of it: a county's or a township's queue gathers every escalation of the year, and writing it whole made
+    /// each report cost more the longer the queue (BENCHMARKS.md). Changing the number needs a move of the rows.
+    /// </summary>
+    internal const int Shards = 16;
+
     // A deadline call to an issue is one-way; if it has not moved the issue after this long, it is told again.
     private static readonly TimeSpan RetellAfter = TimeSpan.FromMinutes(5);
+
+    private readonly IPersistentState<IssueQueueState> state;
+    private readonly IPersistentState<IssueQueueState>[] shards;
+    private readonly GridClock clock;
+    private readonly ILogger<IssueQueueGrain> logger;
+
+    public IssueQueueGrain(
+        [PersistentState("issue-queue", StorageNames.Grains)] IPersistentState<IssueQueueState> state,
+        IPersistentStateFactory states,
+        IGrainContextAccessor context,
+        GridClock clock,
+        ILogger<IssueQueueGrain> logger)
+    {
+        this.state = state;
+        this.clock = clock;
+        this.logger = logger;
+        shards = Enumerable.Range(0, Shards)
+            .Select(i => states.Create<IssueQueueState>(context.GrainContext, new ShardConfiguration($"issue-queue-{i}")))
+            .ToArray();
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var head = state.State;
+        if (head.Entries.Count == 0 && head.Versions.Count == 0 && head.Told.Count == 0)
+        {
+            return;
+        }
+        // Written before the queue was sharded: move the entries into their shards, then empty the head. If this stops
+        // half-way, the next activation moves the same entries again.
+        foreach (var (id, version) in head.Versions)
+        {
+            ShardOf(id).State.Versions[id] = version;
+        }
+        foreach (var (id, entry) in head.Entries)
+        {
+            ShardOf(id).State.Entries[id] = entry;
+        }
+        foreach (var (id, told) in head.Told)
+        {
+            ShardOf(id).State.Told[id] = told;
+        }
+        await Task.WhenAll(shards.Select(s => s.WriteStateAsync()));
+        head.Entries.Clear();
+        head.Versions.Clear();
+        head.Told.Clear();
+        await state.WriteStateAsync();
+    }
+
+    private IEnumerable<QueueEntry> AllEntries => shards.SelectMany(s => s.State.Entries.Values);
+
+    private IPersistentState<IssueQueueState> ShardOf(Guid issueId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        issueId.TryWriteBytes(bytes);
+        return shards[bytes[15] % Shards]; // the last byte is random in every id the service makes (v7 and hashed v8)
+    }
+
+    private sealed record ShardConfiguration(string StateName) : IPersistentStateConfiguration
+    {
+        public string StorageName => StorageNames.Grains;
+    }
 
     private string Unit => this.GetPrimaryKeyString();
 
@@ -68,28 +138,31 @@ internal sealed partial class IssueQueueGrain(
 
     public async Task Apply(QueueNotice notice)
     {
-        if (state.State.Versions.TryGetValue(notice.IssueId, out var known) && known >= notice.Version)
+        var shard = ShardOf(notice.IssueId);
+        var s = shard.State;
+        if (s.Versions.TryGetValue(notice.IssueId, out var known) && known >= notice.Version)
         {
             return;
         }
-        state.State.Versions[notice.IssueId] = notice.Version;
+        s.Versions[notice.IssueId] = notice.Version;
         if (notice.Entry is { } entry)
         {
-            state.State.Entries[notice.IssueId] = entry;
+            s.Entries[notice.IssueId] = entry;
         }
         else
         {
-            state.State.Entries.Remove(notice.IssueId);
-            state.State.Told.Remove(notice.IssueId);
+            s.Entries.Remove(notice.IssueId);
+            s.Told.Remove(notice.IssueId);
         }
+        var wakeUp = state.State.WakeUpAt;
         await EnsureWakeUp(notice.Entry?.Deadline);
-        await state.WriteStateAsync();
+        await (state.State.WakeUpAt == wakeUp ? shard.WriteStateAsync() : Task.WhenAll(shard.WriteStateAsync(), state.WriteStateAsync()));
     }
 
     public Task<QueuePage> List(QueueQuery query)
     {
         var now = clock.GetUtcNow();
-        IEnumerable<QueueEntry> items = state.State.Entries.Values;
+        IEnumerable<QueueEntry> items = AllEntries;
         items = query.Filter switch
         {
             QueueFilter.Open => items.Where(e => e.Status.IsOpen()),
@@ -124,22 +197,25 @@ internal sealed partial class IssueQueueGrain(
         var now = clock.GetUtcNow();
         state.State.WakeUpAt = null;
         var atTop = UnitCode.Parse(Unit).Parent is null;
-        foreach (var entry in state.State.Entries.Values)
+        var changed = new HashSet<IPersistentState<IssueQueueState>> { state };
+        foreach (var entry in AllEntries)
         {
             if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline || deadline > now)
             {
                 continue;
             }
-            var told = state.State.Told.GetValueOrDefault(entry.IssueId);
+            var shard = ShardOf(entry.IssueId);
+            var told = shard.State.Told.GetValueOrDefault(entry.IssueId);
             if (told is not null && told.Deadline == deadline && (atTop || now - told.At < RetellAfter))
             {
                 continue;
             }
-            state.State.Told[entry.IssueId] = new DeadlineTold(deadline, now);
+            shard.State.Told[entry.IssueId] = new DeadlineTold(deadline, now);
+            changed.Add(shard);
             GrainFactory.GetGrain<IIssueGrain>(entry.IssueId).DeadlinePassed(Unit).Ignore();
         }
         await EnsureWakeUp(null);
-        await state.WriteStateAsync();
+        await Task.WhenAll(changed.Select(c => c.WriteStateAsync()));
     }
 
     /// <summary>Keeps one wake-up registered at the earliest time something here needs attention.</summary>
@@ -150,13 +226,13 @@ internal sealed partial class IssueQueueGrain(
         if (candidate is null)
         {
             var atTop = UnitCode.Parse(Unit).Parent is null;
-            foreach (var entry in state.State.Entries.Values)
+            foreach (var entry in AllEntries)
             {
                 if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline)
                 {
                     continue;
                 }
-                var told = state.State.Told.GetValueOrDefault(entry.IssueId);
+                var told = ShardOf(entry.IssueId).State.Told.GetValueOrDefault(entry.IssueId);
                 var due = deadline;
                 if (told is not null && told.Deadline == deadline)
                 {
