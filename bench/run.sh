@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GridActors benchmarks (issue 10): builds Release, runs B1-B7 against the service on this machine and prints one
+# GridActors benchmarks (BENCHMARKS.md): builds Release, runs B1-B7 against the service on this machine and prints one
 # table: figure, value, baseline measured in the same run, ratio, target, pass/fail.
 #
 #   ./bench/run.sh           the full run (about 25-35 minutes on 2 cores)
