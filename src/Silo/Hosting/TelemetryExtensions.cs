@@ -58,7 +58,7 @@ public static class TelemetryExtensions
         {
             telemetry.WithTracing(tracing =>
             {
-                tracing.SetSampler(new SkipPollingSampler(TraceSampler(configuration, exporting: traces.Count > 0)));
+                tracing.SetSampler(new SkipPollingSampler(TraceSampler(configuration)));
                 tracing.AddSource(GridTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Microsoft.Orleans.Lifecycle")
                     .AddAspNetCoreInstrumentation(options => options.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
                     .AddHttpClientInstrumentation();
@@ -98,12 +98,13 @@ public static class TelemetryExtensions
     }
 
     /// <summary>The sampler named by <c>OTEL_TRACES_SAMPLER</c>, as the OpenTelemetry specification defines the names.</summary>
-    internal static Sampler TraceSampler(IConfiguration configuration, bool exporting)
+    internal static Sampler TraceSampler(IConfiguration configuration)
     {
+        // Unset: every trace. Tracing is only set up at all when an exporter is configured or a sampler asked for.
         var name = configuration["OTEL_TRACES_SAMPLER"]?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(name))
         {
-            name = exporting ? "parentbased_always_on" : "parentbased_always_off";
+            name = "parentbased_always_on";
         }
         var argument = configuration["OTEL_TRACES_SAMPLER_ARG"];
         var ratio = 1.0;
