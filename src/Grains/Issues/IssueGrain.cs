@@ -298,7 +298,7 @@ internal sealed partial class IssueGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IResolutionStatsGrain>(notice.Grid).Apply(notice);
+                await GrainFactory.GetGrain<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
                 s.StatsOutbox.Remove(notice);
             }
             catch (Exception e)

@@ -11,98 +11,110 @@ using Orleans.Streams.Core;
 namespace GridActors.Grains.Queues;
 
 /// <summary>
-/// One shard of a unit's queue: the issues whose id falls in it. The queue's head row (state name <c>issue-queue</c>)
-/// keeps the wake-up time; queues written before sharding kept every entry there and are moved into the shards when they
-/// next activate.
+/// The head row of a unit's queue (state name <c>issue-queue</c>): the wake-up time. Each issue the queue has seen is a
+/// row of its own (<see cref="QueueRow"/>). Queues written before that kept their entries here (before 2026-11-25) or in
+/// 16 shard rows <c>issue-queue-0..15</c>, in this shape; they are moved into rows when they next activate.
 /// </summary>
 [GenerateSerializer, Alias("GridActors.IssueQueueState")]
 public sealed class IssueQueueState
 {
     [Id(0)] public Dictionary<Guid, QueueEntry> Entries { get; set; } = [];
-    /// <summary>Latest version seen per issue, kept after it leaves, so a late notice cannot bring it back.</summary>
     [Id(1)] public Dictionary<Guid, long> Versions { get; set; } = [];
-    /// <summary>Issues told their deadline passed: the deadline told and when, so each is told once (retried if lost).</summary>
     [Id(2)] public Dictionary<Guid, DeadlineTold> Told { get; set; } = [];
     [Id(3)] public DateTimeOffset? WakeUpAt { get; set; }
 }
+
+/// <summary>
+/// One issue as a unit's queue keeps it (row <c>issue-queue/&lt;issue id&gt;</c>): its entry while the unit holds it,
+/// the latest version seen (kept after it leaves, so a late notice cannot bring it back), and the deadline it was told
+/// had passed, if any, and when (so each is told once, and again if that call was lost).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.QueueRow")]
+public sealed record QueueRow(QueueEntry? Entry, long Version, DeadlineTold? Told);
 
 [GenerateSerializer, Immutable, Alias("GridActors.DeadlineTold")]
 public sealed record DeadlineTold(DateTimeOffset Deadline, DateTimeOffset At);
 
 [ImplicitStreamSubscription(StreamNames.Escalations)]
-internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
+internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueueGrain> logger)
+    : Grain, IIssueQueueGrain, IAsyncObserver<QueueNotice>, IStreamSubscriptionObserver
 {
     /// <summary>
-    /// A queue is stored as 16 rows by issue id, so a change rewrites the sixteenth of the queue that holds the issue,
-    /// not all of it: a county's or a township's queue gathers every escalation of the year, and writing it whole made
-    /// each report cost more the longer the queue (BENCHMARKS.md). Changing the number needs a move of the rows.
+    /// The head row's name; each issue's row is this name, a slash and the issue id. A change to the queue writes the
+    /// issue's row (and the head when the wake-up moves), never the rest of the queue: a county's or a township's queue
+    /// gathers every escalation of the year, and writing the queue whole, or a sixteenth of it, made each report cost
+    /// more the longer the queue (BENCHMARKS.md, docs/storage.md).
     /// </summary>
-    internal const int Shards = 16;
+    internal const string HeadRow = "issue-queue";
 
     // A deadline call to an issue is one-way; if it has not moved the issue after this long, it is told again.
     private static readonly TimeSpan RetellAfter = TimeSpan.FromMinutes(5);
 
-    private readonly IPersistentState<IssueQueueState> state;
-    private readonly IPersistentState<IssueQueueState>[] shards;
-    private readonly GridClock clock;
-    private readonly ILogger<IssueQueueGrain> logger;
+    private readonly Dictionary<Guid, QueueRow> _rows = [];
+    private DateTimeOffset? _wakeUpAt;
+    private GrainRows _store = null!;
 
-    public IssueQueueGrain(
-        [PersistentState("issue-queue", StorageNames.Grains)] IPersistentState<IssueQueueState> state,
-        IPersistentStateFactory states,
-        IGrainContextAccessor context,
-        GridClock clock,
-        ILogger<IssueQueueGrain> logger)
-    {
-        this.state = state;
-        this.clock = clock;
-        this.logger = logger;
-        shards = Enumerable.Range(0, Shards)
-            .Select(i => states.Create<IssueQueueState>(context.GrainContext, new ShardConfiguration($"issue-queue-{i}")))
-            .ToArray();
-    }
+    internal static string RowName(Guid issueId) => $"{HeadRow}/{issueId:N}";
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var head = state.State;
-        if (head.Entries.Count == 0 && head.Versions.Count == 0 && head.Told.Count == 0)
+        _store = GrainRows.For(this);
+        var legacy = new List<(string Name, IssueQueueState State)>();
+        foreach (var (name, payload) in await _store.Load(HeadRow))
         {
-            return;
+            if (name.StartsWith(HeadRow + "/", StringComparison.Ordinal) && Guid.TryParseExact(name.AsSpan(HeadRow.Length + 1), "N", out var id))
+            {
+                _rows[id] = _store.Read<QueueRow>(payload);
+            }
+            else if (name == HeadRow || name.StartsWith(HeadRow + "-", StringComparison.Ordinal))
+            {
+                var state = _store.Read<IssueQueueState>(payload);
+                if (name == HeadRow)
+                {
+                    _wakeUpAt = state.WakeUpAt;
+                }
+                if (state.Versions.Count > 0 || state.Entries.Count > 0 || state.Told.Count > 0)
+                {
+                    legacy.Add((name, state));
+                }
+            }
         }
-        // Written before the queue was sharded: move the entries into their shards, then empty the head. If this stops
-        // half-way, the next activation moves the same entries again.
-        foreach (var (id, version) in head.Versions)
+        if (legacy.Count > 0)
         {
-            ShardOf(id).State.Versions[id] = version;
+            await MoveIntoRows(legacy);
         }
-        foreach (var (id, entry) in head.Entries)
-        {
-            ShardOf(id).State.Entries[id] = entry;
-        }
-        foreach (var (id, told) in head.Told)
-        {
-            ShardOf(id).State.Told[id] = told;
-        }
-        await Task.WhenAll(shards.Select(s => s.WriteStateAsync()));
-        head.Entries.Clear();
-        head.Versions.Clear();
-        head.Told.Clear();
-        await state.WriteStateAsync();
     }
 
-    private IEnumerable<QueueEntry> AllEntries => shards.SelectMany(s => s.State.Entries.Values);
-
-    private IPersistentState<IssueQueueState> ShardOf(Guid issueId)
+    /// <summary>
+    /// A queue written whole (in the head) or in 16 shards: its issues become rows, then the old rows are emptied. A row
+    /// already written since (a newer version) is kept. If this stops half-way, the next activation moves the rest.
+    /// </summary>
+    private async Task MoveIntoRows(List<(string Name, IssueQueueState State)> legacy)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        issueId.TryWriteBytes(bytes);
-        return shards[bytes[15] % Shards]; // the last byte is random in every id the service makes (v7 and hashed v8)
+        var moved = new List<RowWrite>();
+        foreach (var (_, old) in legacy)
+        {
+            foreach (var (id, version) in old.Versions)
+            {
+                if (_rows.TryGetValue(id, out var row) && row.Version >= version)
+                {
+                    continue;
+                }
+                var entry = old.Entries.GetValueOrDefault(id);
+                _rows[id] = new QueueRow(entry, version, entry is null ? null : old.Told.GetValueOrDefault(id));
+                moved.Add(_store.Set(RowName(id), _rows[id]));
+            }
+        }
+        foreach (var chunk in moved.Chunk(200))
+        {
+            await _store.Write(chunk);
+        }
+        await _store.Write(legacy.Select(l => l.Name == HeadRow
+            ? _store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })
+            : _store.Clear(l.Name)).ToList());
     }
 
-    private sealed record ShardConfiguration(string StateName) : IPersistentStateConfiguration
-    {
-        public string StorageName => StorageNames.Grains;
-    }
+    private IEnumerable<QueueEntry> AllEntries => _rows.Values.Where(r => r.Entry is not null).Select(r => r.Entry!);
 
     private string Unit => this.GetPrimaryKeyString();
 
@@ -138,25 +150,21 @@ internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncO
 
     public async Task Apply(QueueNotice notice)
     {
-        var shard = ShardOf(notice.IssueId);
-        var s = shard.State;
-        if (s.Versions.TryGetValue(notice.IssueId, out var known) && known >= notice.Version)
+        var known = _rows.GetValueOrDefault(notice.IssueId);
+        if (known is not null && known.Version >= notice.Version)
         {
             return;
         }
-        s.Versions[notice.IssueId] = notice.Version;
-        if (notice.Entry is { } entry)
-        {
-            s.Entries[notice.IssueId] = entry;
-        }
-        else
-        {
-            s.Entries.Remove(notice.IssueId);
-            s.Told.Remove(notice.IssueId);
-        }
-        var wakeUp = state.State.WakeUpAt;
+        var row = new QueueRow(notice.Entry, notice.Version, notice.Entry is null ? null : known?.Told);
+        var wakeUp = _wakeUpAt;
         await EnsureWakeUp(notice.Entry?.Deadline);
-        await (state.State.WakeUpAt == wakeUp ? shard.WriteStateAsync() : Task.WhenAll(shard.WriteStateAsync(), state.WriteStateAsync()));
+        var writes = new List<RowWrite>(2) { _store.Set(RowName(notice.IssueId), row) };
+        if (_wakeUpAt != wakeUp)
+        {
+            writes.Add(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt }));
+        }
+        await _store.Write(writes);
+        _rows[notice.IssueId] = row;
     }
 
     public Task<QueuePage> List(QueueQuery query)
@@ -195,27 +203,32 @@ internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncO
     public async Task WakeUp()
     {
         var now = clock.GetUtcNow();
-        state.State.WakeUpAt = null;
+        _wakeUpAt = null;
         var atTop = UnitCode.Parse(Unit).Parent is null;
-        var changed = new HashSet<IPersistentState<IssueQueueState>> { state };
-        foreach (var entry in AllEntries)
+        var changed = new List<(Guid Id, QueueRow Row)>();
+        foreach (var (id, row) in _rows)
         {
-            if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline || deadline > now)
+            if (row.Entry is not { } entry || !entry.Status.IsOpen() || entry.Deadline is not { } deadline || deadline > now)
             {
                 continue;
             }
-            var shard = ShardOf(entry.IssueId);
-            var told = shard.State.Told.GetValueOrDefault(entry.IssueId);
-            if (told is not null && told.Deadline == deadline && (atTop || now - told.At < RetellAfter))
+            if (row.Told is { } told && told.Deadline == deadline && (atTop || now - told.At < RetellAfter))
             {
                 continue;
             }
-            shard.State.Told[entry.IssueId] = new DeadlineTold(deadline, now);
-            changed.Add(shard);
-            GrainFactory.GetGrain<IIssueGrain>(entry.IssueId).DeadlinePassed(Unit).Ignore();
+            changed.Add((id, row with { Told = new DeadlineTold(deadline, now) }));
+            GrainFactory.GetGrain<IIssueGrain>(id).DeadlinePassed(Unit).Ignore();
+        }
+        foreach (var (id, row) in changed)
+        {
+            _rows[id] = row;
         }
         await EnsureWakeUp(null);
-        await Task.WhenAll(changed.Select(c => c.WriteStateAsync()));
+        var writes = changed.Select(c => _store.Set(RowName(c.Id), c.Row)).Append(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })).ToList();
+        foreach (var chunk in writes.Chunk(200))
+        {
+            await _store.Write(chunk);
+        }
     }
 
     /// <summary>Keeps one wake-up registered at the earliest time something here needs attention.</summary>
@@ -226,13 +239,13 @@ internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncO
         if (candidate is null)
         {
             var atTop = UnitCode.Parse(Unit).Parent is null;
-            foreach (var entry in AllEntries)
+            foreach (var row in _rows.Values)
             {
-                if (!entry.Status.IsOpen() || entry.Deadline is not { } deadline)
+                if (row.Entry is not { } entry || !entry.Status.IsOpen() || entry.Deadline is not { } deadline)
                 {
                     continue;
                 }
-                var told = ShardOf(entry.IssueId).State.Told.GetValueOrDefault(entry.IssueId);
+                var told = row.Told;
                 var due = deadline;
                 if (told is not null && told.Deadline == deadline)
                 {
@@ -252,12 +265,12 @@ internal sealed partial class IssueQueueGrain : Grain, IIssueQueueGrain, IAsyncO
         {
             return;
         }
-        if (state.State.WakeUpAt is { } scheduled && scheduled > now && WakeUps.Minute(scheduled) <= WakeUps.Minute(at))
+        if (_wakeUpAt is { } scheduled && scheduled > now && WakeUps.Minute(scheduled) <= WakeUps.Minute(at))
         {
             return;
         }
         await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.IssueQueue, Unit), at);
-        state.State.WakeUpAt = at;
+        _wakeUpAt = at;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation stream of unit {Unit} failed")]

@@ -31,7 +31,10 @@ public sealed class ResolutionStatsState
 {
     [Id(0)] public SortedDictionary<DateOnly, DayCounters> Days { get; set; } = [];
     [Id(1)] public long OverdueNow { get; set; }
-    /// <summary>Notice ids applied at this grid (a grid sees few issues, so the set stays small).</summary>
+    /// <summary>
+    /// Notice ids applied at this grid, as kept before 2026-11-26; now each issue's ids are a row of their own
+    /// (<c>resolution-stats/&lt;issue id&gt;</c>), and ids found here are moved into the row of the empty id.
+    /// </summary>
     [Id(2)] public HashSet<Guid> Applied { get; set; } = [];
     /// <summary>Last batch sequence applied per child.</summary>
     [Id(3)] public Dictionary<string, long> ChildSequences { get; set; } = [];
@@ -42,11 +45,18 @@ public sealed class ResolutionStatsState
     [Id(7)] public DateTimeOffset? WakeUpAt { get; set; }
 }
 
-internal sealed partial class ResolutionStatsGrain(
-    [PersistentState("resolution-stats", StorageNames.Grains)] IPersistentState<ResolutionStatsState> state,
-    GridClock clock,
-    ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
+internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
 {
+    /// <summary>
+    /// The head row's name (the counters); a grid keeps, next to it, one row per issue with the ids of that issue's
+    /// notices it has applied (this name, a slash, the issue id), so that counting a notice writes the counters and one
+    /// small row together, not a set of every notice the grid ever counted.
+    /// </summary>
+    internal const string HeadRow = "resolution-stats";
+
+    private readonly Dictionary<Guid, HashSet<Guid>> _applied = [];
+    private ResolutionStatsState _state = new();
+    private GrainRows _store = null!;
     private IGrainTimer? _push;
 
     private UnitCode? _unit;
@@ -54,72 +64,109 @@ internal sealed partial class ResolutionStatsGrain(
     // Parsed once per activation: it is read on every event and every push.
     private UnitCode Unit => _unit ??= UnitCode.Parse(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    internal static string RowName(Guid issueId) => $"{HeadRow}/{issueId:N}";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _store = GrainRows.For(this);
+        foreach (var (name, payload) in await _store.Load(HeadRow))
+        {
+            if (name == HeadRow)
+            {
+                _state = _store.Read<ResolutionStatsState>(payload);
+            }
+            else if (name.StartsWith(HeadRow + "/", StringComparison.Ordinal) && Guid.TryParseExact(name.AsSpan(HeadRow.Length + 1), "N", out var issue))
+            {
+                _applied[issue] = _store.Read<HashSet<Guid>>(payload);
+            }
+        }
+        if (_state.Applied.Count > 0)
+        {
+            // Kept in the head before: moved into the row of the empty id, head and row in one write.
+            var legacy = _applied.TryGetValue(Guid.Empty, out var known) ? known : _applied[Guid.Empty] = [];
+            legacy.UnionWith(_state.Applied);
+            _state.Applied = [];
+            await _store.Write(_store.Set(HeadRow, _state), _store.Set(RowName(Guid.Empty), legacy));
+        }
         SchedulePush();
-        return Task.CompletedTask;
     }
 
     public async Task Apply(StatsNotice notice)
     {
-        if (!state.State.Applied.Add(notice.Id))
+        if (_applied.GetValueOrDefault(notice.IssueId)?.Contains(notice.Id) == true
+            || (notice.IssueId != Guid.Empty && _applied.GetValueOrDefault(Guid.Empty)?.Contains(notice.Id) == true))
         {
             return;
         }
-        Merge(state.State.Days, notice.Day, notice.Delta);
-        state.State.OverdueNow += notice.OverdueDelta;
-        await Record(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta);
+        var applied = new HashSet<Guid>(_applied.GetValueOrDefault(notice.IssueId) ?? []) { notice.Id };
+        Merge(_state.Days, notice.Day, notice.Delta);
+        _state.OverdueNow += notice.OverdueDelta;
+        await Record(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta,
+            _store.Set(RowName(notice.IssueId), applied));
+        _applied[notice.IssueId] = applied;
     }
 
     public async Task ApplyBatch(StatsBatch batch)
     {
-        if (state.State.ChildSequences.GetValueOrDefault(batch.Child) >= batch.Sequence)
+        if (_state.ChildSequences.GetValueOrDefault(batch.Child) >= batch.Sequence)
         {
             return;
         }
-        state.State.ChildSequences[batch.Child] = batch.Sequence;
+        _state.ChildSequences[batch.Child] = batch.Sequence;
         foreach (var (day, delta) in batch.Days)
         {
-            Merge(state.State.Days, day, delta);
+            Merge(_state.Days, day, delta);
         }
-        state.State.OverdueNow += batch.OverdueDelta;
-        await Record(batch.Days, batch.OverdueDelta);
+        _state.OverdueNow += batch.OverdueDelta;
+        await Record(batch.Days, batch.OverdueDelta, null);
     }
 
     public Task<ResolutionStats> Get(DateOnly from, DateOnly to) =>
-        Task.FromResult(ResolutionStats.Compute(Unit.Value, from, to, state.State.Days, state.State.OverdueNow));
+        Task.FromResult(ResolutionStats.Compute(Unit.Value, from, to, _state.Days, _state.OverdueNow));
 
     public Task WakeUp()
     {
-        state.State.WakeUpAt = null;
+        _state.WakeUpAt = null;
         SchedulePush();
         return Task.CompletedTask;
     }
 
-    private async Task Record(IReadOnlyDictionary<DateOnly, DayCounters> days, long overdue)
+    /// <summary>Stores the counters (with <paramref name="row"/>, in the same write) and queues the change for the parent.</summary>
+    private async Task Record(IReadOnlyDictionary<DateOnly, DayCounters> days, long overdue, RowWrite? row)
     {
-        if (Unit.Parent is not null)
+        try
         {
-            foreach (var (day, delta) in days)
+            if (Unit.Parent is not null)
             {
-                Merge(state.State.Pending, day, delta);
+                foreach (var (day, delta) in days)
+                {
+                    Merge(_state.Pending, day, delta);
+                }
+                _state.PendingOverdue += overdue;
+                // Should this activation be lost before the push, a wake-up within minutes sends what is pending.
+                var now = clock.GetUtcNow();
+                if (_state.WakeUpAt is not { } wakeUp || wakeUp < now)
+                {
+                    _state.WakeUpAt = now.AddMinutes(5);
+                    await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), _state.WakeUpAt.Value);
+                }
             }
-            state.State.PendingOverdue += overdue;
-            // Should this activation be lost before the push, a wake-up within minutes sends what is pending.
-            var now = clock.GetUtcNow();
-            if (state.State.WakeUpAt is not { } wakeUp || wakeUp < now)
-            {
-                state.State.WakeUpAt = now.AddMinutes(5);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), state.State.WakeUpAt.Value);
-            }
+            var head = _store.Set(HeadRow, _state);
+            await (row is null ? _store.Write(head) : _store.Write(head, row));
         }
-        await state.WriteStateAsync();
+        catch
+        {
+            // The counters in memory hold a change that is not stored: start again from storage on the next call.
+            // The sender keeps its notice or batch and sends it again.
+            DeactivateOnIdle();
+            throw;
+        }
         SchedulePush();
     }
 
     private void SchedulePush()
     {
-        if (_push is not null || Unit.Parent is null || (state.State.Pending.Count == 0 && state.State.PendingOverdue == 0))
+        if (_push is not null || Unit.Parent is null || (_state.Pending.Count == 0 && _state.PendingOverdue == 0))
         {
             return;
         }
@@ -132,7 +179,7 @@ internal sealed partial class ResolutionStatsGrain(
     {
         _push?.Dispose();
         _push = null;
-        var batch = new StatsBatch(Unit.Value, state.State.PendingSequence, state.State.Pending, state.State.PendingOverdue);
+        var batch = new StatsBatch(Unit.Value, _state.PendingSequence, _state.Pending, _state.PendingOverdue);
         try
         {
             await GrainFactory.GetGrain<IResolutionStatsGrain>(Unit.Parent!.Value.Value).ApplyBatch(batch);
@@ -140,18 +187,18 @@ internal sealed partial class ResolutionStatsGrain(
         catch (Exception e)
         {
             LogPushFailed(logger, e, Unit.Value);
-            if (state.State.WakeUpAt is null || state.State.WakeUpAt < clock.GetUtcNow())
+            if (_state.WakeUpAt is null || _state.WakeUpAt < clock.GetUtcNow())
             {
-                state.State.WakeUpAt = clock.GetUtcNow().AddMinutes(1);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), state.State.WakeUpAt.Value);
+                _state.WakeUpAt = clock.GetUtcNow().AddMinutes(1);
+                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), _state.WakeUpAt.Value);
             }
             return;
         }
         // Confirmed. Not written now: if this activation is lost, the batch is re-sent under the same sequence
         // and the parent ignores it.
-        state.State.Pending = [];
-        state.State.PendingOverdue = 0;
-        state.State.PendingSequence++;
+        _state.Pending = [];
+        _state.PendingOverdue = 0;
+        _state.PendingSequence++;
     }
 
     private static void Merge(SortedDictionary<DateOnly, DayCounters> days, DateOnly day, DayCounters delta)

@@ -71,11 +71,11 @@ public sealed class DayCounters
 }
 
 /// <summary>
-/// A change to the statistics of the grid where an issue was reported, sent by the issue. Applied once:
-/// the grid remembers the ids it has applied.
+/// A change to the statistics of the grid where an issue was reported, sent by the issue (which names itself in
+/// <see cref="IssueId"/> when it delivers). Applied once: the grid remembers, per issue, the ids it has applied.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsNotice")]
-public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0);
+public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0, Guid IssueId = default);
 
 /// <summary>A batch of merged deltas a unit pushes to its parent; <see cref="Sequence"/> makes a re-sent batch count once.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsBatch")]

@@ -18,6 +18,9 @@ internal abstract class GrainStateSql
     /// <summary>The rows found for <paramref name="keys"/>; a key with no row is absent from the answer.</summary>
     public abstract Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys);
 
+    /// <summary>Every row of one grain whose state name starts with <paramref name="prefix"/> (cleared rows included).</summary>
+    public abstract Task<List<(string StateName, StateRow Row)>> ReadAll(DbConnection connection, string serviceId, string grainId, string prefix);
+
     /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
     public abstract Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
 
@@ -31,6 +34,10 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         "SELECT s.grain_id, s.state_name, s.version, s.payload FROM grain_states s " +
         "JOIN unnest($2::text[], $3::text[]) AS k(grain_id, state_name) ON s.grain_id = k.grain_id AND s.state_name = k.state_name " +
         "WHERE s.service_id = $1";
+
+    // The key's index finds the grain's rows; starts_with then picks the names (no LIKE: a name may hold '%' or '_').
+    private const string ReadAllSql =
+        "SELECT state_name, version, payload FROM grain_states WHERE service_id = $1 AND grain_id = $2 AND starts_with(state_name, $3)";
 
     private const string InsertSql =
         "INSERT INTO grain_states (service_id, grain_id, state_name, version, payload, modified_at) " +
@@ -52,6 +59,21 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         {
             var payload = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
             rows[new StateKey(reader.GetString(0), reader.GetString(1))] = new StateRow(reader.GetInt32(2), payload);
+        }
+        return rows;
+    }
+
+    public override async Task<List<(string StateName, StateRow Row)>> ReadAll(DbConnection connection, string serviceId, string grainId, string prefix)
+    {
+        await using var command = new NpgsqlCommand(ReadAllSql, (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = grainId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = prefix });
+        var rows = new List<(string, StateRow)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
         }
         return rows;
     }
@@ -98,6 +120,10 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
     private const string ReadSql =
         "SELECT version, payload FROM grain_states WHERE service_id = @service AND grain_id = @grain AND state_name = @state";
 
+    private const string ReadAllSql =
+        "SELECT state_name, version, payload FROM grain_states " +
+        "WHERE service_id = @service AND grain_id = @grain AND substr(state_name, 1, length(@prefix)) = @prefix";
+
     private const string InsertSql =
         "INSERT INTO grain_states (service_id, grain_id, state_name, version, payload, modified_at) " +
         "VALUES (@service, @grain, @state, 1, @payload, datetime()) ON CONFLICT DO NOTHING";
@@ -122,6 +148,21 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
             {
                 rows[key] = new StateRow(reader.GetInt32(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
             }
+        }
+        return rows;
+    }
+
+    public override async Task<List<(string StateName, StateRow Row)>> ReadAll(DbConnection connection, string serviceId, string grainId, string prefix)
+    {
+        await using var command = new SqliteCommand(ReadAllSql, (SqliteConnection)connection);
+        command.Parameters.AddWithValue("@service", serviceId);
+        command.Parameters.AddWithValue("@grain", grainId);
+        command.Parameters.AddWithValue("@prefix", prefix);
+        var rows = new List<(string, StateRow)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Threading.Channels;
+using GridActors.Grains.Infrastructure;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -25,7 +26,7 @@ namespace GridActors.Silo.Storage;
 /// operations; a batch that fails for one bad operation is split and its operations run one by one, so one cannot fail
 /// another. A grain never has two operations in flight at once, so one batch never holds two writes of one row.
 /// </remarks>
-internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
+internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainStateRows, IAsyncDisposable
 {
     /// <summary>Operations per batch at most: PostgreSQL takes 65,535 parameters per statement batch.</summary>
     internal const int MaxBatch = 500;
@@ -37,7 +38,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDis
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
     private readonly Channel<StateRead> _reads = Channel.CreateUnbounded<StateRead>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<StateWrite> _writes = Channel.CreateUnbounded<StateWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WriteRequest> _writes = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _readLoop;
     private readonly Task _writeLoop;
 
@@ -103,21 +104,57 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDis
 
     private async Task<int> Write(string stateName, GrainId grainId, string? etag, byte[]? payload)
     {
-        int? expected = null;
-        if (etag is not null)
+        var versions = await Write(grainId, [new RowWrite(stateName, etag, payload is null ? null : new BinaryData(payload))]).ConfigureAwait(false);
+        return versions[0];
+    }
+
+    public async Task<IReadOnlyList<StoredRow>> ReadAll(GrainId grain, string prefix)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var rows = await _sql.ReadAll(connection, _serviceId, grain.ToString(), prefix).ConfigureAwait(false);
+        return rows.Select(r => new StoredRow(r.StateName, r.Row.Version.ToString(CultureInfo.InvariantCulture),
+            r.Row.Payload is { } payload ? new BinaryData(payload) : null)).ToList();
+    }
+
+    public BinaryData Serialize<T>(T value) => _serializer.Serialize(value);
+
+    public T Deserialize<T>(BinaryData payload) => _serializer.Deserialize<T>(payload) ?? throw new InvalidOperationException($"Storage {_name}: a stored row reads as null.");
+
+    async Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows)
+    {
+        var versions = await Write(grain, rows).ConfigureAwait(false);
+        return versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private async Task<int[]> Write(GrainId grainId, IReadOnlyList<RowWrite> rows)
+    {
+        var grain = grainId.ToString();
+        var writes = new StateWrite[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            if (!int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            var row = rows[i];
+            int? expected = null;
+            if (row.ETag is { } etag)
             {
-                throw new InconsistentStateException($"Storage {_name}: ETag '{etag}' of {stateName} of {grainId} is not a version.", etag, "?");
+                if (!int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    throw new InconsistentStateException($"Storage {_name}: ETag '{etag}' of {row.StateName} of {grainId} is not a version.", etag, "?");
+                }
+                expected = parsed;
             }
-            expected = parsed;
+            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload?.ToArray());
         }
-        var write = new StateWrite(new StateKey(grainId.ToString(), stateName), expected, payload);
-        Enqueue(_writes.Writer, write);
-        var version = await write.Done.Task.ConfigureAwait(false);
-        return version ?? throw new InconsistentStateException(
-            $"Storage {_name}: {stateName} of {grainId} was changed by another activation (this one holds version {etag ?? "none"}).",
-            "unknown", etag ?? "none");
+        var request = new WriteRequest(writes);
+        Enqueue(_writes.Writer, request);
+        var versions = await request.Done.Task.ConfigureAwait(false);
+        var result = new int[versions.Length];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            result[i] = versions[i] ?? throw new InconsistentStateException(
+                $"Storage {_name}: {rows[i].StateName} of {grainId} was changed by another activation (this one holds version {rows[i].ETag ?? "none"}).",
+                "unknown", rows[i].ETag ?? "none");
+        }
+        return result;
     }
 
     private void Enqueue<TOperation>(ChannelWriter<TOperation> writer, TOperation operation)
@@ -191,15 +228,44 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDis
         }
     }
 
-    private async Task ExecuteWrites(List<StateWrite> batch)
+    private async Task ExecuteWrites(List<WriteRequest> batch)
     {
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var versions = await _sql.Write(connection, transaction, _serviceId, batch).ConfigureAwait(false);
-        await transaction.CommitAsync().ConfigureAwait(false);
-        for (var i = 0; i < batch.Count; i++)
+        while (batch.Count > 0)
         {
-            batch[i].Done.TrySetResult(versions[i]);
+            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            var versions = await _sql.Write(connection, transaction, _serviceId, batch.SelectMany(r => r.Writes).ToList()).ConfigureAwait(false);
+            // A request is all or nothing: one that met a conflict on some rows but not others must change nothing, so
+            // the transaction is rolled back and run again without it (it fails as a conflict).
+            var answers = new List<(WriteRequest Request, int?[] Versions)>(batch.Count);
+            var torn = new List<WriteRequest>();
+            var position = 0;
+            foreach (var request in batch)
+            {
+                var own = versions.AsSpan(position, request.Writes.Count).ToArray();
+                position += own.Length;
+                if (own.Length > 1 && own.Any(v => v is null) && own.Any(v => v is not null))
+                {
+                    torn.Add(request);
+                }
+                answers.Add((request, own));
+            }
+            if (torn.Count > 0)
+            {
+                await transaction.RollbackAsync().ConfigureAwait(false);
+                foreach (var request in torn)
+                {
+                    request.Done.TrySetResult(new int?[request.Writes.Count]);
+                    batch.Remove(request);
+                }
+                continue;
+            }
+            await transaction.CommitAsync().ConfigureAwait(false);
+            foreach (var (request, own) in answers)
+            {
+                request.Done.TrySetResult(own);
+            }
+            return;
         }
     }
 
@@ -228,16 +294,15 @@ internal sealed class StateRead(StateKey key) : StateOperation
 }
 
 /// <summary>A write (or, with a null payload, a clear) expecting the row at <see cref="Expected"/> (null: no row yet).</summary>
-internal sealed class StateWrite(StateKey key, int? expected, byte[]? payload) : StateOperation
+internal sealed record StateWrite(StateKey Key, int? Expected, byte[]? Payload);
+
+/// <summary>Writes that commit together or not at all (one grain's rows, or a single write).</summary>
+internal sealed class WriteRequest(IReadOnlyList<StateWrite> writes) : StateOperation
 {
-    public StateKey Key { get; } = key;
+    public IReadOnlyList<StateWrite> Writes { get; } = writes;
 
-    public int? Expected { get; } = expected;
-
-    public byte[]? Payload { get; } = payload;
-
-    /// <summary>The new version, or null when the row was not at the expected version.</summary>
-    public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The new version of each write, or null for each when a row was not at its expected version.</summary>
+    public TaskCompletionSource<int?[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override void Fail(Exception exception) => Done.TrySetException(exception);
 }

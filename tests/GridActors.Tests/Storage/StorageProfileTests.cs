@@ -173,6 +173,48 @@ public abstract class StorageProfileTests
     }
 
     [Fact]
+    public async Task Rows_are_read_by_prefix_and_written_all_or_nothing()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var rows = (IGrainStateRows)GrainStorage(cluster);
+            var grain = GrainId.Create("rows-probe", "a");
+            var other = GrainId.Create("rows-probe", "b");
+            var v1 = await rows.Write(grain, [
+                new RowWrite("queue", null, rows.Serialize("head")),
+                new RowWrite("queue/1", null, rows.Serialize("one")),
+                new RowWrite("queue/2", null, rows.Serialize("two")),
+                new RowWrite("queued", null, rows.Serialize("another name")),
+                new RowWrite("q%ueue/3", null, rows.Serialize("a name with a LIKE wildcard")),
+            ]);
+            await rows.Write(other, [new RowWrite("queue/1", null, rows.Serialize("another grain"))]);
+            Assert.Equal(["1", "1", "1", "1", "1"], v1);
+
+            var read = await rows.ReadAll(grain, "queue/");
+            Assert.Equal(["queue/1:one", "queue/2:two"],
+                read.Select(r => $"{r.StateName}:{rows.Deserialize<string>(r.Payload!)}").Order());
+
+            // One row at a stale version: nothing of the write lands, not even the rows that were current.
+            var torn = rows.Write(grain, [
+                new RowWrite("queue/1", "1", rows.Serialize("one, changed")),
+                new RowWrite("queue/2", "7", rows.Serialize("two, from a stale activation")),
+                new RowWrite("queue/4", null, rows.Serialize("four")),
+            ]);
+            await Assert.ThrowsAsync<InconsistentStateException>(() => torn);
+            Assert.Equal(["queue/1:1:one", "queue/2:1:two"],
+                (await rows.ReadAll(grain, "queue/")).Select(r => $"{r.StateName}:{r.ETag}:{rows.Deserialize<string>(r.Payload!)}").Order());
+
+            // Cleared rows are listed without a payload, at their new version.
+            Assert.Equal(["2", "2"], await rows.Write(grain, [new RowWrite("queue/1", "1", null), new RowWrite("queue/2", "1", rows.Serialize("two, changed"))]));
+            Assert.Equal(["queue/1:2:", "queue/2:2:two, changed"],
+                (await rows.ReadAll(grain, "queue/")).Select(r => $"{r.StateName}:{r.ETag}:{(r.Payload is null ? "" : rows.Deserialize<string>(r.Payload))}").Order());
+            await cluster.StopAllSilosAsync();
+        }
+    }
+
+    [Fact]
     public async Task Schema_install_runs_twice_and_concurrently_without_error()
     {
         await using var target = await CreateTargetAsync();

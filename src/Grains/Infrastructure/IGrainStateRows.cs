@@ -1,0 +1,31 @@
+namespace GridActors.Grains.Infrastructure;
+
+/// <summary>
+/// Grain state kept as many rows instead of one: a head row named <c>name</c> and item rows named <c>name/key</c>,
+/// read together when the grain activates and written one item at a time. For state that is a growing collection (a
+/// unit's queue, the notices a grid has counted): written as one row, every change would rewrite the whole collection,
+/// so a change would cost more the longer the collection. The grain storage <see cref="StorageNames.Grains"/>
+/// implements it (docs/storage.md).
+/// </summary>
+public interface IGrainStateRows
+{
+    /// <summary>Every row of <paramref name="grain"/> whose state name starts with <paramref name="prefix"/>, cleared rows included.</summary>
+    Task<IReadOnlyList<StoredRow>> ReadAll(GrainId grain, string prefix);
+
+    BinaryData Serialize<T>(T value);
+
+    T Deserialize<T>(BinaryData payload);
+
+    /// <summary>
+    /// Writes the rows in one transaction, all or nothing. Each names the version it expects (null: no row yet); if any
+    /// row is not at its version, nothing is written and <see cref="Orleans.Storage.InconsistentStateException"/> is thrown.
+    /// Answers the new versions, in order.
+    /// </summary>
+    Task<string[]> Write(GrainId grain, IReadOnlyList<RowWrite> rows);
+}
+
+/// <summary>A stored row: its state name, its version and its payload (null once cleared).</summary>
+public sealed record StoredRow(string StateName, string ETag, BinaryData? Payload);
+
+/// <summary>A row to write (a null payload clears it) over the version <see cref="ETag"/> (null: no row yet).</summary>
+public sealed record RowWrite(string StateName, string? ETag, BinaryData? Payload);

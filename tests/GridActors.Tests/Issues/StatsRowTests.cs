@@ -1,0 +1,91 @@
+using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Stats;
+using GridActors.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using static GridActors.Tests.Issues.IssueApi;
+
+namespace GridActors.Tests.Issues;
+
+/// <summary>
+/// A grid counts each statistics notice once: it keeps the ids it applied per issue, a row each, written with the
+/// counters; ids kept the older way (one set in the counters' row) still count as applied after they are moved.
+/// </summary>
+public sealed class StatsRowTests
+{
+    [Fact]
+    public async Task ANoticeSentTwiceCountsOnce_AndEachIssueHasItsOwnRow()
+    {
+        await using var app = GatewayApp.OnSqlite();
+        var http = app.Start();
+        await County.Create(http);
+        var first = Guid.Parse(await Report(http, County.Grid, title: "一"));
+        var second = Guid.Parse(await Report(http, County.Grid, title: "二"));
+        Assert.Equal(2, await Reported(app));
+
+        var rows = await AppliedRows(app);
+        Assert.Equal(new[] { first, second }.Order(), rows.Keys.Order());
+        Assert.All(rows.Values, ids => Assert.Single(ids));
+
+        // The issue's stored outbox sends its notice again (as after a lost answer): it is not counted again.
+        var stats = app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
+        var notice = new StatsNotice(rows[first].Single(), County.Grid, StatsCalendar.Day(app.Clock.GetUtcNow()), new DayCounters { Reported = 1 }, IssueId: first);
+        await stats.Apply(notice);
+        Assert.Equal(2, await Reported(app));
+        await stats.Apply(notice with { Id = Guid.NewGuid() });
+        Assert.Equal(3, await Reported(app));
+        Assert.Equal(2, (await AppliedRows(app))[first].Count);
+    }
+
+    [Fact]
+    public async Task IdsKeptInTheCountersRow_AreMovedAndStillCountOnce()
+    {
+        await using var first = GatewayApp.OnSqlite();
+        var http = first.Start();
+        await County.Create(http);
+        var issue = Guid.Parse(await Report(http, County.Grid, title: "一"));
+        var applied = (await AppliedRows(first))[issue].Single();
+
+        // Store the grid as before: the applied ids in the counters' row, no row per issue.
+        var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var grid = StatsId(first);
+        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await storage.ReadStateAsync("resolution-stats", grid, head);
+        head.State!.Applied = [applied];
+        await storage.WriteStateAsync("resolution-stats", grid, head);
+        var rows = (IGrainStateRows)storage;
+        var issueRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"));
+        await rows.Write(grid, [new RowWrite(issueRow.StateName, issueRow.ETag, null)]);
+        await first.DisposeAsync();
+
+        await using var second = first.Restarted();
+        second.Start();
+        var stats = second.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
+        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
+        await stats.Apply(new StatsNotice(applied, County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
+        Assert.Equal(1, await Reported(second));
+
+        var moved = await AppliedRows(second);
+        Assert.Equal([applied], moved[Guid.Empty]);
+        var counters = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await second.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", grid, counters);
+        Assert.Empty(counters.State!.Applied);
+        Assert.Equal(1, counters.State.Days[day].Reported);
+    }
+
+    private static GrainId StatsId(GatewayApp app) => app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid).GetGrainId();
+
+    private static async Task<long> Reported(GatewayApp app)
+    {
+        var day = StatsCalendar.Day(app.Clock.GetUtcNow());
+        return (await app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid).Get(day, day)).Reported;
+    }
+
+    private static async Task<Dictionary<Guid, HashSet<Guid>>> AppliedRows(GatewayApp app)
+    {
+        var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        return (await rows.ReadAll(StatsId(app), "resolution-stats/"))
+            .Where(r => r.Payload is not null)
+            .ToDictionary(r => Guid.ParseExact(r.StateName["resolution-stats/".Length..], "N"), r => rows.Deserialize<HashSet<Guid>>(r.Payload!));
+    }
+}
