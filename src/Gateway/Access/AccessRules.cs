@@ -22,7 +22,8 @@ public sealed class AccessRules(RequestDelegate next)
             await next(http);
             return;
         }
-        var caller = Caller.From(http.User);
+        // The API key scheme leaves the caller it made with the cached key; other schemes' callers are read from claims.
+        var caller = http.User.Identity?.IsAuthenticated == true ? http.Items[typeof(Caller)] as Caller ?? Caller.From(http.User) : null;
         if (caller is null)
         {
             await Refuse(http, problems, StatusCodes.Status401Unauthorized, "Unauthorized",

@@ -105,7 +105,7 @@ public static class IssuesApi
         var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
         var fingerprint = Hash(JsonSerializer.Serialize(request with { TraceParent = null }));
         var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), key);
-        var outcome = await grains.GetGrain<IIssueGrain>(id).Report(request with { Fingerprint = fingerprint });
+        var outcome = await grains.Get<IIssueGrain>(id).Report(request with { Fingerprint = fingerprint });
         switch (outcome.Status)
         {
             case IssueOutcomeStatus.Done:
@@ -130,7 +130,7 @@ public static class IssuesApi
         {
             return Problems.Invalid("id", "must be an issue id (a GUID)");
         }
-        var issue = await grains.GetGrain<IIssueGrain>(issueId).Get();
+        var issue = await grains.Get<IIssueGrain>(issueId).Get();
         if (issue is null || !AccessRules.CanRead(http, issue.OriginGrid, issue.Holder))
         {
             return Problems.NotFound($"No issue {id} exists.");
@@ -213,7 +213,7 @@ public static class IssuesApi
             return Problems.Invalid(errors);
         }
 
-        var current = await grains.GetGrain<IIssueGrain>(issueId).Get();
+        var current = await grains.Get<IIssueGrain>(issueId).Get();
         if (current is null || !AccessRules.CanRead(http, current.OriginGrid, current.Holder))
         {
             return Problems.NotFound($"No issue {id} exists.");
@@ -224,7 +224,7 @@ public static class IssuesApi
                 statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
         }
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
-        var outcome = await grains.GetGrain<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent));
+        var outcome = await grains.Get<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent));
         return outcome.Status switch
         {
             IssueOutcomeStatus.Done => TypedResults.Ok(await Shown(outcome.Issue!, http, grains, clock)),

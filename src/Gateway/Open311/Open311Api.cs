@@ -1,3 +1,4 @@
+using GridActors.Grains.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -326,7 +327,7 @@ public static partial class Open311Api
         var request = new NewIssue(grid, v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, input.By, traceParent);
         var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { TraceParent = null }))));
         var id = idempotencyKey.Length == 0 ? Guid.CreateVersion7() : IssuesApi.IdFromKey(grid, "open311:" + idempotencyKey);
-        var outcome = await grains.GetGrain<IIssueGrain>(id).Report(request with { Fingerprint = fingerprint });
+        var outcome = await grains.Get<IIssueGrain>(id).Report(request with { Fingerprint = fingerprint });
         switch (outcome.Status)
         {
             case IssueOutcomeStatus.Done:
@@ -419,7 +420,7 @@ public static partial class Open311Api
         {
             return refused;
         }
-        var issue = Guid.TryParse(serviceRequestId, out var id) ? await grains.GetGrain<IIssueGrain>(id).Get() : null;
+        var issue = Guid.TryParse(serviceRequestId, out var id) ? await grains.Get<IIssueGrain>(id).Get() : null;
         if (issue is null || issue.County != county.ToString())
         {
             return Open311Answer.Error(f, StatusCodes.Status404NotFound, $"service_request_id {serviceRequestId} was not found in jurisdiction {county}");
@@ -441,7 +442,7 @@ public static partial class Open311Api
         {
             return refused;
         }
-        var issue = Guid.TryParse(token, out var id) ? await grains.GetGrain<IIssueGrain>(id).Get() : null;
+        var issue = Guid.TryParse(token, out var id) ? await grains.Get<IIssueGrain>(id).Get() : null;
         if (issue is null || issue.County != county.ToString())
         {
             return Open311Answer.Error(f, StatusCodes.Status404NotFound, $"token {token} was not found in jurisdiction {county}");
@@ -481,7 +482,7 @@ public static partial class Open311Api
             var found = new List<(IssueView, string?)>();
             foreach (var chunk in ids.Select(t => Guid.TryParse(t, out var g) ? g : (Guid?)null).OfType<Guid>().Distinct().Chunk(CallsAtOnce))
             {
-                var views = await Task.WhenAll(chunk.Select(id => grains.GetGrain<IIssueGrain>(id).Get()));
+                var views = await Task.WhenAll(chunk.Select(id => grains.Get<IIssueGrain>(id).Get()));
                 var mine = views.OfType<IssueView>().Where(i => i.County == county.ToString()).ToArray();
                 var media = await Task.WhenAll(mine.Select(i => grains.GetServiceRequestDay(county, i.ReportedAt).Get(i.Id)));
                 found.AddRange(mine.Zip(media, (i, m) => (i, m?.MediaUrl)));
@@ -525,7 +526,7 @@ public static partial class Open311Api
         // Newest first, reading issues a batch at a time until the limit is met (the status lives in each issue).
         foreach (var chunk in candidates.Chunk(CallsAtOnce))
         {
-            var views = await Task.WhenAll(chunk.Select(c => grains.GetGrain<IIssueGrain>(c.IssueId).Get()));
+            var views = await Task.WhenAll(chunk.Select(c => grains.Get<IIssueGrain>(c.IssueId).Get()));
             for (var i = 0; i < chunk.Length && wanted.Count < MaxRequests; i++)
             {
                 if (views[i] is { } issue && (statuses is null || statuses.Contains(StatusOf(issue))))

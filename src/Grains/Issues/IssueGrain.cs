@@ -49,7 +49,7 @@ internal sealed partial class IssueGrain(
         {
             return new IssueOutcome(IssueOutcomeStatus.NotFound, null, "grid", $"No grid {grid} is registered.");
         }
-        var category = await GrainFactory.GetGrain<ICategoryCatalogGrain>(grid.County.Value).Get(issue.Category);
+        var category = await GrainFactory.Get<ICategoryCatalogGrain>(grid.County.Value).Get(issue.Category);
         if (category is null)
         {
             return IssueOutcome.Invalid("category", $"is not in the catalogue of county {grid.County}; see GET /api/v1/counties/{grid.County}/categories");
@@ -285,7 +285,7 @@ internal sealed partial class IssueGrain(
                 }
                 else
                 {
-                    await GrainFactory.GetGrain<IIssueQueueGrain>(notice.Unit).Apply(notice);
+                    await GrainFactory.Get<IIssueQueueGrain>(notice.Unit).Apply(notice);
                     s.Outbox.Remove(notice);
                 }
             }
@@ -298,7 +298,7 @@ internal sealed partial class IssueGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
+                await GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
                 s.StatsOutbox.Remove(notice);
             }
             catch (Exception e)

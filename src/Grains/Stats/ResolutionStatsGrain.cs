@@ -182,7 +182,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         var batch = new StatsBatch(Unit.Value, _state.PendingSequence, _state.Pending, _state.PendingOverdue);
         try
         {
-            await GrainFactory.GetGrain<IResolutionStatsGrain>(Unit.Parent!.Value.Value).ApplyBatch(batch);
+            await GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value).ApplyBatch(batch);
         }
         catch (Exception e)
         {
