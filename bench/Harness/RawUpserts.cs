@@ -62,7 +62,7 @@ public static class RawUpserts
             await using (var tune = connection.CreateCommand())
             {
                 // The service's settings (SqliteTunedDataSource).
-                tune.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;";
+                tune.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 0; PRAGMA cache_size = -16384;";
                 await tune.ExecuteNonQueryAsync();
             }
             await using var command = connection.CreateCommand();
