@@ -269,43 +269,10 @@ internal sealed partial class IssueGrain(
     {
         var s = state.State;
         var now = clock.GetUtcNow();
-        foreach (var notice in s.Outbox.ToArray())
-        {
-            try
-            {
-                if (notice.ViaStream)
-                {
-                    if (_published.TryGetValue(notice.Id, out var at) && now - at < RepublishAfter)
-                    {
-                        continue;
-                    }
-                    var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<QueueNotice>(StreamNames.For(notice.Unit));
-                    await stream.OnNextAsync(notice);
-                    _published[notice.Id] = now;
-                }
-                else
-                {
-                    await GrainFactory.Get<IIssueQueueGrain>(notice.Unit).Apply(notice);
-                    s.Outbox.Remove(notice);
-                }
-            }
-            catch (Exception e)
-            {
-                LogDeliveryFailed(logger, e, Id, notice.Unit);
-            }
-        }
-        foreach (var notice in s.StatsOutbox.ToArray())
-        {
-            try
-            {
-                await GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
-                s.StatsOutbox.Remove(notice);
-            }
-            catch (Exception e)
-            {
-                LogDeliveryFailed(logger, e, Id, notice.Grid);
-            }
-        }
+        // The notices go to different grains and each is applied by version or id, so they are sent side by side: a
+        // report waits for one round of writes at its queue and statistics, not one after the other.
+        await Task.WhenAll(s.Outbox.ToArray().Select(notice => Send(notice, now))
+            .Concat(s.StatsOutbox.ToArray().Select(Send)));
         if ((s.Outbox.Count > 0 || s.StatsOutbox.Count > 0) && (s.WakeUpAt is not { } wakeUp || wakeUp <= now))
         {
             s.WakeUpAt = now.AddMinutes(1);
@@ -323,6 +290,45 @@ internal sealed partial class IssueGrain(
                 DeactivateOnIdle();
                 throw;
             }
+        }
+    }
+
+    private async Task Send(QueueNotice notice, DateTimeOffset now)
+    {
+        try
+        {
+            if (notice.ViaStream)
+            {
+                if (_published.TryGetValue(notice.Id, out var at) && now - at < RepublishAfter)
+                {
+                    return;
+                }
+                var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<QueueNotice>(StreamNames.For(notice.Unit));
+                await stream.OnNextAsync(notice);
+                _published[notice.Id] = now;
+            }
+            else
+            {
+                await GrainFactory.Get<IIssueQueueGrain>(notice.Unit).Apply(notice);
+                state.State.Outbox.Remove(notice);
+            }
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(logger, e, Id, notice.Unit);
+        }
+    }
+
+    private async Task Send(StatsNotice notice)
+    {
+        try
+        {
+            await GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
+            state.State.StatsOutbox.Remove(notice);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(logger, e, Id, notice.Grid);
         }
     }
 

@@ -15,14 +15,20 @@ internal abstract class GrainStateSql
     public static GrainStateSql For(StorageProvider provider) =>
         provider == StorageProvider.PostgreSQL ? new PostgresGrainStateSql() : new SqliteGrainStateSql();
 
+    /// <summary>
+    /// Write batches in flight at once. PostgreSQL runs each on its own server process and flushes their commits together,
+    /// so a second batch executes while the first waits for its commit to reach the disk; SQLite has one writer at a time.
+    /// </summary>
+    public abstract int WriteLoops { get; }
+
     /// <summary>The rows found for <paramref name="keys"/>; a key with no row is absent from the answer.</summary>
-    public abstract Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys);
+    public abstract Dictionary<StateKey, StateRow> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys);
 
     /// <summary>Every row of one grain whose state name starts with <paramref name="prefix"/> (cleared rows included).</summary>
     public abstract Task<List<(string StateName, StateRow Row)>> ReadAll(DbConnection connection, string serviceId, string grainId, string prefix);
 
     /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
-    public abstract Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
+    public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
 
     protected static int? NewVersion(StateWrite write, int rowsChanged) => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null;
 }
@@ -30,6 +36,8 @@ internal abstract class GrainStateSql
 /// <summary>PostgreSQL: all reads of a batch in one statement, all writes of a batch in one round trip (an Npgsql batch).</summary>
 internal sealed class PostgresGrainStateSql : GrainStateSql
 {
+    public override int WriteLoops => 2;
+
     private const string ReadSql =
         "SELECT s.grain_id, s.state_name, s.version, s.payload FROM grain_states s " +
         "JOIN unnest($2::text[], $3::text[]) AS k(grain_id, state_name) ON s.grain_id = k.grain_id AND s.state_name = k.state_name " +
@@ -47,15 +55,15 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         "UPDATE grain_states SET version = version + 1, payload = $4, modified_at = now() " +
         "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5";
 
-    public override async Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
+    public override Dictionary<StateKey, StateRow> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
     {
-        await using var command = new NpgsqlCommand(ReadSql, (NpgsqlConnection)connection);
+        using var command = new NpgsqlCommand(ReadSql, (NpgsqlConnection)connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.GrainId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.StateName).ToArray() });
         var rows = new Dictionary<StateKey, StateRow>(keys.Count);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
             var payload = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
             rows[new StateKey(reader.GetString(0), reader.GetString(1))] = new StateRow(reader.GetInt32(2), payload);
@@ -78,14 +86,14 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         return rows;
     }
 
-    public override async Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
     {
         // Rows are locked in key order, so two silos' batches that share rows (two activations of one grain during a
         // silo loss) wait for each other instead of deadlocking.
         var order = Enumerable.Range(0, writes.Count)
             .OrderBy(i => writes[i].Key.GrainId, StringComparer.Ordinal).ThenBy(i => writes[i].Key.StateName, StringComparer.Ordinal)
             .ToArray();
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         foreach (var i in order)
         {
             var write = writes[i];
@@ -100,7 +108,7 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
             }
             batch.BatchCommands.Add(command);
         }
-        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        batch.ExecuteNonQuery();
         var versions = new int?[writes.Count];
         for (var position = 0; position < order.Length; position++)
         {
@@ -117,6 +125,8 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
 /// </summary>
 internal sealed class SqliteGrainStateSql : GrainStateSql
 {
+    public override int WriteLoops => 1;
+
     private const string ReadSql =
         "SELECT version, payload FROM grain_states WHERE service_id = @service AND grain_id = @grain AND state_name = @state";
 
@@ -132,9 +142,9 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         "UPDATE grain_states SET version = version + 1, payload = @payload, modified_at = datetime() " +
         "WHERE service_id = @service AND grain_id = @grain AND state_name = @state AND version = @version";
 
-    public override async Task<Dictionary<StateKey, StateRow>> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
+    public override Dictionary<StateKey, StateRow> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
     {
-        await using var command = new SqliteCommand(ReadSql, (SqliteConnection)connection);
+        using var command = new SqliteCommand(ReadSql, (SqliteConnection)connection);
         command.Parameters.AddWithValue("@service", serviceId);
         var grain = command.Parameters.Add("@grain", SqliteType.Text);
         var state = command.Parameters.Add("@state", SqliteType.Text);
@@ -143,8 +153,8 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         {
             grain.Value = key.GrainId;
             state.Value = key.StateName;
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-            if (await reader.ReadAsync().ConfigureAwait(false))
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
             {
                 rows[key] = new StateRow(reader.GetInt32(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
             }
@@ -167,11 +177,11 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         return rows;
     }
 
-    public override async Task<int?[]> Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
     {
         var sqlite = (SqliteConnection)connection;
-        await using var insert = Command(sqlite, transaction, InsertSql, serviceId);
-        await using var update = Command(sqlite, transaction, UpdateSql, serviceId);
+        using var insert = Command(sqlite, transaction, InsertSql, serviceId);
+        using var update = Command(sqlite, transaction, UpdateSql, serviceId);
         update.Parameters.Add("@version", SqliteType.Integer);
         var versions = new int?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
@@ -185,7 +195,7 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
             {
                 command.Parameters["@version"].Value = expected;
             }
-            versions[i] = NewVersion(write, await command.ExecuteNonQueryAsync().ConfigureAwait(false));
+            versions[i] = NewVersion(write, command.ExecuteNonQuery());
         }
         return versions;
     }

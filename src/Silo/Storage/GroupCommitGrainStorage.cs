@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using GridActors.Grains.Infrastructure;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -37,10 +37,9 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
     private readonly GrainStateSql _sql;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
-    private readonly Channel<StateRead> _reads = Channel.CreateUnbounded<StateRead>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<WriteRequest> _writes = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _readLoop;
-    private readonly Task _writeLoop;
+    private readonly BlockingCollection<StateRead> _reads = [];
+    private readonly BlockingCollection<WriteRequest> _writes = [];
+    private readonly Task[] _loops;
 
     public GroupCommitGrainStorage(
         string name, DbDataSource dataSource, GrainStateSql sql, IGrainStorageSerializer serializer, ClusterOptions cluster, ILogger<GroupCommitGrainStorage> logger)
@@ -51,14 +50,16 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         _sql = sql;
         _serializer = serializer;
         _logger = logger;
-        _readLoop = Task.Run(() => Drain(_reads.Reader, ExecuteReads));
-        _writeLoop = Task.Run(() => Drain(_writes.Reader, ExecuteWrites));
+        _loops = Enumerable.Range(0, sql.WriteLoops)
+            .Select(i => RunOnOwnThread($"{name} writes {i + 1}", new Link(dataSource), link => Drain(_writes, batch => link.Run(batch, ExecuteWrites))))
+            .Prepend(RunOnOwnThread($"{name} reads", new Link(dataSource), link => Drain(_reads, batch => link.Run(batch, ExecuteReads))))
+            .ToArray();
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var read = new StateRead(new StateKey(grainId.ToString(), stateName));
-        Enqueue(_reads.Writer, read);
+        Enqueue(_reads, read);
         var row = await read.Done.Task.ConfigureAwait(false);
         if (row is null)
         {
@@ -97,9 +98,11 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     public async ValueTask DisposeAsync()
     {
-        _reads.Writer.TryComplete();
-        _writes.Writer.TryComplete();
-        await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+        _reads.CompleteAdding();
+        _writes.CompleteAdding();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        _reads.Dispose();
+        _writes.Dispose();
     }
 
     private async Task<int> Write(string stateName, GrainId grainId, string? etag, byte[]? payload)
@@ -145,7 +148,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
             writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload?.ToArray());
         }
         var request = new WriteRequest(writes);
-        Enqueue(_writes.Writer, request);
+        Enqueue(_writes, request);
         var versions = await request.Done.Task.ConfigureAwait(false);
         var result = new int[versions.Length];
         for (var i = 0; i < versions.Length; i++)
@@ -157,28 +160,95 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         return result;
     }
 
-    private void Enqueue<TOperation>(ChannelWriter<TOperation> writer, TOperation operation)
+    private void Enqueue<TOperation>(BlockingCollection<TOperation> queue, TOperation operation)
     {
-        if (!writer.TryWrite(operation))
+        try
+        {
+            queue.Add(operation);
+        }
+        catch (InvalidOperationException)
         {
             throw new ObjectDisposedException(nameof(GroupCommitGrainStorage), $"Storage {_name} is shut down.");
         }
     }
 
-    // One batch at a time per kind: while it runs, the next one fills up.
-    private async Task Drain<TOperation>(ChannelReader<TOperation> reader, Func<List<TOperation>, Task> execute)
+    /// <summary>
+    /// Each loop has a thread of its own and talks to the database synchronously. On the thread pool, the loop's next
+    /// step (sending COMMIT once the statements' results came back) waited behind the requests queued there: under load
+    /// PostgreSQL sat "idle in transaction" waiting for the silo, and with one batch in flight the whole storage waited
+    /// with it. A blocked thread of its own is woken by the socket, not by the pool.
+    /// </summary>
+    private static Task RunOnOwnThread(string name, Link link, Action<Link> loop)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop(link);
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+            finally
+            {
+                link.Dispose();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>
+    /// A loop's connection, kept between batches and used by that loop's thread alone: taking one from the pool for each
+    /// batch reset its session every time (DISCARD ALL on PostgreSQL) and spread the batches over many server processes.
+    /// A batch that fails closes it, so the next batch starts on a fresh connection.
+    /// </summary>
+    private sealed class Link(DbDataSource dataSource) : IDisposable
+    {
+        private DbConnection? _connection;
+
+        public void Run<TOperation>(List<TOperation> batch, Action<DbConnection, List<TOperation>> execute)
+        {
+            try
+            {
+                execute(_connection ??= dataSource.OpenConnection(), batch);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    // One batch at a time per loop: while it runs, the next one fills up.
+    private void Drain<TOperation>(BlockingCollection<TOperation> queue, Action<List<TOperation>> execute)
         where TOperation : StateOperation
     {
         var batch = new List<TOperation>(MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (queue.TryTake(out var first, Timeout.Infinite))
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var operation))
+            batch.Add(first);
+            while (batch.Count < MaxBatch && queue.TryTake(out var operation))
             {
                 batch.Add(operation);
             }
             try
             {
-                await execute(batch).ConfigureAwait(false);
+                execute(batch);
             }
             catch (Exception e) when (batch.Count > 1 && !IsUnreachable(e))
             {
@@ -186,7 +256,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 LogBatchSplit(_logger, e, _name, batch.Count);
                 foreach (var operation in batch)
                 {
-                    await RunAlone(operation, execute).ConfigureAwait(false);
+                    RunAlone(operation, execute);
                 }
             }
             catch (Exception e)
@@ -200,12 +270,12 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         }
     }
 
-    private static async Task RunAlone<TOperation>(TOperation operation, Func<List<TOperation>, Task> execute)
+    private static void RunAlone<TOperation>(TOperation operation, Action<List<TOperation>> execute)
         where TOperation : StateOperation
     {
         try
         {
-            await execute([operation]).ConfigureAwait(false);
+            execute([operation]);
         }
         catch (Exception e)
         {
@@ -218,23 +288,21 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         e is TimeoutException or System.Net.Sockets.SocketException || e.InnerException is TimeoutException or System.Net.Sockets.SocketException
         || (e is DbException db && db.IsTransient);
 
-    private async Task ExecuteReads(List<StateRead> batch)
+    private void ExecuteReads(DbConnection connection, List<StateRead> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        var rows = await _sql.Read(connection, _serviceId, batch.Select(r => r.Key).ToList()).ConfigureAwait(false);
+        var rows = _sql.Read(connection, _serviceId, batch.Select(r => r.Key).ToList());
         foreach (var read in batch)
         {
             read.Done.TrySetResult(rows.GetValueOrDefault(read.Key));
         }
     }
 
-    private async Task ExecuteWrites(List<WriteRequest> batch)
+    private void ExecuteWrites(DbConnection connection, List<WriteRequest> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         while (batch.Count > 0)
         {
-            await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            var versions = await _sql.Write(connection, transaction, _serviceId, batch.SelectMany(r => r.Writes).ToList()).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            var versions = _sql.Write(connection, transaction, _serviceId, batch.SelectMany(r => r.Writes).ToList());
             // A request is all or nothing: one that met a conflict on some rows but not others must change nothing, so
             // the transaction is rolled back and run again without it (it fails as a conflict).
             var answers = new List<(WriteRequest Request, int?[] Versions)>(batch.Count);
@@ -252,7 +320,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
             }
             if (torn.Count > 0)
             {
-                await transaction.RollbackAsync().ConfigureAwait(false);
+                transaction.Rollback();
                 foreach (var request in torn)
                 {
                     request.Done.TrySetResult(new int?[request.Writes.Count]);
@@ -260,7 +328,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 }
                 continue;
             }
-            await transaction.CommitAsync().ConfigureAwait(false);
+            transaction.Commit();
             foreach (var (request, own) in answers)
             {
                 request.Done.TrySetResult(own);
