@@ -30,6 +30,18 @@ internal abstract class GrainStateSql
     /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
     public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
 
+    /// <summary>Reads (state name, version, payload) rows.</summary>
+    protected static async Task<List<(string StateName, StateRow Row)>> NamedRows(DbCommand command)
+    {
+        var rows = new List<(string, StateRow)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
+        }
+        return rows;
+    }
+
     protected static int? NewVersion(StateWrite write, int rowsChanged) => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null;
 }
 
@@ -77,13 +89,7 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = grainId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = prefix });
-        var rows = new List<(string, StateRow)>();
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
-        {
-            rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
-        }
-        return rows;
+        return await NamedRows(command).ConfigureAwait(false);
     }
 
     public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
@@ -168,13 +174,7 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         command.Parameters.AddWithValue("@service", serviceId);
         command.Parameters.AddWithValue("@grain", grainId);
         command.Parameters.AddWithValue("@prefix", prefix);
-        var rows = new List<(string, StateRow)>();
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
-        {
-            rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
-        }
-        return rows;
+        return await NamedRows(command).ConfigureAwait(false);
     }
 
     public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
-using System.Collections.Concurrent;
 using GridActors.Grains.Infrastructure;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -15,8 +15,9 @@ namespace GridActors.Silo.Storage;
 /// Why: a reported issue writes the issue, the grid's queue and the grid's statistics, each from its own grain. Written
 /// one transaction each, every report cost about ten round trips and three commits (three fsyncs on PostgreSQL; three
 /// turns of SQLite's single writer lock), and the database's commit rate, not the service, set the pace. Here every
-/// operation goes into a queue; one loop per kind takes whatever has queued while the previous batch ran and executes it
-/// as one batch: writes in one transaction (one commit), reads in one statement. Under load a batch holds tens of
+/// operation goes into a queue; a loop (one for reads; one for writes on SQLite, two on PostgreSQL) takes whatever has
+/// queued while its previous batch ran and executes it as one batch: writes in one transaction (one commit), reads in one
+/// statement. A grain's rows written together (<see cref="IGrainStateRows"/>) commit together or not at all. Under load a batch holds tens of
 /// operations, so the number of commits per second stops growing with the number of grains; when idle a batch holds one
 /// operation and costs what a lone write costs. See docs/storage.md.
 ///
