@@ -157,9 +157,7 @@ public static class StarsApi
         }
         var objectionId = NewId($"star-objection/{kind}/{id}/{y}", key);
         var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default));
-        return result.Status == PartyStatus.Done
-            ? TypedResults.Created($"{http.Request.Path}/{objectionId}", StarsResponse.From(result.Value!))
-            : Answer(result, StarsResponse.From, http);
+        return Answer(result, StarsResponse.From, http, _ => $"{http.Request.Path}/{objectionId}");
     }
 
     private static async Task<IResult> AnswerObjection(StarSubjectKind kind, HttpContext http, int? year, string objectionId, AnswerInput body, IGrainFactory grains, GridClock clock)

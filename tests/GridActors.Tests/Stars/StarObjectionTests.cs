@@ -48,7 +48,8 @@ public sealed class StarObjectionTests
         var upheldObjection = await File(http, upheld, "两次走访记录漏算了", "o1");
         // The same objection sent again under its Idempotency-Key is filed once; other words under that key are refused.
         var retried = await http.PostJson(StarsUrl(upheld, "/objections"), """{"by":"群众代表汪","text":"两次走访记录漏算了"}""", "o1");
-        Assert.True(retried.IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal("true", Assert.Single(retried.Headers.GetValues("Idempotent-Replayed")));
         Assert.Single((await http.GetJson(StarsUrl(upheld)))["objections"]!.AsArray());
         await (await http.PostJson(StarsUrl(upheld, "/objections"), """{"by":"群众代表汪","text":"另一件事"}""", "o1")).AssertProblem(422, "Idempotency-Key");
         var afterUpheld = await Ok(await http.PostJson($"{StarsUrl(upheld, "/objections/" + upheldObjection + "/answer")}",
