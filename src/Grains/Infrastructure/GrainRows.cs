@@ -8,6 +8,9 @@ namespace GridActors.Grains.Infrastructure;
 /// </summary>
 internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
 {
+    /// <summary>Rows a grain writes at once at most; more (moving an old layout, a wake-up's marks) are written in parts.</summary>
+    public const int MaxRowsPerWrite = 200;
+
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
 
     public static GrainRows For(Grain grain) =>
@@ -29,6 +32,17 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
             }
         }
         return found;
+    }
+
+    /// <summary>The name of the row of <paramref name="item"/> under the head row <paramref name="head"/>: <c>head/item</c>.</summary>
+    public static string ItemName(string head, Guid item) => $"{head}/{item:N}";
+
+    /// <summary>Whether <paramref name="name"/> is an item row under <paramref name="head"/>, and whose.</summary>
+    public static bool IsItem(string head, string name, out Guid item)
+    {
+        item = default;
+        return name.Length > head.Length && name[head.Length] == '/' && name.StartsWith(head, StringComparison.Ordinal)
+            && Guid.TryParseExact(name.AsSpan(head.Length + 1), "N", out item);
     }
 
     public T Read<T>(BinaryData payload) => store.Deserialize<T>(payload);

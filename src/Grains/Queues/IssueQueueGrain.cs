@@ -54,7 +54,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     private DateTimeOffset? _wakeUpAt;
     private GrainRows _store = null!;
 
-    internal static string RowName(Guid issueId) => $"{HeadRow}/{issueId:N}";
+    internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         var legacy = new List<(string Name, IssueQueueState State)>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
-            if (name.StartsWith(HeadRow + "/", StringComparison.Ordinal) && Guid.TryParseExact(name.AsSpan(HeadRow.Length + 1), "N", out var id))
+            if (GrainRows.IsItem(HeadRow, name, out var id))
             {
                 _rows[id] = _store.Read<QueueRow>(payload);
             }
@@ -105,7 +105,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
                 moved.Add(_store.Set(RowName(id), _rows[id]));
             }
         }
-        foreach (var chunk in moved.Chunk(200))
+        foreach (var chunk in moved.Chunk(GrainRows.MaxRowsPerWrite))
         {
             await _store.Write(chunk);
         }
@@ -225,7 +225,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         }
         await EnsureWakeUp(null);
         var writes = changed.Select(c => _store.Set(RowName(c.Id), c.Row)).Append(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })).ToList();
-        foreach (var chunk in writes.Chunk(200))
+        foreach (var chunk in writes.Chunk(GrainRows.MaxRowsPerWrite))
         {
             await _store.Write(chunk);
         }

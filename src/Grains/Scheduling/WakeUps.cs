@@ -43,6 +43,22 @@ public static class WakeUps
 
     public static string BucketKey(DateTimeOffset minute) => minute.ToString(MinuteFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Keeps one wake-up pending for a grain that owes a send it may lose with its activation: when
+    /// <paramref name="pending"/> has passed (or there is none), asks for one <paramref name="within"/> from now. Answers
+    /// the time now pending, for the grain to keep with its state.
+    /// </summary>
+    public static async Task<DateTimeOffset> Ensure(IGrainFactory grains, TimeProvider clock, WakeUpTarget target, DateTimeOffset? pending, TimeSpan within)
+    {
+        var now = clock.GetUtcNow();
+        if (pending is { } at && at >= now)
+        {
+            return at;
+        }
+        await Schedule(grains, clock, target, now + within);
+        return now + within;
+    }
+
     /// <summary>Asks for <paramref name="target"/> to be woken at <paramref name="at"/> or up to two minutes later.</summary>
     public static async Task Schedule(IGrainFactory grains, TimeProvider clock, WakeUpTarget target, DateTimeOffset at)
     {

@@ -64,7 +64,9 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     // Parsed once per activation: it is read on every event and every push.
     private UnitCode Unit => _unit ??= UnitCode.Parse(this.GetPrimaryKeyString());
 
-    internal static string RowName(Guid issueId) => $"{HeadRow}/{issueId:N}";
+    internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
+
+    private WakeUpTarget WakeUpTarget => new(WakeUpKind.Stats, Unit.Value);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -75,7 +77,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             {
                 _state = _store.Read<ResolutionStatsState>(payload);
             }
-            else if (name.StartsWith(HeadRow + "/", StringComparison.Ordinal) && Guid.TryParseExact(name.AsSpan(HeadRow.Length + 1), "N", out var issue))
+            else if (GrainRows.IsItem(HeadRow, name, out var issue))
             {
                 _applied[issue] = _store.Read<HashSet<Guid>>(payload);
             }
@@ -144,12 +146,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
                 }
                 _state.PendingOverdue += overdue;
                 // Should this activation be lost before the push, a wake-up within minutes sends what is pending.
-                var now = clock.GetUtcNow();
-                if (_state.WakeUpAt is not { } wakeUp || wakeUp < now)
-                {
-                    _state.WakeUpAt = now.AddMinutes(5);
-                    await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), _state.WakeUpAt.Value);
-                }
+                _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(5));
             }
             var head = _store.Set(HeadRow, _state);
             await (row is null ? _store.Write(head) : _store.Write(head, row));
@@ -187,11 +184,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         catch (Exception e)
         {
             LogPushFailed(logger, e, Unit.Value);
-            if (_state.WakeUpAt is null || _state.WakeUpAt < clock.GetUtcNow())
-            {
-                _state.WakeUpAt = clock.GetUtcNow().AddMinutes(1);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.Stats, Unit.Value), _state.WakeUpAt.Value);
-            }
+            _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(1));
             return;
         }
         // Confirmed. Not written now: if this activation is lost, the batch is re-sent under the same sequence

@@ -17,9 +17,9 @@ namespace GridActors.Silo.Storage;
 /// turns of SQLite's single writer lock), and the database's commit rate, not the service, set the pace. Here every
 /// operation goes into a queue; a loop (one for reads; one for writes on SQLite, two on PostgreSQL) takes whatever has
 /// queued while its previous batch ran and executes it as one batch: writes in one transaction (one commit), reads in one
-/// statement. A grain's rows written together (<see cref="IGrainStateRows"/>) commit together or not at all. Under load a batch holds tens of
-/// operations, so the number of commits per second stops growing with the number of grains; when idle a batch holds one
-/// operation and costs what a lone write costs. See docs/storage.md.
+/// statement. A grain's rows written together (<see cref="IGrainStateRows"/>) commit together or not at all. Under load
+/// a batch holds tens of operations, so the number of commits per second stops growing with the number of grains; when
+/// idle a batch holds one operation and costs what a lone write costs. See docs/storage.md.
 ///
 /// Guarantees are those of Orleans' own providers: a write completes only after its transaction committed; a write whose
 /// ETag (the row's version) is stale changes nothing and fails with <see cref="InconsistentStateException"/> without
@@ -29,7 +29,7 @@ namespace GridActors.Silo.Storage;
 /// </remarks>
 internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainStateRows, IAsyncDisposable
 {
-    /// <summary>Operations per batch at most: PostgreSQL takes 65,535 parameters per statement batch.</summary>
+    /// <summary>Rows per batch at most (reads, or rows written): PostgreSQL takes 65,535 parameters per statement batch.</summary>
     internal const int MaxBatch = 500;
 
     private readonly string _name;
@@ -76,8 +76,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var payload = _serializer.Serialize(grainState.State).ToArray();
-        var version = await Write(stateName, grainId, grainState.ETag, payload).ConfigureAwait(false);
+        var version = await Write(stateName, grainId, grainState.ETag, _serializer.Serialize(grainState.State)).ConfigureAwait(false);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -106,9 +105,9 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         _writes.Dispose();
     }
 
-    private async Task<int> Write(string stateName, GrainId grainId, string? etag, byte[]? payload)
+    private async Task<int> Write(string stateName, GrainId grainId, string? etag, BinaryData? payload)
     {
-        var versions = await Write(grainId, [new RowWrite(stateName, etag, payload is null ? null : new BinaryData(payload))]).ConfigureAwait(false);
+        var versions = await Write(grainId, [new RowWrite(stateName, etag, payload)]).ConfigureAwait(false);
         return versions[0];
     }
 
@@ -243,9 +242,11 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         while (queue.TryTake(out var first, Timeout.Infinite))
         {
             batch.Add(first);
-            while (batch.Count < MaxBatch && queue.TryTake(out var operation))
+            var rows = first.Rows;
+            while (rows < MaxBatch && queue.TryTake(out var operation))
             {
                 batch.Add(operation);
+                rows += operation.Rows;
             }
             try
             {
@@ -350,6 +351,9 @@ internal sealed record StateRow(int Version, byte[]? Payload);
 
 internal abstract class StateOperation
 {
+    /// <summary>The rows this operation reads or writes, which is what a batch's size limit counts.</summary>
+    public virtual int Rows => 1;
+
     public abstract void Fail(Exception exception);
 }
 
@@ -369,6 +373,8 @@ internal sealed record StateWrite(StateKey Key, int? Expected, byte[]? Payload);
 internal sealed class WriteRequest(IReadOnlyList<StateWrite> writes) : StateOperation
 {
     public IReadOnlyList<StateWrite> Writes { get; } = writes;
+
+    public override int Rows => Writes.Count;
 
     /// <summary>The new version of each write, or null for each when a row was not at its expected version.</summary>
     public TaskCompletionSource<int?[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
