@@ -96,7 +96,7 @@ public static class StarsApi
         return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
     }
 
-    private static async Task<IResult> SetRubric(HttpContext http, string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> SetRubric(string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -113,7 +113,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No county {code} is registered.");
         }
-        return Answer(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric), r => r, http);
+        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric), r => r);
     }
 
     private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
@@ -274,9 +274,8 @@ public sealed record RubricInput(IReadOnlyList<CriterionInput>? GroupCriteria, I
             var source = Enum.GetValues<StarSource>().Where(s => StarRubric.SourceName(s) == c.Source).Select(s => (StarSource?)s).FirstOrDefault();
             if (source is null)
             {
-                errors.Add($"{field}[{i}].source", c.Source is null
-                    ? $"is required: one of {string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName))}"
-                    : $"is not a known data source: use one of {string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName))}");
+                var sources = string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName));
+                errors.Add($"{field}[{i}].source", c.Source is null ? $"is required: one of {sources}" : $"is not a known data source: use one of {sources}");
                 known = false;
                 continue;
             }

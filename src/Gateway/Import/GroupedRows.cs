@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
+using GridActors.Grains.PartyNetwork;
 
 namespace GridActors.Gateway.Import;
 
@@ -180,6 +181,22 @@ internal abstract class GroupedRows<T> : IRowImporter
     /// The id of a record imported without one: the same natural key always gives the same id, which makes
     /// importing a sheet twice write each record once.
     /// </summary>
+    /// <summary>Reports what the writing grain answered for a row: refused (on <paramref name="column"/>), created, updated or unchanged.</summary>
+    protected static void Report(ImportResults results, GroupedRow<T> row, ImportResult result, string column)
+    {
+        if (result.Change == ImportChange.Refused)
+        {
+            results.Reject(row.Row.Number, row.Record, column, result.Message ?? "was refused");
+            return;
+        }
+        results.Add(new ImportRowResult(row.Row.Number, row.Record, result.Change switch
+        {
+            ImportChange.Created => ImportResults.Created,
+            ImportChange.Updated => ImportResults.Updated,
+            _ => ImportResults.Unchanged,
+        }));
+    }
+
     protected static Guid IdOf(string scope, string naturalKey)
     {
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"gridactors/import/{scope}/{naturalKey}")).AsSpan(0, 16).ToArray();

@@ -76,21 +76,7 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Group
         var answers = await grains.GetGrain<IGridHouseholdsGrain>(grid).Import(rows.Select(r => r.Value).ToArray());
         for (var i = 0; i < rows.Count; i++)
         {
-            var (row, key, answer) = (rows[i].Row, rows[i].Record, answers[i]);
-            switch (answer.Change)
-            {
-                case ImportChange.Refused:
-                    results.Reject(row.Number, key, Column(answer.Field ?? "head"), answer.Message ?? "was refused");
-                    break;
-                default:
-                    results.Add(new ImportRowResult(row.Number, key, answer.Change switch
-                    {
-                        ImportChange.Created => ImportResults.Created,
-                        ImportChange.Updated => ImportResults.Updated,
-                        _ => ImportResults.Unchanged,
-                    }));
-                    break;
-            }
+            Report(results, rows[i], answers[i], Column(answers[i].Field ?? "head"));
         }
     }
 

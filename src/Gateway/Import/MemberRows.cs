@@ -131,22 +131,8 @@ internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock 
         }
     }
 
-    private static void Report(ImportResults results, GroupedRow<MemberImport> row, ImportResult result)
-    {
-        if (result.Change == ImportChange.Refused)
-        {
-            results.Reject(row.Row.Number, row.Record, Column(result.Field), result.Message ?? "was refused");
-        }
-        else
-        {
-            results.Add(new ImportRowResult(row.Row.Number, row.Record, result.Change switch
-            {
-                ImportChange.Created => ImportResults.Created,
-                ImportChange.Updated => ImportResults.Updated,
-                _ => ImportResults.Unchanged,
-            }));
-        }
-    }
+    private static void Report(ImportResults results, GroupedRow<MemberImport> row, ImportResult result) =>
+        Report(results, row, result, Column(result.Field));
 
     private static string Column(string? field) => field switch
     {

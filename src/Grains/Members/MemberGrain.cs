@@ -34,13 +34,7 @@ internal sealed partial class MemberGrain(
         {
             return PartyResult.Invalid<MemberView>("grid", $"no grid {details.Grid} is registered");
         }
-        var now = clock.GetUtcNow();
-        s.Exists = true;
-        s.Details = details;
-        s.Fingerprint = fingerprint;
-        s.CreatedAt = now;
-        s.UpdatedAt = now;
-        s.Version = 1;
+        Create(details, fingerprint, clock.GetUtcNow());
         await GrainFactory.GetPartyGroup(details.Grid).SyncMember(Entry());
         await Save(() => GrainFactory.GetPartyGroup(details.Grid).DetachMember(Id));
         return PartyResult.Ok(View(), created: true);
@@ -65,10 +59,10 @@ internal sealed partial class MemberGrain(
         var before = Entry();
         var now = clock.GetUtcNow();
         s.Details = details;
-        if (details.Status == MemberStatus.Migrant && s.Post is { } held && held.Post.NeedsPresence())
+        if (ReleasesPost(details))
         {
             // Leaving the village ends a post done on the spot; the record says why, and the village sees the gap.
-            Release(now, "the member became a migrant away from the village (外出务工); the post needs presence", null);
+            Release(now, MigrantReleasesPost, null);
         }
         var answer = await GrainFactory.GetPartyGroup(details.Grid).SyncMember(Entry());
         if (!answer.Accepted)
@@ -105,12 +99,7 @@ internal sealed partial class MemberGrain(
         var now = clock.GetUtcNow();
         if (plan.Result.Change == ImportChange.Created)
         {
-            s.Exists = true;
-            s.Details = details;
-            s.Fingerprint = Fingerprint(details);
-            s.CreatedAt = now;
-            s.UpdatedAt = now;
-            s.Version = 1;
+            Create(details, Fingerprint(details), now);
             await Save(() => Group().DetachMember(Id));
             return PartyResult.Ok(s.Version, created: true);
         }
@@ -118,7 +107,7 @@ internal sealed partial class MemberGrain(
         s.Details = details;
         if (releasesPost)
         {
-            Release(now, "the member became a migrant away from the village (外出务工); the post needs presence", null);
+            Release(now, MigrantReleasesPost, null);
         }
         Touch(now);
         await Save(() => Group().SyncMember(before));
@@ -157,9 +146,26 @@ internal sealed partial class MemberGrain(
         {
             return (new MemberImportPlan(ImportResult.Unchanged, null, s.Version), null, false);
         }
-        var releasesPost = details.Status == MemberStatus.Migrant && s.Post is { } held && held.Post.NeedsPresence();
+        var releasesPost = ReleasesPost(details);
         var entry = EntryFor(details, releasesPost ? null : s.Post, s.Pairings.Count, PostWorkThisYear());
         return (new MemberImportPlan(ImportResult.Updated, entry, s.Version), details, releasesPost);
+    }
+
+    private const string MigrantReleasesPost = "the member became a migrant away from the village (外出务工); the post needs presence";
+
+    /// <summary>Whether these details end the post held: a migrant cannot do a post that needs presence.</summary>
+    private bool ReleasesPost(MemberDetails details) =>
+        details.Status == MemberStatus.Migrant && state.State.Post is { } held && held.Post.NeedsPresence();
+
+    private void Create(MemberDetails details, string? fingerprint, DateTimeOffset now)
+    {
+        var s = state.State;
+        s.Exists = true;
+        s.Details = details;
+        s.Fingerprint = fingerprint;
+        s.CreatedAt = now;
+        s.UpdatedAt = now;
+        s.Version = 1;
     }
 
     /// <summary>The idempotency fingerprint an import gives a member it creates (its details as JSON), and how it tells a row already as the sheet says.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Scheduling;
 using GridActors.Grains.Units;
@@ -51,8 +50,6 @@ public sealed class StarBoardState
     [Id(1)] public Dictionary<string, StarBoardSummary> Children { get; set; } = [];
     /// <summary>Rises with every change; the parent applies a line once per sequence.</summary>
     [Id(2)] public long Sequence { get; set; }
-    /// <summary>The last sequence the parent confirmed (written with the next change).</summary>
-    [Id(3)] public long Confirmed { get; set; }
     [Id(4)] public DateTimeOffset? WakeUpAt { get; set; }
 }
 
@@ -64,10 +61,20 @@ internal sealed partial class StarBoardGrain(
     private IGrainTimer? _push;
     private (UnitCode Unit, int Year)? _key;
 
+    // The last sequence the parent confirmed. Kept in memory only: a new activation sends its line once more, and the
+    // parent ignores a sequence it has (rows written before this kept it as [Id(3)], which is now skipped).
+    private long _confirmed;
+
     private StarBoardState S => state.State;
 
     // Parsed once per activation.
     private (UnitCode Unit, int Year) Key => _key ??= Parse(this.GetPrimaryKeyString());
+
+    private static (UnitCode, int) Parse(string key)
+    {
+        var (unit, year) = StarKeys.Parse(key);
+        return (UnitCode.Parse(unit), year);
+    }
 
     private bool IsVillage => Key.Unit.Level == UnitLevel.Village;
 
@@ -208,18 +215,15 @@ internal sealed partial class StarBoardGrain(
             entries.Where(e => e.StatusAt(now) == RatingStatus.Provisional).Sum(e => e.OpenObjections));
     }
 
+    private WakeUpTarget WakeUpTarget => new(WakeUpKind.StarBoard, this.GetPrimaryKeyString());
+
     private async Task Changed()
     {
         S.Sequence++;
         if (Key.Unit.Parent is not null)
         {
             // Should this activation be lost before the send, a wake-up within minutes sends the line.
-            var now = clock.GetUtcNow();
-            if (S.WakeUpAt is not { } wakeUp || wakeUp < now)
-            {
-                S.WakeUpAt = now.AddMinutes(5);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarBoard, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
-            }
+            S.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, S.WakeUpAt, TimeSpan.FromMinutes(5));
         }
         await state.WriteStateAsync();
         SchedulePush();
@@ -227,7 +231,7 @@ internal sealed partial class StarBoardGrain(
 
     private void SchedulePush()
     {
-        if (_push is not null || Key.Unit.Parent is null || S.Confirmed >= S.Sequence)
+        if (_push is not null || Key.Unit.Parent is null || _confirmed >= S.Sequence)
         {
             return;
         }
@@ -248,22 +252,12 @@ internal sealed partial class StarBoardGrain(
         catch (Exception e)
         {
             LogPushFailed(logger, e, this.GetPrimaryKeyString());
-            if (S.WakeUpAt is null || S.WakeUpAt < clock.GetUtcNow())
-            {
-                S.WakeUpAt = clock.GetUtcNow().AddMinutes(1);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarBoard, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
-            }
+            S.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, S.WakeUpAt, TimeSpan.FromMinutes(1));
             return;
         }
         // Not written now: if this activation is lost, the line is sent again and the parent ignores it.
-        S.Confirmed = Math.Max(S.Confirmed, sequence);
+        _confirmed = Math.Max(_confirmed, sequence);
         SchedulePush();
-    }
-
-    private static (UnitCode, int) Parse(string key)
-    {
-        var dash = key.IndexOf('-', StringComparison.Ordinal);
-        return (UnitCode.Parse(key[..dash]), int.Parse(key[(dash + 1)..], CultureInfo.InvariantCulture));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The star board {Board} could not send its line to its parent; retrying later")]

@@ -170,16 +170,13 @@ internal sealed partial class StarRatingGrain(
         }
     }
 
+    private WakeUpTarget WakeUpTarget => new(WakeUpKind.StarRating, this.GetPrimaryKeyString());
+
     /// <summary>Writes a change with the duty to tell the board, then tells it; a wake-up re-sends if this activation is lost first.</summary>
     private async Task Changed()
     {
         S.BoardPending = true;
-        var now = clock.GetUtcNow();
-        if (S.WakeUpAt is not { } wakeUp || wakeUp < now)
-        {
-            S.WakeUpAt = now.AddMinutes(5);
-            await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarRating, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
-        }
+        S.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, S.WakeUpAt, TimeSpan.FromMinutes(5));
         await state.WriteStateAsync();
         await SendToBoard();
     }
@@ -200,12 +197,7 @@ internal sealed partial class StarRatingGrain(
         {
             // The change is written: the caller's answer stands, and a wake-up sends it again.
             LogBoardFailed(logger, e, this.GetPrimaryKeyString());
-            var now = clock.GetUtcNow();
-            if (S.WakeUpAt is not { } wakeUp || wakeUp < now)
-            {
-                S.WakeUpAt = now.AddMinutes(1);
-                await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.StarRating, this.GetPrimaryKeyString()), S.WakeUpAt.Value);
-            }
+            S.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, S.WakeUpAt, TimeSpan.FromMinutes(1));
             return;
         }
         // Not written now: after a reactivation it is sent again and the board ignores a version it has.

@@ -125,4 +125,11 @@ public static class StarKeys
 
     /// <summary>A star board's key: village, township or county code, and year.</summary>
     public static string Board(string unit, int year) => $"{unit}-{year}";
+
+    /// <summary>The unit code and year of a rubric's or a board's key.</summary>
+    public static (string Unit, int Year) Parse(string key)
+    {
+        var dash = key.IndexOf('-', StringComparison.Ordinal);
+        return (key[..dash], int.Parse(key[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -156,5 +156,5 @@ public sealed record StarRubric(
     }
 
     /// <summary>A source as callers write it (camelCase, as in JSON).</summary>
-    public static string SourceName(StarSource source) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(source.ToString());
+    public static string SourceName(StarSource source) => PartyNetwork.PartyEnums.Name(source);
 }

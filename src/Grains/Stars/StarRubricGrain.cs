@@ -37,9 +37,8 @@ internal sealed class StarRubricGrain(
 {
     public Task<StarRubric> Get()
     {
-        var key = this.GetPrimaryKeyString();
-        var dash = key.IndexOf('-', StringComparison.Ordinal);
-        return Task.FromResult(state.State.Rubric ?? StarRubric.Default(key[..dash], int.Parse(key[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
+        var (county, year) = StarKeys.Parse(this.GetPrimaryKeyString());
+        return Task.FromResult(state.State.Rubric ?? StarRubric.Default(county, year));
     }
 
     public async Task<PartyResult<StarRubric>> Set(StarRubric rubric)

@@ -59,20 +59,7 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
 
     public Task<bool> IsRegistered() => Task.FromResult(state.State.Registered);
 
-    public async Task<bool> AttachChild(ChildUnit child)
-    {
-        if (!state.State.Registered)
-        {
-            return false;
-        }
-        if (state.State.Children.TryGetValue(child.Code, out var name) && name == child.Name)
-        {
-            return true;
-        }
-        state.State.Children[child.Code] = child.Name;
-        await state.WriteStateAsync();
-        return true;
-    }
+    public Task<bool> AttachChild(ChildUnit child) => AttachChildren([child]);
 
     public async Task<bool> AttachChildren(IReadOnlyList<ChildUnit> children)
     {
