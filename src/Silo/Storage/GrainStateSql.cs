@@ -45,15 +45,22 @@ internal abstract class GrainStateSql
     protected static int? NewVersion(StateWrite write, int rowsChanged) => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null;
 }
 
-/// <summary>PostgreSQL: all reads of a batch in one statement, all writes of a batch in one round trip (an Npgsql batch).</summary>
+/// <summary>
+/// PostgreSQL: all reads of a batch in one statement, all writes of a batch in one round trip (an Npgsql batch). Reads and
+/// writes run prepared on the storage's kept connections: parsing and planning these small statements cost the server more
+/// than running them (a third of its CPU per report, measured with perf). A prepared statement may get a generic plan
+/// after five runs, so the read is written to have only one good plan: one primary-key probe per requested key.
+/// </summary>
 internal sealed class PostgresGrainStateSql : GrainStateSql
 {
     public override int WriteLoops => 2;
 
+    // LIMIT 1 keeps the lateral subquery from being flattened into a join, which a generic plan would run as a scan of
+    // the whole table (116 ms a read at 100,000 rows, measured before this form).
     private const string ReadSql =
-        "SELECT s.grain_id, s.state_name, s.version, s.payload FROM grain_states s " +
-        "JOIN unnest($2::text[], $3::text[]) AS k(grain_id, state_name) ON s.grain_id = k.grain_id AND s.state_name = k.state_name " +
-        "WHERE s.service_id = $1";
+        "SELECT k.grain_id, k.state_name, s.version, s.payload FROM unnest($2::text[], $3::text[]) AS k(grain_id, state_name) " +
+        "CROSS JOIN LATERAL (SELECT version, payload FROM grain_states " +
+        "WHERE service_id = $1 AND grain_id = k.grain_id AND state_name = k.state_name LIMIT 1) AS s";
 
     // The key's index finds the grain's rows; starts_with then picks the names (no LIKE: a name may hold '%' or '_').
     private const string ReadAllSql =
@@ -73,6 +80,7 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.GrainId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = keys.Select(k => k.StateName).ToArray() });
+        command.Prepare();
         var rows = new Dictionary<StateKey, StateRow>(keys.Count);
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -114,6 +122,7 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
             }
             batch.BatchCommands.Add(command);
         }
+        batch.Prepare();
         batch.ExecuteNonQuery();
         var versions = new int?[writes.Count];
         for (var position = 0; position < order.Length; position++)
