@@ -38,7 +38,10 @@ public static class UnitsApi
                 .WithSummary($"Create or update a {level.Name()}")
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
                     + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
-            api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http, IGrainFactory grains) => GetUnit(level, code, http, grains))
+            api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http, IGrainFactory grains, UnitAnswerCache answers) => GetUnit(level, code, http, grains, answers))
+                .Produces<UnitResponse>()
+                .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status404NotFound)
                 .WithName($"Get{level}")
                 .WithSummary($"Read a {level.Name()} with its children")
                 .WithDescription($"Returns the {Terms[level]} with its child units (code and name) and its version as the ETag.");
@@ -88,20 +91,18 @@ public static class UnitsApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<UnitResponse>, ValidationProblem, ProblemHttpResult>> GetUnit(
-        UnitLevel level, string code, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> GetUnit(UnitLevel level, string code, HttpContext http, IGrainFactory grains, UnitAnswerCache answers)
     {
         if (!UnitCode.TryParse(code, level, out var unitCode, out var error))
         {
             return Problems.Invalid("code", error);
         }
-        var unit = await grains.GetUnit(unitCode).Get();
-        if (unit is null)
+        if (await answers.Read(grains.GetUnit(unitCode), unitCode.Value) is not { } answer)
         {
             return Problems.NotFound($"No {level.Name()} {unitCode} is registered.");
         }
-        ETags.Set(http.Response, unit.Version);
-        return TypedResults.Ok(UnitResponse.From(unit));
+        ETags.Set(http.Response, answer.Version);
+        return TypedResults.Bytes(answer.Json, "application/json; charset=utf-8");
     }
 
     private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(string code, IGrainFactory grains)

@@ -50,6 +50,7 @@ public static partial class GatewayHostingExtensions
         builder.AddGridActorsAccess();
         builder.Services.AddOpen311();
         builder.Services.TryAddSingleton<GridClock>();
+        builder.Services.AddSingleton<UnitAnswerCache>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         return builder;
     }

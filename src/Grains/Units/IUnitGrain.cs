@@ -14,6 +14,13 @@ public interface IUnitGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<UnitView?> Get();
 
+    /// <summary>
+    /// The unit as <see cref="Get"/> gives it, unless it is unchanged since <paramref name="knownRevision"/> (a revision
+    /// this method answered before): then only the revision, so a reader that kept the unit's answer can send it again.
+    /// </summary>
+    [Alias("Read")]
+    Task<UnitRead> Read(string? knownRevision);
+
     [Alias("IsRegistered")]
     Task<bool> IsRegistered();
 

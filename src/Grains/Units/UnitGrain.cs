@@ -57,6 +57,12 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
 
     public Task<UnitView?> Get() => Task.FromResult(state.State.Registered ? View() : null);
 
+    // The storage's ETag changes with every write of the state, children included, unlike the details' version.
+    public Task<UnitRead> Read(string? knownRevision) => Task.FromResult(
+        !state.State.Registered ? new UnitRead(null, null)
+        : state.Etag is { } revision && revision == knownRevision ? new UnitRead(revision, null)
+        : new UnitRead(state.Etag, View()));
+
     public Task<bool> IsRegistered() => Task.FromResult(state.State.Registered);
 
     public Task<bool> AttachChild(ChildUnit child) => AttachChildren([child]);

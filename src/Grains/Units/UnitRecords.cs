@@ -31,6 +31,13 @@ public sealed record UnitView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// An answer of <see cref="IUnitGrain.Read"/>: the unit's revision (changes with every stored change: details, name or
+/// children; null when not registered) and its view (null when not registered or unchanged since the revision asked about).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.UnitRead")]
+public sealed record UnitRead(string? Revision, UnitView? View);
+
 /// <summary>One node of a county's tree, down to grids.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.UnitTreeNode")]
 public sealed record UnitTreeNode(string Code, UnitLevel Level, string Name, string? Kind, IReadOnlyList<UnitTreeNode> Children);

@@ -182,6 +182,31 @@ public sealed class UnitsApiTests(UnitsApiFixture fixture) : IClassFixture<Units
     }
 
     [Fact]
+    public async Task Get_AfterAChange_ShowsTheChange_WhetherDetailsOrChildrenChanged()
+    {
+        // The gateway keeps each unit's last answer; every change must still show on the next read.
+        await _http.PutJson("/api/v1/villages/340822100204", """{"name":"杏花村","kind":"village"}""");
+        var before = await _http.GetAsync("/api/v1/villages/340822100204");
+        Assert.Equal("\"1\"", before.Headers.ETag?.Tag);
+        Assert.Empty((await before.Json())["children"]!.AsArray());
+        Assert.Equal("杏花村", (await _http.GetJson("/api/v1/villages/340822100204"))["name"].Str());
+
+        await _http.PutJson("/api/v1/grids/340822100204001", """{"name":"杏花一网格"}""");
+        var withChild = await _http.GetAsync("/api/v1/villages/340822100204");
+        Assert.Equal("\"1\"", withChild.Headers.ETag?.Tag);
+        Assert.Equal("杏花一网格", Assert.Single((await withChild.Json())["children"]!.AsArray())!["name"].Str());
+
+        await _http.PutJson("/api/v1/villages/340822100204", """{"name":"杏花新村","kind":"community"}""");
+        var renamed = await _http.GetAsync("/api/v1/villages/340822100204");
+        Assert.Equal("\"2\"", renamed.Headers.ETag?.Tag);
+        var body = await renamed.Json();
+        Assert.Equal("杏花新村", body["name"].Str());
+        Assert.Equal("community", body["kind"].Str());
+        Assert.Single(body["children"]!.AsArray());
+        Assert.Equal("application/json; charset=utf-8", renamed.Content.Headers.ContentType?.ToString());
+    }
+
+    [Fact]
     public async Task Health_LiveReadyAndStartup_AreHealthy()
     {
         foreach (var probe in new[] { "/health/live", "/health/ready", "/health/startup" })
@@ -200,5 +225,7 @@ public sealed class UnitsApiTests(UnitsApiFixture fixture) : IClassFixture<Units
         Assert.True(paths.ContainsKey("/api/v1/grids/{code}"));
         Assert.True(paths.ContainsKey("/api/v1/counties/{code}/tree"));
         Assert.Contains("统计用区划代码", paths["/api/v1/grids/{code}"]!["put"]!["description"].Str());
+        var answer = paths["/api/v1/grids/{code}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Contains("UnitResponse", answer.ToJsonString());
     }
 }
