@@ -9,7 +9,8 @@ namespace GridActors.Gateway.Access;
 /// <summary>Authentication (API keys; OpenID Connect bearer tokens by configuration), access rules and rate limits.</summary>
 public static class AccessHosting
 {
-    private const string Selector = "GridActors";
+    /// <summary>The policy scheme that picks the bearer scheme or the API key scheme for a request.</summary>
+    internal const string Selector = "GridActors";
 
     /// <summary>The Orleans dashboard (/dashboard) and other operator pages need the admin role.</summary>
     public const string AdminPolicy = "admin";
@@ -23,7 +24,13 @@ public static class AccessHosting
     {
         var configuration = builder.Configuration;
         builder.Services.AddMemoryCache();
-        var authentication = builder.Services.AddAuthentication(Selector)
+        // No default scheme to authenticate with: ApiKeyGate authenticates (ASP.NET Core's own authentication middleware,
+        // which the host adds by itself, then finds nothing to do). Challenges and refusals still go to the schemes.
+        var authentication = builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultChallengeScheme = Selector;
+                options.DefaultForbidScheme = Selector;
+            })
             .AddPolicyScheme(Selector, Selector, options => options.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(configuration["Auth:Jwt:Authority"])
                     ? JwtBearerDefaults.AuthenticationScheme
@@ -42,6 +49,7 @@ public static class AccessHosting
 
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(GridActors.Grains.Access.Roles.Admin));
         builder.Services.AddSingleton<BootstrapAdminKey>();
+        builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdminKey>());
         builder.Services.AddOptions<RateLimitSettings>().BindConfiguration("RateLimits");
         builder.Services.AddRateLimiter(options =>
@@ -90,7 +98,7 @@ public static class AccessHosting
     public static WebApplication UseGridActorsAccess(this WebApplication app)
     {
         app.UseRateLimiter();
-        app.UseAuthentication();
+        app.UseMiddleware<ApiKeyGate>();
         app.UseAuthorization();
         app.UseMiddleware<AccessRules>();
         return app;

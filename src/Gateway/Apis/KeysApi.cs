@@ -119,17 +119,14 @@ public static class KeysApi
         return TypedResults.Ok(new ListResponse<ApiKeyInfo>(keys.OfType<ApiKeyInfo>().ToArray(), next, ids.Count));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, IMemoryCache cache)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, ApiKeyVerifier keys)
     {
         if (!ApiKeys.IsKeyId(id) || !await grains.GetGrain<IApiKeyGrain>(id).Revoke())
         {
             return Problems.NotFound($"No API key {id} exists.");
         }
-        // Verified keys are cached by the hash of their secret; this gateway drops them all at once.
-        if (cache is MemoryCache memory)
-        {
-            memory.Clear();
-        }
+        // Verified keys are kept by the hash of their secret, which the id does not give: this gateway drops them all.
+        keys.ForgetAll();
         return TypedResults.NoContent();
     }
 

@@ -206,7 +206,7 @@ public static partial class Open311Api
     // ---- Posting a request --------------------------------------------------------------------------------
 
     private static async Task<IResult> PostRequest(
-        string format, HttpContext http, IGrainFactory grains, IMemoryCache cache, BootstrapAdminKey bootstrap, GridLocator locator)
+        string format, HttpContext http, IGrainFactory grains, ApiKeyVerifier keys, GridLocator locator)
     {
         if (!Open311Answer.TryParse(format, out var f))
         {
@@ -227,7 +227,7 @@ public static partial class Open311Api
         {
             return Open311Answer.Error(f, StatusCodes.Status403Forbidden, "api_key is required to post a request: a key with the reporter role");
         }
-        var key = await ApiKeyAuthenticationHandler.Verify(secret, grains, cache, bootstrap);
+        var key = (await keys.Verify(secret))?.Info;
         if (key is null)
         {
             return Open311Answer.Error(f, StatusCodes.Status403Forbidden, "api_key is not a valid key, or it was revoked");

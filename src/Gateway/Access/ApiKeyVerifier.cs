@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using GridActors.Grains.Access;
+using GridActors.Grains.Infrastructure;
+
+namespace GridActors.Gateway.Access;
+
+/// <summary>
+/// Checks API key secrets (<c>gak.{keyId}.{random}</c>) against their key grain and keeps each verified key, with the
+/// principal and caller made from it, for <see cref="CacheFor"/>: a revocation reaches every gateway within that time,
+/// and at once on the gateway that revoked it (<see cref="ForgetAll"/>).
+/// </summary>
+/// <remarks>
+/// Every request with a key comes here, so a kept key costs one SHA-256 of the secret and one dictionary lookup: the
+/// secret itself is never kept, only its hash (as the key grain stores it), and nothing is allocated on the way.
+/// </remarks>
+public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey bootstrap)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>Kept keys at most; past it the gateway starts over (a province has a few thousand keys).</summary>
+    private const int Capacity = 100_000;
+
+    /// <summary>Longest secret looked at: a made-up header of a megabyte is not hashed.</summary>
+    private const int MaxSecretLength = 200;
+
+    private readonly ConcurrentDictionary<SecretHash, Kept> _kept = new();
+    private byte[]? _bootstrap;
+
+    /// <summary>The key a secret belongs to; null when the secret is malformed, unknown or revoked.</summary>
+    public async ValueTask<VerifiedKey?> Verify(string secret)
+    {
+        if (secret.Length > MaxSecretLength)
+        {
+            return null;
+        }
+        Span<byte> utf8 = stackalloc byte[MaxSecretLength * 3];
+        utf8 = utf8[..Encoding.UTF8.GetBytes(secret, utf8)];
+        if (IsBootstrap(utf8))
+        {
+            return VerifiedKey.Of(new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null));
+        }
+        var hash = new SecretHash();
+        SHA256.HashData(utf8, MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)));
+        if (_kept.TryGetValue(hash, out var kept) && kept.Until > Environment.TickCount64)
+        {
+            return kept.Key;
+        }
+        if (!TryKeyId(secret, out var keyId))
+        {
+            return null;
+        }
+        var info = await grains.Get<IApiKeyGrain>(keyId).Verify(MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)).ToArray());
+        if (info is null || VerifiedKey.Of(info) is not { } key)
+        {
+            _kept.TryRemove(hash, out _);
+            return null;
+        }
+        if (_kept.Count >= Capacity)
+        {
+            _kept.Clear();
+        }
+        _kept[hash] = new Kept(key, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
+        return key;
+    }
+
+    /// <summary>Drops every kept key, so a key revoked here is refused by this gateway from the next request on.</summary>
+    public void ForgetAll() => _kept.Clear();
+
+    private bool IsBootstrap(ReadOnlySpan<byte> secret)
+    {
+        var admin = _bootstrap ??= bootstrap.Value is { Length: > 0 } value ? Encoding.UTF8.GetBytes(value) : [];
+        return admin.Length > 0 && CryptographicOperations.FixedTimeEquals(secret, admin);
+    }
+
+    private static bool TryKeyId(string secret, out string keyId)
+    {
+        var parts = secret.Split('.');
+        keyId = parts.Length == 3 && parts[0] == "gak" && ApiKeys.IsKeyId(parts[1]) ? parts[1] : "";
+        return keyId.Length > 0;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private record struct SecretHash(ulong A, ulong B, ulong C, ulong D);
+
+    private sealed record Kept(VerifiedKey Key, long Until);
+}
+
+/// <summary>A verified key: what its grain said, and the principal and caller made from that once.</summary>
+public sealed record VerifiedKey(ApiKeyInfo Info, ClaimsPrincipal User, Caller Caller)
+{
+    public static VerifiedKey? Of(ApiKeyInfo info)
+    {
+        var principal = Principal(info);
+        return Caller.From(principal) is { } caller ? new VerifiedKey(info, principal, caller) : null;
+    }
+
+    public static ClaimsPrincipal Principal(ApiKeyInfo info)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, info.Id),
+            new(Caller.AppClaim, info.App),
+            new(Caller.JurisdictionClaim, info.Jurisdiction),
+        };
+        claims.AddRange(info.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyAuthenticationHandler.SchemeName, Caller.AppClaim, ClaimTypes.Role));
+    }
+}
