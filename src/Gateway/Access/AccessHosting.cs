@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Mvc;
 
 namespace GridActors.Gateway.Access;
 
@@ -52,52 +49,12 @@ public static class AccessHosting
         builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdminKey>());
         builder.Services.AddOptions<RateLimitSettings>().BindConfiguration("RateLimits");
-        builder.Services.AddRateLimiter(options =>
-        {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                // Per key when one is sent (its hash, so a flood of made-up keys shares one bucket per address).
-                var key = http.Request.Headers[ApiKeyAuthenticationHandler.Header].ToString();
-                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitSettings>>().Value;
-                var partition = key.Length > 0 ? "key:" + key.GetHashCode(StringComparison.Ordinal) : "ip:" + http.Connection.RemoteIpAddress;
-                return http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/metrics")
-                    ? RateLimitPartition.GetNoLimiter("unlimited")
-                    : RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = limits.Burst,
-                        TokensPerPeriod = limits.PermitsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
-            });
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                var http = context.HttpContext;
-                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitSettings>>().Value;
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = $"This key may send {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}). Retry after {retry} s.",
-                        Type = "https://gridactors.org/problems/rate-limited",
-                    },
-                });
-            };
-        });
         return builder;
     }
 
     public static WebApplication UseGridActorsAccess(this WebApplication app)
     {
-        app.UseRateLimiter();
+        app.UseMiddleware<RateLimits>();
         app.UseMiddleware<ApiKeyGate>();
         app.UseAuthorization();
         app.UseMiddleware<AccessRules>();

@@ -52,5 +52,9 @@ public sealed class PrivacyTests
         await limited.AssertProblem(429);
         Assert.Contains(HttpStatusCode.NotFound, statuses);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+
+        // Retry-After tells the truth: after that long the key is served again.
+        await Task.Delay(limited.Headers.RetryAfter!.Delta!.Value);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/counties/340822")).StatusCode);
     }
 }
