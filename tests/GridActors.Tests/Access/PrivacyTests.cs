@@ -41,6 +41,8 @@ public sealed class PrivacyTests
         ((Dictionary<string, string?>)app.Settings)["RateLimits:PermitsPerSecond"] = "1";
         ((Dictionary<string, string?>)app.Settings)["RateLimits:Burst"] = "3";
         var http = app.Start();
+        // A second key, made before the first runs out: each key has a bucket of its own.
+        var other = app.ClientWith((await (await http.PostJson("/api/v1/keys", """{"app":"other-app","jurisdiction":"340822","roles":["reader"]}""")).Json())["secret"].Str());
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
@@ -52,6 +54,7 @@ public sealed class PrivacyTests
         await limited.AssertProblem(429);
         Assert.Contains(HttpStatusCode.NotFound, statuses);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await other.GetAsync("/api/v1/counties/340822")).StatusCode);
 
         // Retry-After tells the truth: after that long the key is served again.
         await Task.Delay(limited.Headers.RetryAfter!.Delta!.Value);
