@@ -54,7 +54,16 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     /// </summary>
     internal const string HeadRow = "resolution-stats";
 
+    /// <summary>
+    /// A unit sends its changes to its parent at most this often: the first change after a quiet spell goes up at once,
+    /// the changes that arrive within this time after a push wait for the next one and go up together. Pushed after
+    /// every change, a grid under a steady stream of reports sent one batch per report, and its village wrote its
+    /// counters (every child's sequence and every day's histogram) for each: 70 % of a report's CPU (perf, B3).
+    /// </summary>
+    internal static readonly TimeSpan PushEvery = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<Guid, HashSet<Guid>> _applied = [];
+    private long _lastPush = long.MinValue;
     private ResolutionStatsState _state = new();
     private GrainRows _store = null!;
     private IGrainTimer? _push;
@@ -167,15 +176,18 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         {
             return;
         }
-        // A one-shot timer: it runs as its own turn after the current call, so a burst of changes that arrive
-        // meanwhile goes up in the same batch.
-        _push = this.RegisterGrainTimer(Push, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        // A one-shot timer: it runs as its own turn after the current call (and no sooner than PushEvery after the
+        // last push), so the changes that arrive meanwhile go up in the same batch. Monotonic time: this paces work,
+        // it is not a date of the domain.
+        var wait = _lastPush == long.MinValue ? 0 : Math.Max(0, _lastPush + (long)PushEvery.TotalMilliseconds - Environment.TickCount64);
+        _push = this.RegisterGrainTimer(Push, new GrainTimerCreationOptions(TimeSpan.FromMilliseconds(wait), Timeout.InfiniteTimeSpan));
     }
 
     private async Task Push(CancellationToken cancellationToken)
     {
         _push?.Dispose();
         _push = null;
+        _lastPush = Environment.TickCount64;
         var batch = new StatsBatch(Unit.Value, _state.PendingSequence, _state.Pending, _state.PendingOverdue);
         try
         {
