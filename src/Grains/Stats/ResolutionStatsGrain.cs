@@ -29,6 +29,10 @@ public interface IResolutionStatsGrain : IWakeUpTarget, IGrainWithStringKey
 [GenerateSerializer, Alias("GridActors.ResolutionStatsState")]
 public sealed class ResolutionStatsState
 {
+    /// <summary>
+    /// Counters per day, as kept before 2026-11-26; now each day is a row of its own (<c>resolution-stats/yyyy-MM-dd</c>),
+    /// so that a change rewrites its day, not every day since the unit started. Days found here are moved on activation.
+    /// </summary>
     [Id(0)] public SortedDictionary<DateOnly, DayCounters> Days { get; set; } = [];
     [Id(1)] public long OverdueNow { get; set; }
     /// <summary>
@@ -63,6 +67,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     internal static readonly TimeSpan PushEvery = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<Guid, HashSet<Guid>> _applied = [];
+    private readonly SortedDictionary<DateOnly, DayCounters> _days = [];
     private long _lastPush = long.MinValue;
     private ResolutionStatsState _state = new();
     private GrainRows _store = null!;
@@ -74,6 +79,15 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     private UnitCode Unit => _unit ??= UnitCode.Parse(this.GetPrimaryKeyString());
 
     internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
+
+    internal static string DayRowName(DateOnly day) => $"{HeadRow}/{day:yyyy-MM-dd}";
+
+    private static bool IsDayRow(string name, out DateOnly day)
+    {
+        day = default;
+        return name.Length == HeadRow.Length + 11 && name.StartsWith(HeadRow + "/", StringComparison.Ordinal)
+            && DateOnly.TryParseExact(name.AsSpan(HeadRow.Length + 1), "yyyy-MM-dd", out day);
+    }
 
     private WakeUpTarget WakeUpTarget => new(WakeUpKind.Stats, Unit.Value);
 
@@ -90,6 +104,26 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             {
                 _applied[issue] = _store.Read<HashSet<Guid>>(payload);
             }
+            else if (IsDayRow(name, out var day))
+            {
+                _days[day] = _store.Read<DayCounters>(payload);
+            }
+        }
+        if (_state.Days.Count > 0)
+        {
+            // Kept in the head before. The head's days win over day rows of the same date: those can only be a move
+            // that stopped part-way (nothing else writes day rows while the head still holds days). The day rows go
+            // first, in parts; the head without its days last, so a move cut short is simply done again.
+            foreach (var (day, counters) in _state.Days)
+            {
+                _days[day] = counters;
+            }
+            foreach (var part in _state.Days.Keys.Chunk(GrainRows.MaxRowsPerWrite))
+            {
+                await _store.Write(part.Select(day => _store.Set(DayRowName(day), _days[day])).ToArray());
+            }
+            _state.Days = [];
+            await _store.Write(_store.Set(HeadRow, _state));
         }
         if (_state.Applied.Count > 0)
         {
@@ -110,7 +144,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             return;
         }
         var applied = new HashSet<Guid>(_applied.GetValueOrDefault(notice.IssueId) ?? []) { notice.Id };
-        Merge(_state.Days, notice.Day, notice.Delta);
+        Merge(_days, notice.Day, notice.Delta);
         _state.OverdueNow += notice.OverdueDelta;
         await Record(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta,
             _store.Set(RowName(notice.IssueId), applied));
@@ -126,14 +160,14 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _state.ChildSequences[batch.Child] = batch.Sequence;
         foreach (var (day, delta) in batch.Days)
         {
-            Merge(_state.Days, day, delta);
+            Merge(_days, day, delta);
         }
         _state.OverdueNow += batch.OverdueDelta;
         await Record(batch.Days, batch.OverdueDelta, null);
     }
 
     public Task<ResolutionStats> Get(DateOnly from, DateOnly to) =>
-        Task.FromResult(ResolutionStats.Compute(Unit.Value, from, to, _state.Days, _state.OverdueNow));
+        Task.FromResult(ResolutionStats.Compute(Unit.Value, from, to, _days, _state.OverdueNow));
 
     public Task WakeUp()
     {
@@ -142,7 +176,10 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         return Task.CompletedTask;
     }
 
-    /// <summary>Stores the counters (with <paramref name="row"/>, in the same write) and queues the change for the parent.</summary>
+    /// <summary>
+    /// Stores the counters of the changed days and the head (with <paramref name="row"/>, all in the same write) and queues
+    /// the change for the parent.
+    /// </summary>
     private async Task Record(IReadOnlyDictionary<DateOnly, DayCounters> days, long overdue, RowWrite? row)
     {
         try
@@ -157,8 +194,13 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
                 // Should this activation be lost before the push, a wake-up within minutes sends what is pending.
                 _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(5));
             }
-            var head = _store.Set(HeadRow, _state);
-            await (row is null ? _store.Write(head) : _store.Write(head, row));
+            var rows = new List<RowWrite>(days.Count + 2) { _store.Set(HeadRow, _state) };
+            rows.AddRange(days.Keys.Select(day => _store.Set(DayRowName(day), _days[day])));
+            if (row is not null)
+            {
+                rows.Add(row);
+            }
+            await _store.Write(rows);
         }
         catch
         {

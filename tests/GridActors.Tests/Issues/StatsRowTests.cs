@@ -54,7 +54,7 @@ public sealed class StatsRowTests
         head.State!.Applied = [applied];
         await storage.WriteStateAsync("resolution-stats", grid, head);
         var rows = (IGrainStateRows)storage;
-        var issueRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"));
+        var issueRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{issue:N}");
         await rows.Write(grid, [new RowWrite(issueRow.StateName, issueRow.ETag, null)]);
         await first.DisposeAsync();
 
@@ -70,7 +70,64 @@ public sealed class StatsRowTests
         var counters = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
         await second.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", grid, counters);
         Assert.Empty(counters.State!.Applied);
-        Assert.Equal(1, counters.State.Days[day].Reported);
+        Assert.Equal(1, (await DayRows(second))[day].Reported);
+    }
+
+    [Fact]
+    public async Task EachDayIsARowOfItsOwn_AndTheCountersRowHoldsNoDays()
+    {
+        await using var app = GatewayApp.OnSqlite();
+        var http = app.Start();
+        await County.Create(http);
+        await Report(http, County.Grid, title: "一");
+        var today = StatsCalendar.Day(app.Clock.GetUtcNow());
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await Report(http, County.Grid, title: "二");
+        await Report(http, County.Grid, title: "三");
+        var tomorrow = StatsCalendar.Day(app.Clock.GetUtcNow());
+
+        var days = await DayRows(app);
+        Assert.Equal(1, days[today].Reported);
+        Assert.Equal(2, days[tomorrow].Reported);
+        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", StatsId(app), head);
+        Assert.Empty(head.State!.Days);
+        var stats = await http.GetJson($"/api/v1/grids/{County.Grid}/resolution-stats?from={today:yyyy-MM-dd}&to={tomorrow:yyyy-MM-dd}");
+        Assert.Equal(3, stats["reported"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task DaysKeptInTheCountersRow_AreMovedToRowsOfTheirOwn_AndCountOnce()
+    {
+        await using var first = GatewayApp.OnSqlite();
+        var http = first.Start();
+        await County.Create(http);
+        await Report(http, County.Grid, title: "一");
+        var day = StatsCalendar.Day(first.Clock.GetUtcNow());
+
+        // Store the grid as before: every day in the counters' row, no day rows.
+        var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var rows = (IGrainStateRows)storage;
+        var grid = StatsId(first);
+        var dayRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{day:yyyy-MM-dd}");
+        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await storage.ReadStateAsync("resolution-stats", grid, head);
+        head.State!.Days[day] = new DayCounters { Reported = 1 };
+        head.State.Days[day.AddDays(-40)] = new DayCounters { Reported = 7 };
+        await storage.WriteStateAsync("resolution-stats", grid, head);
+        await rows.Write(grid, [new RowWrite(dayRow.StateName, dayRow.ETag, null)]);
+        await first.DisposeAsync();
+
+        await using var second = first.Restarted();
+        var again = second.Start();
+        var stats = await again.GetJson($"/api/v1/grids/{County.Grid}/resolution-stats?from={day.AddDays(-40):yyyy-MM-dd}&to={day:yyyy-MM-dd}");
+        Assert.Equal(8, stats["reported"]!.GetValue<long>());
+        var moved = await DayRows(second);
+        Assert.Equal(1, moved[day].Reported);
+        Assert.Equal(7, moved[day.AddDays(-40)].Reported);
+        var counters = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await second.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", grid, counters);
+        Assert.Empty(counters.State!.Days);
     }
 
     private static GrainId StatsId(GatewayApp app) => app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid).GetGrainId();
@@ -81,11 +138,19 @@ public sealed class StatsRowTests
         return (await app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid).Get(day, day)).Reported;
     }
 
+    private static async Task<Dictionary<DateOnly, DayCounters>> DayRows(GatewayApp app)
+    {
+        var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        return (await rows.ReadAll(StatsId(app), "resolution-stats/"))
+            .Where(r => r.Payload is not null && DateOnly.TryParseExact(r.StateName["resolution-stats/".Length..], "yyyy-MM-dd", out _))
+            .ToDictionary(r => DateOnly.ParseExact(r.StateName["resolution-stats/".Length..], "yyyy-MM-dd"), r => rows.Deserialize<DayCounters>(r.Payload!));
+    }
+
     private static async Task<Dictionary<Guid, HashSet<Guid>>> AppliedRows(GatewayApp app)
     {
         var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
         return (await rows.ReadAll(StatsId(app), "resolution-stats/"))
-            .Where(r => r.Payload is not null)
+            .Where(r => r.Payload is not null && r.StateName.Length == "resolution-stats/".Length + 32)
             .ToDictionary(r => Guid.ParseExact(r.StateName["resolution-stats/".Length..], "N"), r => rows.Deserialize<HashSet<Guid>>(r.Payload!));
     }
 }
