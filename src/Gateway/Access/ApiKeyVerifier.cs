@@ -29,6 +29,7 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey boots
 
     private readonly ConcurrentDictionary<SecretHash, Kept> _kept = new();
     private byte[]? _bootstrap;
+    private VerifiedKey? _bootstrapKey;
 
     /// <summary>The key a secret belongs to; null when the secret is malformed, unknown or revoked.</summary>
     public async ValueTask<VerifiedKey?> Verify(string secret)
@@ -41,7 +42,7 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey boots
         utf8 = utf8[..Encoding.UTF8.GetBytes(secret, utf8)];
         if (IsBootstrap(utf8))
         {
-            return VerifiedKey.Of(new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null));
+            return _bootstrapKey ??= VerifiedKey.Of(new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null));
         }
         var hash = new SecretHash();
         SHA256.HashData(utf8, MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GridActors.Grains.Infrastructure;
@@ -37,12 +38,30 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
     /// <summary>The name of the row of <paramref name="item"/> under the head row <paramref name="head"/>: <c>head/item</c>.</summary>
     public static string ItemName(string head, Guid item) => $"{head}/{item:N}";
 
-    /// <summary>Whether <paramref name="name"/> is an item row under <paramref name="head"/>, and whose.</summary>
+    /// <summary>The name of the row of <paramref name="day"/> under the head row <paramref name="head"/>: <c>head/yyyy-MM-dd</c>.</summary>
+    public static string ItemName(string head, DateOnly day) => $"{head}/{day.ToString(DayFormat, CultureInfo.InvariantCulture)}";
+
+    /// <summary>Whether <paramref name="name"/> is an item row under <paramref name="head"/> named by an id, and whose.</summary>
     public static bool IsItem(string head, string name, out Guid item)
     {
         item = default;
-        return name.Length > head.Length && name[head.Length] == '/' && name.StartsWith(head, StringComparison.Ordinal)
-            && Guid.TryParseExact(name.AsSpan(head.Length + 1), "N", out item);
+        return Item(head, name, out var part) && Guid.TryParseExact(part, "N", out item);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is an item row under <paramref name="head"/> named by a day, and which.</summary>
+    public static bool IsItem(string head, string name, out DateOnly day)
+    {
+        day = default;
+        return Item(head, name, out var part) && DateOnly.TryParseExact(part, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+
+    private const string DayFormat = "yyyy-MM-dd";
+
+    private static bool Item(string head, string name, out ReadOnlySpan<char> part)
+    {
+        var found = name.Length > head.Length && name[head.Length] == '/' && name.StartsWith(head, StringComparison.Ordinal);
+        part = found ? name.AsSpan(head.Length + 1) : default;
+        return found;
     }
 
     public T Read<T>(BinaryData payload) => store.Deserialize<T>(payload);
@@ -66,4 +85,16 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
     }
 
     public Task Write(params RowWrite[] rows) => Write((IReadOnlyList<RowWrite>)rows);
+
+    /// <summary>
+    /// Writes many rows (moving an old layout, a wake-up's marks) in parts of <see cref="MaxRowsPerWrite"/>, one after
+    /// another: each part is all or nothing, the whole is not.
+    /// </summary>
+    public async Task WriteInParts(IEnumerable<RowWrite> rows)
+    {
+        foreach (var part in rows.Chunk(MaxRowsPerWrite))
+        {
+            await Write(part);
+        }
+    }
 }

@@ -62,7 +62,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         var legacy = new List<(string Name, IssueQueueState State)>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
-            if (GrainRows.IsItem(HeadRow, name, out var id))
+            if (GrainRows.IsItem(HeadRow, name, out Guid id))
             {
                 _rows[id] = _store.Read<QueueRow>(payload);
             }
@@ -105,10 +105,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
                 moved.Add(_store.Set(RowName(id), _rows[id]));
             }
         }
-        foreach (var chunk in moved.Chunk(GrainRows.MaxRowsPerWrite))
-        {
-            await _store.Write(chunk);
-        }
+        await _store.WriteInParts(moved);
         await _store.Write(legacy.Select(l => l.Name == HeadRow
             ? _store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })
             : _store.Clear(l.Name)).ToList());
@@ -224,11 +221,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
             _rows[id] = row;
         }
         await EnsureWakeUp(null);
-        var writes = changed.Select(c => _store.Set(RowName(c.Id), c.Row)).Append(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })).ToList();
-        foreach (var chunk in writes.Chunk(GrainRows.MaxRowsPerWrite))
-        {
-            await _store.Write(chunk);
-        }
+        await _store.WriteInParts(changed.Select(c => _store.Set(RowName(c.Id), c.Row)).Append(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })).ToList());
     }
 
     /// <summary>Keeps one wake-up registered at the earliest time something here needs attention.</summary>

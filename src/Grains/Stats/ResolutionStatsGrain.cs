@@ -80,14 +80,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
 
-    internal static string DayRowName(DateOnly day) => $"{HeadRow}/{day:yyyy-MM-dd}";
-
-    private static bool IsDayRow(string name, out DateOnly day)
-    {
-        day = default;
-        return name.Length == HeadRow.Length + 11 && name.StartsWith(HeadRow + "/", StringComparison.Ordinal)
-            && DateOnly.TryParseExact(name.AsSpan(HeadRow.Length + 1), "yyyy-MM-dd", out day);
-    }
+    internal static string DayRowName(DateOnly day) => GrainRows.ItemName(HeadRow, day);
 
     private WakeUpTarget WakeUpTarget => new(WakeUpKind.Stats, Unit.Value);
 
@@ -100,11 +93,11 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             {
                 _state = _store.Read<ResolutionStatsState>(payload);
             }
-            else if (GrainRows.IsItem(HeadRow, name, out var issue))
+            else if (GrainRows.IsItem(HeadRow, name, out Guid issue))
             {
                 _applied[issue] = _store.Read<HashSet<Guid>>(payload);
             }
-            else if (IsDayRow(name, out var day))
+            else if (GrainRows.IsItem(HeadRow, name, out DateOnly day))
             {
                 _days[day] = _store.Read<DayCounters>(payload);
             }
@@ -118,10 +111,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             {
                 _days[day] = counters;
             }
-            foreach (var part in _state.Days.Keys.Chunk(GrainRows.MaxRowsPerWrite))
-            {
-                await _store.Write(part.Select(day => _store.Set(DayRowName(day), _days[day])).ToArray());
-            }
+            await _store.WriteInParts(_state.Days.Keys.Select(day => _store.Set(DayRowName(day), _days[day])).ToList());
             _state.Days = [];
             await _store.Write(_store.Set(HeadRow, _state));
         }
