@@ -47,6 +47,13 @@ public sealed class ResolutionStatsState
     [Id(5)] public long PendingOverdue { get; set; }
     [Id(6)] public long PendingSequence { get; set; } = 1;
     [Id(7)] public DateTimeOffset? WakeUpAt { get; set; }
+    /// <summary>
+    /// A batch that was sent and not confirmed: the parent may have counted it (only the answer was lost), so it is sent
+    /// again exactly as it was, under its own sequence; changes made since go into <see cref="Pending"/>, the next batch.
+    /// </summary>
+    [Id(8)] public SortedDictionary<DateOnly, DayCounters>? Unconfirmed { get; set; }
+    [Id(9)] public long UnconfirmedOverdue { get; set; }
+    [Id(10)] public long UnconfirmedSequence { get; set; }
 }
 
 internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
@@ -204,7 +211,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     private void SchedulePush()
     {
-        if (_push is not null || Unit.Parent is null || (_state.Pending.Count == 0 && _state.PendingOverdue == 0))
+        if (_push is not null || Unit.Parent is null || (_state.Unconfirmed is null && _state.Pending.Count == 0 && _state.PendingOverdue == 0))
         {
             return;
         }
@@ -220,22 +227,37 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _push?.Dispose();
         _push = null;
         _lastPush = Environment.TickCount64;
-        var batch = new StatsBatch(Unit.Value, _state.PendingSequence, _state.Pending, _state.PendingOverdue);
+        var parent = GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value);
         try
         {
-            await GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value).ApplyBatch(batch);
+            if (_state.Unconfirmed is { } unconfirmed)
+            {
+                await parent.ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, unconfirmed, _state.UnconfirmedOverdue));
+                _state.Unconfirmed = null;
+                _state.UnconfirmedOverdue = 0;
+            }
+            if (_state.Pending.Count == 0 && _state.PendingOverdue == 0)
+            {
+                return;
+            }
+            // From here on this batch is sent: whatever the answer, it never takes another change under its sequence.
+            _state.Unconfirmed = _state.Pending;
+            _state.UnconfirmedOverdue = _state.PendingOverdue;
+            _state.UnconfirmedSequence = _state.PendingSequence;
+            _state.Pending = [];
+            _state.PendingOverdue = 0;
+            _state.PendingSequence++;
+            await parent.ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed, _state.UnconfirmedOverdue));
+            // Confirmed. Not written now: if this activation is lost, the stored head still holds the batch (as pending
+            // or unconfirmed, under the same sequence); it is sent again and the parent ignores it.
+            _state.Unconfirmed = null;
+            _state.UnconfirmedOverdue = 0;
         }
         catch (Exception e)
         {
             LogPushFailed(logger, e, Unit.Value);
             _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(1));
-            return;
         }
-        // Confirmed. Not written now: if this activation is lost, the batch is re-sent under the same sequence
-        // and the parent ignores it.
-        _state.Pending = [];
-        _state.PendingOverdue = 0;
-        _state.PendingSequence++;
     }
 
     private static void Merge(SortedDictionary<DateOnly, DayCounters> days, DateOnly day, DayCounters delta)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GridActors.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static GridActors.Tests.Issues.IssueApi;
 
 namespace GridActors.Tests.Issues;
@@ -97,6 +98,51 @@ public sealed class ResolutionStatsTests
         await (await http.GetAsync($"/api/v1/counties/{County.Code}/resolution-stats?from=2026-13-01")).AssertInvalid("from", "YYYY-MM-DD");
         await (await http.GetAsync($"/api/v1/counties/{County.Code}/resolution-stats?from=2026-03-05&to=2026-03-01")).AssertInvalid("from", "not be after");
         await (await http.GetAsync("/api/v1/counties/340899/resolution-stats")).AssertProblem(404);
+    }
+
+    /// <summary>
+    /// A grid's push reaches its village and is counted there, but the answer is lost (a timeout, a dropped
+    /// connection): the grid cannot tell, so it sends that batch again under the same sequence, and the village ignores
+    /// it. What the grid counts afterwards must go up in a batch of its own: folded into the batch already sent, it would
+    /// be ignored with it, and the village and everything above would never count it.
+    /// </summary>
+    [Fact]
+    public async Task APushWhoseAnswerIsLost_DoesNotSwallowLaterChanges()
+    {
+        var losing = new LoseOneAnswer(nameof(Grains.Stats.IResolutionStatsGrain.ApplyBatch), County.Village);
+        await using var app = GatewayApp.OnSqlite().WithTestServices(services => services.AddSingleton<IOutgoingGrainCallFilter>(losing));
+        var http = app.Start();
+        await County.Create(http);
+        const string day = "?from=2026-03-02&to=2026-03-02";
+
+        await Report(http, County.Grid, title: "一");
+        await Eventually.Get(() => Task.FromResult(losing.Lost), lost => lost, "the first push to the village to lose its answer");
+        await Eventually.Get(() => http.GetJson($"/api/v1/villages/{County.Village}/resolution-stats{day}"),
+            s => s["reported"]!.GetValue<long>() == 1, "the village to have counted the first push");
+
+        await Report(http, County.Grid, title: "二");
+        await Report(http, County.Grid, title: "三");
+        await Eventually.Get(() => http.GetJson($"/api/v1/counties/{County.Code}/resolution-stats{day}"),
+            s => s["reported"]!.GetValue<long>() == 3, "the county to count all three reports");
+        var village = await http.GetJson($"/api/v1/villages/{County.Village}/resolution-stats{day}");
+        Assert.Equal(3, village["reported"]!.GetValue<long>());
+    }
+
+    /// <summary>Lets the first call of <paramref name="method"/> to grain <paramref name="key"/> run, then fails it as if its answer was lost.</summary>
+    private sealed class LoseOneAnswer(string method, string key) : IOutgoingGrainCallFilter
+    {
+        private int _lost;
+
+        public bool Lost => Volatile.Read(ref _lost) == 1;
+
+        public async Task Invoke(IOutgoingGrainCallContext context)
+        {
+            await context.Invoke();
+            if (context.InterfaceMethod?.Name == method && context.TargetId.Key.ToString() == key && Interlocked.CompareExchange(ref _lost, 1, 0) == 0)
+            {
+                throw new TimeoutException($"the answer of {method} to {key} was lost");
+            }
+        }
     }
 
     private static void AssertStats(JsonNode s, long reported, long resolved, long atGrid, long villageOrBelow, long beyondVillage,
