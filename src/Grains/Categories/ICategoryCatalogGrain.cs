@@ -20,26 +20,38 @@ internal sealed class CategoryCatalogGrain(
     [PersistentState("category-catalogue", Infrastructure.StorageNames.Grains)] IPersistentState<CategoryCatalogState> state)
     : Grain, ICategoryCatalogGrain
 {
+    // The default catalogue, built once: a county that never edits it reads this one (every report looks its category up).
+    private static readonly SortedDictionary<string, Category> Defaults =
+        new(DefaultCatalogue.Categories.ToDictionary(c => c.Code), StringComparer.Ordinal);
+
     public async Task<bool> Put(Category category)
     {
-        var categories = Effective();
+        // The default catalogue is materialised on the first change, so a county that never edits it
+        // follows improvements to the defaults.
+        var previous = state.State.Categories;
+        var categories = new SortedDictionary<string, Category>(Effective, StringComparer.Ordinal);
         var created = !categories.ContainsKey(category.Code);
         categories[category.Code] = category;
         state.State.Categories = categories;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Categories = previous;
+            throw;
+        }
         return created;
     }
 
     public Task<Category?> Get(string categoryCode) =>
-        Task.FromResult(Effective().GetValueOrDefault(categoryCode));
+        Task.FromResult(Effective.GetValueOrDefault(categoryCode));
 
     public Task<IReadOnlyList<Category>> List() =>
-        Task.FromResult<IReadOnlyList<Category>>(Effective().Values.ToArray());
+        Task.FromResult<IReadOnlyList<Category>>(Effective.Values.ToArray());
 
-    // The default catalogue is materialised on the first change, so a county that never edits it
-    // follows improvements to the defaults.
-    private SortedDictionary<string, Category> Effective() =>
-        state.State.Categories ?? new SortedDictionary<string, Category>(DefaultCatalogue.Categories.ToDictionary(c => c.Code), StringComparer.Ordinal);
+    private SortedDictionary<string, Category> Effective => state.State.Categories ?? Defaults;
 }
 
 [GenerateSerializer, Alias("GridActors.CategoryCatalogState")]

@@ -49,5 +49,7 @@ public sealed class IssueState
     /// <summary>The grid's holders of the category's suggested post (八大岗位), found when the issue was accepted.</summary>
     [Id(33)] public List<PartyNetwork.PostHolder>? SuggestedPostHolders { get; set; }
 
+    /// <summary>Follows from <see cref="Holder"/>; not stored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public UnitLevel HolderLevel => UnitCode.Parse(Holder).Level;
 }

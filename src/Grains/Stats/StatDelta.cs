@@ -20,6 +20,7 @@ public sealed class DayCounters
     /// <summary>Time to resolve: histogram bucket (see <see cref="DurationHistogram"/>) → count.</summary>
     [Id(8)] public SortedDictionary<int, long> Durations { get; set; } = [];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Resolved => ResolvedAtGrid + ResolvedAtVillage + ResolvedAtTownship + ResolvedAtCounty;
 
 

@@ -18,6 +18,9 @@ public readonly record struct UnitCode
         "71", "81", "82",
     ];
 
+    // Codes are parsed on every report and every stored issue's read: checked on spans, with no substring made.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ProvinceLookup = Provinces.GetAlternateLookup<ReadOnlySpan<char>>();
+
     [Id(0)] public string Value { get; }
 
     private UnitCode(string value) => Value = value;
@@ -63,19 +66,19 @@ public readonly record struct UnitCode
                 return false;
             }
         }
-        if (!Provinces.Contains(text[..2]))
+        if (!ProvinceLookup.Contains(text.AsSpan(0, 2)))
         {
             error = $"'{text[..2]}' is not a province code";
             return false;
         }
-        if (text[4..6] == "00")
+        if (text.AsSpan(4, 2).SequenceEqual("00"))
         {
             error = "digits 5-6 (the county within its city) cannot be 00";
             return false;
         }
         for (var end = 9; end <= text.Length; end += 3)
         {
-            if (text[(end - 3)..end] == "000")
+            if (text.AsSpan(end - 3, 3).SequenceEqual("000"))
             {
                 error = $"digits {end - 2}-{end} cannot be 000";
                 return false;

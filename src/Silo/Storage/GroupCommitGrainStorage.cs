@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using GridActors.Grains.Infrastructure;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -145,7 +146,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 }
                 expected = parsed;
             }
-            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload?.ToArray());
+            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null);
         }
         var request = new WriteRequest(writes);
         Enqueue(_writes, request);
@@ -159,6 +160,12 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         }
         return result;
     }
+
+    // A serialized payload is an array of its own (BinaryData never changes): handed to the statement as it is, not copied.
+    private static byte[] Bytes(BinaryData payload) =>
+        MemoryMarshal.TryGetArray(payload.ToMemory(), out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
 
     private void Enqueue<TOperation>(BlockingCollection<TOperation> queue, TOperation operation)
     {
