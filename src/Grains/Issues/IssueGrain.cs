@@ -59,6 +59,14 @@ internal sealed partial class IssueGrain(
         IssueLifecycle.Report(s, Id, issue, category, clock.GetUtcNow(), TraceId());
         await Commit(before);
         GridTelemetry.Reported.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Category, category.Code));
+        if (s.Outbox.Count == 0 && s.StatsOutbox.Count == 0)
+        {
+            // Announced, and nobody acts on a report for minutes or hours: leave memory now and read the one row back
+            // then. Kept until collected, every report outlived a garbage collection, and promoting them made the
+            // longest pauses (gen1, 70-90 ms at 3,600 reports a second; 31 ms without). A notice still waiting for its
+            // queue's confirmation keeps the issue active until it comes.
+            DeactivateOnIdle();
+        }
         return IssueOutcome.Done(View(), created: true);
     }
 
