@@ -130,6 +130,13 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             _state.Applied = [];
             await _store.Write(_store.Set(HeadRow, _state), _store.Set(RowName(Guid.Empty), legacy));
         }
+        if (_state.Unconfirmed is null && (_state.Pending.Count > 0 || _state.PendingOverdue != 0))
+        {
+            // A stored pending batch may have been sent already: a push is confirmed without a write (and heads kept
+            // before 2026-11-26 were sent straight from here). It goes up again as it is, under its own sequence;
+            // changes from now on go into the next batch, never into one the parent may have counted.
+            Freeze();
+        }
         SchedulePush();
     }
 
@@ -227,29 +234,23 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _push?.Dispose();
         _push = null;
         _lastPush = Environment.TickCount64;
-        var parent = GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value);
         try
         {
-            if (_state.Unconfirmed is { } unconfirmed)
+            if (_state.Unconfirmed is null)
             {
-                await parent.ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, unconfirmed, _state.UnconfirmedOverdue));
-                _state.Unconfirmed = null;
-                _state.UnconfirmedOverdue = 0;
+                if (_state.Pending.Count == 0 && _state.PendingOverdue == 0)
+                {
+                    return;
+                }
+                // Stored as sent before it is sent: whatever happens next, this batch never takes another change under
+                // its sequence, even after this activation is lost.
+                Freeze();
+                await _store.Write(_store.Set(HeadRow, _state));
             }
-            if (_state.Pending.Count == 0 && _state.PendingOverdue == 0)
-            {
-                return;
-            }
-            // From here on this batch is sent: whatever the answer, it never takes another change under its sequence.
-            _state.Unconfirmed = _state.Pending;
-            _state.UnconfirmedOverdue = _state.PendingOverdue;
-            _state.UnconfirmedSequence = _state.PendingSequence;
-            _state.Pending = [];
-            _state.PendingOverdue = 0;
-            _state.PendingSequence++;
-            await parent.ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed, _state.UnconfirmedOverdue));
-            // Confirmed. Not written now: if this activation is lost, the stored head still holds the batch (as pending
-            // or unconfirmed, under the same sequence); it is sent again and the parent ignores it.
+            await GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value)
+                .ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed!, _state.UnconfirmedOverdue));
+            // Confirmed. Not written now: if this activation is lost, the stored batch is sent again and the parent
+            // ignores it.
             _state.Unconfirmed = null;
             _state.UnconfirmedOverdue = 0;
         }
@@ -257,7 +258,20 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         {
             LogPushFailed(logger, e, Unit.Value);
             _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(1));
+            return;
         }
+        SchedulePush();
+    }
+
+    /// <summary>Makes the pending changes the batch to send (<see cref="ResolutionStatsState.Unconfirmed"/>) and starts the next.</summary>
+    private void Freeze()
+    {
+        _state.Unconfirmed = _state.Pending;
+        _state.UnconfirmedOverdue = _state.PendingOverdue;
+        _state.UnconfirmedSequence = _state.PendingSequence;
+        _state.Pending = [];
+        _state.PendingOverdue = 0;
+        _state.PendingSequence++;
     }
 
     private static void Merge(SortedDictionary<DateOnly, DayCounters> days, DateOnly day, DayCounters delta)

@@ -128,6 +128,31 @@ public sealed class ResolutionStatsTests
         Assert.Equal(3, village["reported"]!.GetValue<long>());
     }
 
+    /// <summary>
+    /// A grid's push is confirmed without writing anything (a lost activation just sends it again, and the parent ignores
+    /// it). After a restart, that batch may still be stored as pending: the grid's next report must go up in a batch of
+    /// its own, or the village would ignore it along with the batch it already counted.
+    /// </summary>
+    [Fact]
+    public async Task AReportAfterARestart_ReachesTheVillage_EvenWhenTheLastPushWasConfirmedUnwritten()
+    {
+        const string day = "?from=2026-03-02&to=2026-03-02";
+        await using var first = GatewayApp.OnSqlite();
+        var http = first.Start();
+        await County.Create(http);
+        await Report(http, County.Grid, title: "一");
+        await Eventually.Get(() => http.GetJson($"/api/v1/counties/{County.Code}/resolution-stats{day}"),
+            s => s["reported"]!.GetValue<long>() == 1, "the county to count the first report");
+        await first.DisposeAsync();
+
+        await using var second = first.Restarted();
+        http = second.Start();
+        await Report(http, County.Grid, title: "二");
+        await Eventually.Get(() => http.GetJson($"/api/v1/counties/{County.Code}/resolution-stats{day}"),
+            s => s["reported"]!.GetValue<long>() == 2, "the county to count the report made after the restart");
+        Assert.Equal(2, (await http.GetJson($"/api/v1/villages/{County.Village}/resolution-stats{day}"))["reported"]!.GetValue<long>());
+    }
+
     /// <summary>Lets the first call of <paramref name="method"/> to grain <paramref name="key"/> run, then fails it as if its answer was lost.</summary>
     private sealed class LoseOneAnswer(string method, string key) : IOutgoingGrainCallFilter
     {
