@@ -130,7 +130,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             _state.Applied = [];
             await _store.Write(_store.Set(HeadRow, _state), _store.Set(RowName(Guid.Empty), legacy));
         }
-        if (_state.Unconfirmed is null && (_state.Pending.Count > 0 || _state.PendingOverdue != 0))
+        if (_state.Unconfirmed is null && !NothingPending)
         {
             // A stored pending batch may have been sent already: a push is confirmed without a write (and heads kept
             // before 2026-11-26 were sent straight from here). It goes up again as it is, under its own sequence;
@@ -218,7 +218,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     private void SchedulePush()
     {
-        if (_push is not null || Unit.Parent is null || (_state.Unconfirmed is null && _state.Pending.Count == 0 && _state.PendingOverdue == 0))
+        if (_push is not null || Unit.Parent is null || (_state.Unconfirmed is null && NothingPending))
         {
             return;
         }
@@ -238,7 +238,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         {
             if (_state.Unconfirmed is null)
             {
-                if (_state.Pending.Count == 0 && _state.PendingOverdue == 0)
+                if (NothingPending)
                 {
                     return;
                 }
@@ -262,6 +262,8 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         }
         SchedulePush();
     }
+
+    private bool NothingPending => _state.Pending.Count == 0 && _state.PendingOverdue == 0;
 
     /// <summary>Makes the pending changes the batch to send (<see cref="ResolutionStatsState.Unconfirmed"/>) and starts the next.</summary>
     private void Freeze()

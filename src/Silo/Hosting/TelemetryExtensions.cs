@@ -100,7 +100,7 @@ public static class TelemetryExtensions
     }
 
     /// <summary>Orleans instruments recorded per message, lookup or grain call, not exported.</summary>
-    internal static readonly string[] PerCallOrleansInstruments =
+    private static readonly string[] PerCallOrleansInstruments =
     [
         "orleans-app-requests-latency",
         "orleans-messaging-sent-local",

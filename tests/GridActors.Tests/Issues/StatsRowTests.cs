@@ -49,8 +49,7 @@ public sealed class StatsRowTests
         // Store the grid as before: the applied ids in the counters' row, no row per issue.
         var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
         var grid = StatsId(first);
-        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
-        await storage.ReadStateAsync("resolution-stats", grid, head);
+        var head = await StoredHead(first);
         head.State!.Applied = [applied];
         await storage.WriteStateAsync("resolution-stats", grid, head);
         var rows = (IGrainStateRows)storage;
@@ -67,8 +66,7 @@ public sealed class StatsRowTests
 
         var moved = await AppliedRows(second);
         Assert.Equal([applied], moved[Guid.Empty]);
-        var counters = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
-        await second.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", grid, counters);
+        var counters = await StoredHead(second);
         Assert.Empty(counters.State!.Applied);
         Assert.Equal(1, (await DayRows(second))[day].Reported);
     }
@@ -89,8 +87,7 @@ public sealed class StatsRowTests
         var days = await DayRows(app);
         Assert.Equal(1, days[today].Reported);
         Assert.Equal(2, days[tomorrow].Reported);
-        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
-        await app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", StatsId(app), head);
+        var head = await StoredHead(app);
         Assert.Empty(head.State!.Days);
         var stats = await http.GetJson($"/api/v1/grids/{County.Grid}/resolution-stats?from={today:yyyy-MM-dd}&to={tomorrow:yyyy-MM-dd}");
         Assert.Equal(3, stats["reported"]!.GetValue<long>());
@@ -110,8 +107,7 @@ public sealed class StatsRowTests
         var rows = (IGrainStateRows)storage;
         var grid = StatsId(first);
         var dayRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{day:yyyy-MM-dd}");
-        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
-        await storage.ReadStateAsync("resolution-stats", grid, head);
+        var head = await StoredHead(first);
         head.State!.Days[day] = new DayCounters { Reported = 1 };
         head.State.Days[day.AddDays(-40)] = new DayCounters { Reported = 7 };
         await storage.WriteStateAsync("resolution-stats", grid, head);
@@ -125,9 +121,16 @@ public sealed class StatsRowTests
         var moved = await DayRows(second);
         Assert.Equal(1, moved[day].Reported);
         Assert.Equal(7, moved[day.AddDays(-40)].Reported);
-        var counters = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
-        await second.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", grid, counters);
+        var counters = await StoredHead(second);
         Assert.Empty(counters.State!.Days);
+    }
+
+    /// <summary>The grid's counters row as stored.</summary>
+    private static async Task<GrainState<ResolutionStatsState>> StoredHead(GatewayApp app)
+    {
+        var head = new GrainState<ResolutionStatsState>(new ResolutionStatsState());
+        await app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("resolution-stats", StatsId(app), head);
+        return head;
     }
 
     private static GrainId StatsId(GatewayApp app) => app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid).GetGrainId();
