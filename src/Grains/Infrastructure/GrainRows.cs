@@ -14,10 +14,12 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
 
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
 
-    public static GrainRows For(Grain grain) =>
-        new(grain.GrainContext.ActivationServices.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Grains) as IGrainStateRows
-            ?? throw new InvalidOperationException($"Grain storage {StorageNames.Grains} does not keep rows (IGrainStateRows)."),
-            grain.GetGrainId());
+    public static GrainRows For(Grain grain) => new(Store(grain), grain.GetGrainId());
+
+    /// <summary>The grain storage <see cref="StorageNames.Grains"/>, which keeps rows.</summary>
+    public static IGrainStateRows Store(Grain grain) =>
+        grain.GrainContext.ActivationServices.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Grains) as IGrainStateRows
+            ?? throw new InvalidOperationException($"Grain storage {StorageNames.Grains} does not keep rows (IGrainStateRows).");
 
     /// <summary>The stored rows whose name starts with <paramref name="prefix"/>; cleared rows are left out.</summary>
     public async Task<IReadOnlyList<(string Name, BinaryData Payload)>> Load(string prefix)
@@ -64,11 +66,35 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
         return found;
     }
 
+    /// <summary>The name of the inbox row of notice <paramref name="notice"/> under the head row <paramref name="head"/>: <c>head/inbox/id</c>.</summary>
+    public static string InboxName(string head, Guid notice) => $"{head}/{InboxPart}{notice:N}";
+
+    /// <summary>Whether <paramref name="name"/> is an inbox row under <paramref name="head"/>, and of which notice.</summary>
+    public static bool IsInbox(string head, string name, out Guid notice)
+    {
+        notice = default;
+        return Item(head, name, out var part) && part.StartsWith(InboxPart, StringComparison.Ordinal)
+            && Guid.TryParseExact(part[InboxPart.Length..], "N", out notice);
+    }
+
+    private const string InboxPart = "inbox/";
+
+    /// <summary>A notice for the grain <paramref name="receiver"/>'s inbox under its head row <paramref name="head"/>.</summary>
+    public static InboxPost Post<T>(IGrainStateRows store, GrainId receiver, string head, Guid notice, T value) =>
+        new(receiver, InboxName(head, notice), store.Serialize(value));
+
     public T Read<T>(BinaryData payload) => store.Deserialize<T>(payload);
 
     public RowWrite Set<T>(string name, T value) => new(name, _versions.GetValueOrDefault(name), store.Serialize(value));
 
     public RowWrite Clear(string name) => new(name, _versions.GetValueOrDefault(name), null);
+
+    /// <summary>Removes an inbox row, whatever its version (it is written once, by its sender).</summary>
+    public RowWrite Delete(string name)
+    {
+        _versions.Remove(name);
+        return new(name, null, null) { Kind = RowKind.Delete };
+    }
 
     /// <summary>Writes the rows together, all or nothing; an empty list writes nothing.</summary>
     public async Task Write(IReadOnlyList<RowWrite> rows)
@@ -80,7 +106,10 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
         var versions = await store.Write(grain, rows);
         for (var i = 0; i < rows.Count; i++)
         {
-            _versions[rows[i].StateName] = versions[i];
+            if (rows[i].Kind == RowKind.Versioned)
+            {
+                _versions[rows[i].StateName] = versions[i];
+            }
         }
     }
 

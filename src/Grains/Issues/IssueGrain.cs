@@ -18,11 +18,14 @@ internal sealed partial class IssueGrain(
     // A stream notice not confirmed after this long is published again.
     private static readonly TimeSpan RepublishAfter = TimeSpan.FromSeconds(30);
     private readonly Dictionary<Guid, DateTimeOffset> _published = [];
+    // Notices already stored in their receivers' inboxes: those in the stored outboxes, and those this activation wrote.
+    private readonly HashSet<Guid> _posted = [];
 
     private Guid Id => this.GetPrimaryKey();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _posted.UnionWith(state.State.Outbox.Select(n => n.Id).Concat(state.State.StatsOutbox.Select(n => n.Id)));
         // A previous activation may have written notices it never delivered (a crash, a lost stream event).
         if (state.State.Exists && (state.State.Outbox.Count > 0 || state.State.StatsOutbox.Count > 0))
         {
@@ -254,11 +257,35 @@ internal sealed partial class IssueGrain(
         }
     }
 
+    /// <summary>
+    /// Writes the state and, in the same transaction, each new direct notice into its receiver's inbox: the receiver
+    /// applies a notice in memory when it is called and stores it with its next write, not before answering, so the
+    /// notice must already be stored where the receiver looks when it activates (docs/escalation.md). Stream notices
+    /// stay in the outbox until their queue confirms them.
+    /// </summary>
     private async Task Save()
     {
+        var s = state.State;
+        var rows = GrainRows.Store(this);
+        foreach (var notice in s.Outbox)
+        {
+            if (!notice.ViaStream && !_posted.Contains(notice.Id))
+            {
+                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IIssueQueueGrain>(notice.Unit).GetGrainId(), IssueQueueGrain.HeadRow, notice.Id, notice));
+            }
+        }
+        foreach (var notice in s.StatsOutbox)
+        {
+            if (!_posted.Contains(notice.Id))
+            {
+                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).GetGrainId(), ResolutionStatsGrain.HeadRow, notice.Id,
+                    notice with { IssueId = Id }));
+            }
+        }
         try
         {
             await state.WriteStateAsync();
+            _posted.UnionWith(s.Outbox.Select(n => n.Id).Concat(s.StatsOutbox.Select(n => n.Id)));
         }
         catch
         {
@@ -266,6 +293,10 @@ internal sealed partial class IssueGrain(
             // starts again from what storage has. The caller gets an error and nothing was half-written.
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            s.Posts.Clear();
         }
     }
 

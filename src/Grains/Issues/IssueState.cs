@@ -11,7 +11,7 @@ namespace GridActors.Grains.Issues;
 /// change and the duty to announce it are never separated.
 /// </summary>
 [GenerateSerializer, Alias("GridActors.IssueState")]
-public sealed class IssueState
+public sealed class IssueState : Infrastructure.IPostsToInboxes
 {
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public string County { get; set; } = "";
@@ -48,6 +48,15 @@ public sealed class IssueState
     [Id(32)] public Guid Id { get; set; }
     /// <summary>The grid's holders of the category's suggested post (八大岗位), found when the issue was accepted.</summary>
     [Id(33)] public List<PartyNetwork.PostHolder>? SuggestedPostHolders { get; set; }
+
+    /// <summary>
+    /// The new notices for queues (direct calls) and statistics, stored in their receivers' inboxes by the same write as
+    /// this state; emptied once written. Not part of the state.
+    /// </summary>
+    [NonSerialized]
+    internal readonly List<Infrastructure.InboxPost> Posts = [];
+
+    IReadOnlyList<Infrastructure.InboxPost> Infrastructure.IPostsToInboxes.Posts => Posts;
 
     /// <summary>Follows from <see cref="Holder"/>; not stored.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -50,9 +50,22 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     // A deadline call to an issue is one-way; if it has not moved the issue after this long, it is told again.
     private static readonly TimeSpan RetellAfter = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a notice applied in memory may wait to be written with the others (write-behind). It is safe in its
+    /// inbox row meanwhile: written by the issue with its change, read back if this activation is lost.
+    /// </summary>
+    internal static readonly TimeSpan WriteBehind = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<Guid, QueueRow> _rows = [];
     private DateTimeOffset? _wakeUpAt;
     private GrainRows _store = null!;
+
+    // What the rows in storage do not hold yet: issues whose row changed, whether the head (wake-up) did, and the inbox
+    // rows of notices applied since the last write (deleted by the write that stores their effect).
+    private readonly HashSet<Guid> _changed = [];
+    private bool _headChanged;
+    private readonly List<Guid> _inboxApplied = [];
+    private IGrainTimer? _flush;
 
     internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
 
@@ -60,9 +73,14 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     {
         _store = GrainRows.For(this);
         var legacy = new List<(string Name, IssueQueueState State)>();
+        var inbox = new List<QueueNotice>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
-            if (GrainRows.IsItem(HeadRow, name, out Guid id))
+            if (GrainRows.IsInbox(HeadRow, name, out _))
+            {
+                inbox.Add(_store.Read<QueueNotice>(payload));
+            }
+            else if (GrainRows.IsItem(HeadRow, name, out Guid id))
             {
                 _rows[id] = _store.Read<QueueRow>(payload);
             }
@@ -82,6 +100,30 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         if (legacy.Count > 0)
         {
             await MoveIntoRows(legacy);
+        }
+        if (inbox.Count > 0)
+        {
+            // Notices an issue stored here that the previous activation had not written (it was lost, or had not yet
+            // written them): applied now, each once, by version.
+            foreach (var notice in inbox.OrderBy(n => n.Version))
+            {
+                Take(notice);
+            }
+            await EnsureWakeUp(null);
+            await Flush();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Flush();
+        }
+        catch (Exception e)
+        {
+            // Nothing is lost: the notices stay in their inbox rows and the next activation applies them again.
+            LogFlushFailed(logger, e, Unit);
         }
     }
 
@@ -134,6 +176,8 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
             span?.SetTag(GridTelemetry.Reason, notice.Reason?.Tag());
             span?.SetTag(GridTelemetry.Category, notice.Entry?.Category);
             await Apply(notice);
+            // A stream notice has no inbox row: it is written before the issue is told it arrived.
+            await Flush();
         }
         // One-way: the issue drops the notice from its outbox; if this is lost, the issue re-sends and we ignore the copy.
         GrainFactory.GetGrain<IIssueGrain>(notice.IssueId).ConfirmNotice(notice.Id).Ignore();
@@ -145,23 +189,99 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A notice from an issue: applied in memory at once (what <see cref="List"/> answers) and written with the others
+    /// within <see cref="WriteBehind"/>. A direct notice is already stored, in this queue's inbox; the wake-up for its
+    /// deadline is registered before answering, so a lost activation still wakes up in time.
+    /// </summary>
     public async Task Apply(QueueNotice notice)
     {
+        var wakeUp = _wakeUpAt;
+        if (Take(notice))
+        {
+            try
+            {
+                await EnsureWakeUp(notice.Entry?.Deadline);
+            }
+            catch
+            {
+                // Applied in memory with no wake-up for its deadline: start again from storage, where the notice waits
+                // in the inbox; the issue gets the error and sends it again.
+                DeactivateOnIdle();
+                throw;
+            }
+            _headChanged |= _wakeUpAt != wakeUp;
+        }
+        ScheduleFlush();
+    }
+
+    /// <summary>Applies a notice in memory unless a newer one was (by version); answers whether it changed the queue.</summary>
+    private bool Take(QueueNotice notice)
+    {
+        if (!notice.ViaStream)
+        {
+            _inboxApplied.Add(notice.Id);
+        }
         var known = _rows.GetValueOrDefault(notice.IssueId);
         if (known is not null && known.Version >= notice.Version)
         {
+            return false;
+        }
+        _rows[notice.IssueId] = new QueueRow(notice.Entry, notice.Version, notice.Entry is null ? null : known?.Told);
+        _changed.Add(notice.IssueId);
+        return true;
+    }
+
+    private void ScheduleFlush()
+    {
+        if (_flush is null && (_changed.Count > 0 || _headChanged || _inboxApplied.Count > 0))
+        {
+            _flush = this.RegisterGrainTimer(_ =>
+            {
+                _flush?.Dispose();
+                _flush = null;
+                return Flush();
+            }, new GrainTimerCreationOptions(WriteBehind, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    /// <summary>
+    /// Writes the changed rows (and the head if the wake-up moved), then deletes the inbox rows of the notices they
+    /// hold: in one write when it is small, otherwise rows first, so a notice's inbox row never goes before its effect
+    /// is stored. If the write fails the activation is dropped and the next one applies the inbox again.
+    /// </summary>
+    private async Task Flush()
+    {
+        if (_changed.Count == 0 && !_headChanged && _inboxApplied.Count == 0)
+        {
             return;
         }
-        var row = new QueueRow(notice.Entry, notice.Version, notice.Entry is null ? null : known?.Told);
-        var wakeUp = _wakeUpAt;
-        await EnsureWakeUp(notice.Entry?.Deadline);
-        var writes = new List<RowWrite>(2) { _store.Set(RowName(notice.IssueId), row) };
-        if (_wakeUpAt != wakeUp)
+        var rows = _changed.Select(id => _store.Set(RowName(id), _rows[id])).ToList();
+        if (_headChanged)
         {
-            writes.Add(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt }));
+            rows.Add(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt }));
         }
-        await _store.Write(writes);
-        _rows[notice.IssueId] = row;
+        var deletes = _inboxApplied.Distinct().Select(id => _store.Delete(GrainRows.InboxName(HeadRow, id))).ToList();
+        try
+        {
+            if (rows.Count + deletes.Count <= GrainRows.MaxRowsPerWrite)
+            {
+                await _store.Write([.. rows, .. deletes]);
+            }
+            else
+            {
+                await _store.WriteInParts(rows);
+                await _store.WriteInParts(deletes);
+            }
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        _changed.Clear();
+        _headChanged = false;
+        _inboxApplied.Clear();
     }
 
     public Task<QueuePage> List(QueueQuery query)
@@ -219,9 +339,11 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         foreach (var (id, row) in changed)
         {
             _rows[id] = row;
+            _changed.Add(id);
         }
         await EnsureWakeUp(null);
-        await _store.WriteInParts(changed.Select(c => _store.Set(RowName(c.Id), c.Row)).Append(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt })).ToList());
+        _headChanged = true;
+        await Flush();
     }
 
     /// <summary>Keeps one wake-up registered at the earliest time something here needs attention.</summary>
@@ -265,6 +387,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         await WakeUps.Schedule(GrainFactory, clock, new WakeUpTarget(WakeUpKind.IssueQueue, Unit), at);
         _wakeUpAt = at;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue of unit {Unit} could not be written on deactivation; its inbox is applied again when it next activates")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, string unit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Escalation stream of unit {Unit} failed")]
     private static partial void LogStreamError(ILogger logger, Exception exception, string unit);

@@ -80,6 +80,13 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     private GrainRows _store = null!;
     private IGrainTimer? _push;
 
+    // What storage does not hold yet (write-behind, see Apply): the head, the days and the issues' applied ids that
+    // changed, and the inbox rows of the notices applied since the last write.
+    private bool _headChanged;
+    private readonly HashSet<DateOnly> _changedDays = [];
+    private readonly HashSet<Guid> _changedApplied = [];
+    private readonly List<Guid> _inboxApplied = [];
+
     private UnitCode? _unit;
 
     // Parsed once per activation: it is read on every event and every push.
@@ -94,11 +101,16 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = GrainRows.For(this);
+        var inbox = new List<StatsNotice>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
             if (name == HeadRow)
             {
                 _state = _store.Read<ResolutionStatsState>(payload);
+            }
+            else if (GrainRows.IsInbox(HeadRow, name, out _))
+            {
+                inbox.Add(_store.Read<StatsNotice>(payload));
             }
             else if (GrainRows.IsItem(HeadRow, name, out Guid issue))
             {
@@ -137,24 +149,68 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             // changes from now on go into the next batch, never into one the parent may have counted.
             Freeze();
         }
+        if (inbox.Count > 0)
+        {
+            // Notices an issue stored here that the previous activation had not written (it was lost, or had not yet
+            // written them): counted now, each once, by id.
+            foreach (var notice in inbox)
+            {
+                Take(notice);
+            }
+            await EnsureWakeUp();
+            await Flush();
+        }
         SchedulePush();
     }
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Flush();
+        }
+        catch (Exception e)
+        {
+            // Nothing is lost: the notices stay in their inbox rows and the next activation counts them then.
+            LogFlushFailed(logger, e, Unit.Value);
+        }
+    }
+
+    /// <summary>
+    /// An issue's notice: counted in memory at once (what <see cref="Get"/> answers) and written with the others by the
+    /// next push, at most <see cref="PushEvery"/> later. The notice is already stored, in this grid's inbox, by the
+    /// issue's own write; if this activation is lost first, the next one counts it from there. The wake-up that
+    /// guarantees a next activation is registered before answering.
+    /// </summary>
     public async Task Apply(StatsNotice notice)
     {
+        if (Take(notice))
+        {
+            await EnsureWakeUp();
+        }
+        SchedulePush();
+    }
+
+    /// <summary>Counts a notice in memory unless it was counted (by id); answers whether it changed anything.</summary>
+    private bool Take(StatsNotice notice)
+    {
+        _inboxApplied.Add(notice.Id);
         if (_applied.GetValueOrDefault(notice.IssueId)?.Contains(notice.Id) == true
             || (notice.IssueId != Guid.Empty && _applied.GetValueOrDefault(Guid.Empty)?.Contains(notice.Id) == true))
         {
-            return;
+            return false;
         }
-        var applied = new HashSet<Guid>(_applied.GetValueOrDefault(notice.IssueId) ?? []) { notice.Id };
-        Merge(_days, notice.Day, notice.Delta);
-        _state.OverdueNow += notice.OverdueDelta;
-        await Record(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta,
-            _store.Set(RowName(notice.IssueId), applied));
-        _applied[notice.IssueId] = applied;
+        if (!_applied.TryGetValue(notice.IssueId, out var applied))
+        {
+            _applied[notice.IssueId] = applied = [];
+        }
+        applied.Add(notice.Id);
+        _changedApplied.Add(notice.IssueId);
+        Count(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta);
+        return true;
     }
 
+    /// <summary>A child's batch: counted and stored before answering, because the child takes the answer as final.</summary>
     public async Task ApplyBatch(StatsBatch batch)
     {
         if (_state.ChildSequences.GetValueOrDefault(batch.Child) >= batch.Sequence)
@@ -162,12 +218,30 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             return;
         }
         _state.ChildSequences[batch.Child] = batch.Sequence;
-        foreach (var (day, delta) in batch.Days)
+        Count(batch.Days, batch.OverdueDelta);
+        await EnsureWakeUp();
+        await Flush();
+        SchedulePush();
+    }
+
+    /// <summary>Adds changes to the counters and to what goes up to the parent next.</summary>
+    private void Count(IReadOnlyDictionary<DateOnly, DayCounters> days, long overdue)
+    {
+        foreach (var (day, delta) in days)
         {
             Merge(_days, day, delta);
+            _changedDays.Add(day);
+            if (Unit.Parent is not null)
+            {
+                Merge(_state.Pending, day, delta);
+            }
         }
-        _state.OverdueNow += batch.OverdueDelta;
-        await Record(batch.Days, batch.OverdueDelta, null);
+        _state.OverdueNow += overdue;
+        if (Unit.Parent is not null)
+        {
+            _state.PendingOverdue += overdue;
+        }
+        _headChanged = true;
     }
 
     public Task<ResolutionStats> Get(DateOnly from, DateOnly to) =>
@@ -180,45 +254,76 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Stores the counters of the changed days and the head (with <paramref name="row"/>, all in the same write) and queues
-    /// the change for the parent.
-    /// </summary>
-    private async Task Record(IReadOnlyDictionary<DateOnly, DayCounters> days, long overdue, RowWrite? row)
+    /// <summary>Should this activation be lost before its push, a wake-up within minutes sends what is pending.</summary>
+    private async Task EnsureWakeUp()
     {
+        if (Unit.Parent is null)
+        {
+            return;
+        }
         try
         {
-            if (Unit.Parent is not null)
-            {
-                foreach (var (day, delta) in days)
-                {
-                    Merge(_state.Pending, day, delta);
-                }
-                _state.PendingOverdue += overdue;
-                // Should this activation be lost before the push, a wake-up within minutes sends what is pending.
-                _state.WakeUpAt = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(5));
-            }
-            var rows = new List<RowWrite>(days.Count + 2) { _store.Set(HeadRow, _state) };
-            rows.AddRange(days.Keys.Select(day => _store.Set(DayRowName(day), _days[day])));
-            if (row is not null)
-            {
-                rows.Add(row);
-            }
-            await _store.Write(rows);
+            var at = await WakeUps.Ensure(GrainFactory, clock, WakeUpTarget, _state.WakeUpAt, TimeSpan.FromMinutes(5));
+            _headChanged |= at != _state.WakeUpAt;
+            _state.WakeUpAt = at;
         }
         catch
         {
-            // The counters in memory hold a change that is not stored: start again from storage on the next call.
-            // The sender keeps its notice or batch and sends it again.
+            // Counted in memory with no wake-up to guarantee a next activation: start again from storage (the notice
+            // is in the inbox, the batch with its child); the sender gets the error and sends again.
             DeactivateOnIdle();
             throw;
         }
-        SchedulePush();
     }
+
+    /// <summary>
+    /// Writes what changed since the last write: the head, the changed days and issues' applied ids together (all or
+    /// nothing: counters and the ids they count never part), and deletes the inbox rows of the notices they count, in
+    /// the same write when it is small, otherwise after it. If the write fails the activation is dropped; the next one
+    /// starts from storage and counts the inbox again.
+    /// </summary>
+    private async Task Flush()
+    {
+        if (!_headChanged && _changedDays.Count == 0 && _changedApplied.Count == 0 && _inboxApplied.Count == 0)
+        {
+            return;
+        }
+        var rows = new List<RowWrite>(_changedDays.Count + _changedApplied.Count + 1);
+        if (_headChanged || _changedDays.Count > 0 || _changedApplied.Count > 0)
+        {
+            rows.Add(_store.Set(HeadRow, _state));
+        }
+        rows.AddRange(_changedDays.Select(day => _store.Set(DayRowName(day), _days[day])));
+        rows.AddRange(_changedApplied.Select(issue => _store.Set(RowName(issue), _applied[issue])));
+        var deletes = _inboxApplied.Distinct().Select(id => _store.Delete(GrainRows.InboxName(HeadRow, id))).ToList();
+        try
+        {
+            if (rows.Count + deletes.Count <= GrainRows.MaxRowsPerWrite)
+            {
+                await _store.Write([.. rows, .. deletes]);
+            }
+            else
+            {
+                await _store.Write(rows);
+                await _store.WriteInParts(deletes);
+            }
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        _headChanged = false;
+        _changedDays.Clear();
+        _changedApplied.Clear();
+        _inboxApplied.Clear();
+    }
+
+    private bool Unwritten => _headChanged || _changedDays.Count > 0 || _changedApplied.Count > 0 || _inboxApplied.Count > 0;
 
     private void SchedulePush()
     {
-        if (_push is not null || Unit.Parent is null || (_state.Unconfirmed is null && NothingPending))
+        if (_push is not null || (!Unwritten && (Unit.Parent is null || (_state.Unconfirmed is null && NothingPending))))
         {
             return;
         }
@@ -236,16 +341,18 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _lastPush = Environment.TickCount64;
         try
         {
-            if (_state.Unconfirmed is null)
+            if (Unit.Parent is not null && _state.Unconfirmed is null && !NothingPending)
             {
-                if (NothingPending)
-                {
-                    return;
-                }
                 // Stored as sent before it is sent: whatever happens next, this batch never takes another change under
                 // its sequence, even after this activation is lost.
                 Freeze();
-                await _store.Write(_store.Set(HeadRow, _state));
+                _headChanged = true;
+            }
+            // The counters, and the batch with them, are stored before the batch goes up.
+            await Flush();
+            if (Unit.Parent is null || _state.Unconfirmed is null)
+            {
+                return;
             }
             await GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value)
                 .ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed!, _state.UnconfirmedOverdue));
@@ -284,6 +391,9 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         }
         counters.Add(delta);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics of {Unit} could not be written on deactivation; its inbox is counted again when it next activates")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, string unit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics of {Unit} could not be pushed to its parent; retrying later")]
     private static partial void LogPushFailed(ILogger logger, Exception exception, string unit);

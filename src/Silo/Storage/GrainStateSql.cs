@@ -42,7 +42,17 @@ internal abstract class GrainStateSql
         return rows;
     }
 
-    protected static int? NewVersion(StateWrite write, int rowsChanged) => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null;
+    /// <summary>
+    /// The version a write leaves, or null for a conflict. A post or a delete has no version to keep and cannot conflict: a
+    /// post already stored (a retried write) and a row already deleted are what the writer wanted.
+    /// </summary>
+    protected static int? NewVersion(StateWrite write, int rowsChanged) => write.Kind switch
+    {
+        WriteKind.Versioned => rowsChanged == 1 ? (write.Expected ?? 0) + 1 : null,
+        _ => 0,
+    };
+
+    protected static bool Inserts(StateWrite write) => write.Kind == WriteKind.Post || (write.Kind == WriteKind.Versioned && write.Expected is null);
 }
 
 /// <summary>
@@ -73,6 +83,8 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
     private const string UpdateSql =
         "UPDATE grain_states SET version = version + 1, payload = $4, modified_at = now() " +
         "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5";
+
+    private const string DeleteSql = "DELETE FROM grain_states WHERE service_id = $1 AND grain_id = $2 AND state_name = $3";
 
     public override Dictionary<StateKey, StateRow> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
     {
@@ -111,12 +123,15 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         foreach (var i in order)
         {
             var write = writes[i];
-            var command = new NpgsqlBatchCommand(write.Expected is null ? InsertSql : UpdateSql);
+            var command = new NpgsqlBatchCommand(write.Kind == WriteKind.Delete ? DeleteSql : Inserts(write) ? InsertSql : UpdateSql);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = write.Key.GrainId });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = write.Key.StateName });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)write.Payload ?? DBNull.Value });
-            if (write.Expected is { } expected)
+            if (write.Kind != WriteKind.Delete)
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)write.Payload ?? DBNull.Value });
+            }
+            if (!Inserts(write) && write.Expected is { } expected)
             {
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = expected });
             }
@@ -157,6 +172,8 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         "UPDATE grain_states SET version = version + 1, payload = @payload, modified_at = datetime() " +
         "WHERE service_id = @service AND grain_id = @grain AND state_name = @state AND version = @version";
 
+    private const string DeleteSql = "DELETE FROM grain_states WHERE service_id = @service AND grain_id = @grain AND state_name = @state";
+
     public override Dictionary<StateKey, StateRow> Read(DbConnection connection, string serviceId, IReadOnlyList<StateKey> keys)
     {
         using var command = new SqliteCommand(ReadSql, (SqliteConnection)connection);
@@ -192,30 +209,39 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         using var insert = Command(sqlite, transaction, InsertSql, serviceId);
         using var update = Command(sqlite, transaction, UpdateSql, serviceId);
         update.Parameters.Add("@version", SqliteType.Integer);
+        SqliteCommand? delete = null;
         var versions = new int?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
-            var command = write.Expected is null ? insert : update;
+            var command = write.Kind == WriteKind.Delete ? delete ??= Command(sqlite, transaction, DeleteSql, serviceId, payload: false)
+                : Inserts(write) ? insert : update;
             command.Parameters["@grain"].Value = write.Key.GrainId;
             command.Parameters["@state"].Value = write.Key.StateName;
-            command.Parameters["@payload"].Value = (object?)write.Payload ?? DBNull.Value;
-            if (write.Expected is { } expected)
+            if (write.Kind != WriteKind.Delete)
+            {
+                command.Parameters["@payload"].Value = (object?)write.Payload ?? DBNull.Value;
+            }
+            if (!Inserts(write) && write.Expected is { } expected)
             {
                 command.Parameters["@version"].Value = expected;
             }
             versions[i] = NewVersion(write, command.ExecuteNonQuery());
         }
+        delete?.Dispose();
         return versions;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, DbTransaction transaction, string sql, string serviceId)
+    private static SqliteCommand Command(SqliteConnection connection, DbTransaction transaction, string sql, string serviceId, bool payload = true)
     {
         var command = new SqliteCommand(sql, connection, (SqliteTransaction)transaction);
         command.Parameters.AddWithValue("@service", serviceId);
         command.Parameters.Add("@grain", SqliteType.Text);
         command.Parameters.Add("@state", SqliteType.Text);
-        command.Parameters.Add("@payload", SqliteType.Blob);
+        if (payload)
+        {
+            command.Parameters.Add("@payload", SqliteType.Blob);
+        }
         return command;
     }
 }

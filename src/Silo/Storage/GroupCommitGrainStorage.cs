@@ -77,7 +77,9 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var version = await Write(stateName, grainId, grainState.ETag, _serializer.Serialize(grainState.State)).ConfigureAwait(false);
+        var row = new RowWrite(stateName, grainState.ETag, _serializer.Serialize(grainState.State));
+        var posts = grainState.State is IPostsToInboxes { Posts.Count: > 0 } sender ? sender.Posts : [];
+        var version = (await Write(grainId, [row], posts).ConfigureAwait(false))[0];
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -108,7 +110,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     private async Task<int> Write(string stateName, GrainId grainId, string? etag, BinaryData? payload)
     {
-        var versions = await Write(grainId, [new RowWrite(stateName, etag, payload)]).ConfigureAwait(false);
+        var versions = await Write(grainId, [new RowWrite(stateName, etag, payload)], []).ConfigureAwait(false);
         return versions[0];
     }
 
@@ -124,16 +126,23 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     public T Deserialize<T>(BinaryData payload) => _serializer.Deserialize<T>(payload) ?? throw new InvalidOperationException($"Storage {_name}: a stored row reads as null.");
 
-    async Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows)
+    Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows) => ((IGrainStateRows)this).Write(grain, rows, []);
+
+    async Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts)
     {
-        var versions = await Write(grain, rows).ConfigureAwait(false);
+        var versions = await Write(grain, rows, posts).ConfigureAwait(false);
         return versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private async Task<int[]> Write(GrainId grainId, IReadOnlyList<RowWrite> rows)
+    /// <summary>The grain's rows and the posts to other grains' inboxes, in one request (all or nothing); answers the rows' versions.</summary>
+    private async Task<int[]> Write(GrainId grainId, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts)
     {
         var grain = grainId.ToString();
-        var writes = new StateWrite[rows.Count];
+        var writes = new StateWrite[rows.Count + posts.Count];
+        for (var i = 0; i < posts.Count; i++)
+        {
+            writes[rows.Count + i] = new StateWrite(new StateKey(posts[i].Grain.ToString(), posts[i].StateName), null, Bytes(posts[i].Payload), WriteKind.Post);
+        }
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -146,13 +155,14 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 }
                 expected = parsed;
             }
-            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null);
+            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null,
+                row.Kind == RowKind.Delete ? WriteKind.Delete : WriteKind.Versioned);
         }
         var request = new WriteRequest(writes);
         Enqueue(_writes, request);
         var versions = await request.Done.Task.ConfigureAwait(false);
-        var result = new int[versions.Length];
-        for (var i = 0; i < versions.Length; i++)
+        var result = new int[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
             result[i] = versions[i] ?? throw new InconsistentStateException(
                 $"Storage {_name}: {rows[i].StateName} of {grainId} was changed by another activation (this one holds version {rows[i].ETag ?? "none"}).",
@@ -373,8 +383,20 @@ internal sealed class StateRead(StateKey key) : StateOperation
     public override void Fail(Exception exception) => Done.TrySetException(exception);
 }
 
-/// <summary>A write (or, with a null payload, a clear) expecting the row at <see cref="Expected"/> (null: no row yet).</summary>
-internal sealed record StateWrite(StateKey Key, int? Expected, byte[]? Payload);
+/// <summary>
+/// A write (or, with a null payload, a clear) expecting the row at <see cref="Expected"/> (null: no row yet); or a post to
+/// another grain's inbox, or the delete of an inbox row (<see cref="WriteKind"/>).
+/// </summary>
+internal sealed record StateWrite(StateKey Key, int? Expected, byte[]? Payload, WriteKind Kind = WriteKind.Versioned);
+
+internal enum WriteKind
+{
+    Versioned,
+    /// <summary>Inserts the row unless it exists (a notice written once; stored again by a retry, it stays as it was).</summary>
+    Post,
+    /// <summary>Deletes the row, whatever its version.</summary>
+    Delete,
+}
 
 /// <summary>Writes that commit together or not at all (one grain's rows, or a single write).</summary>
 internal sealed class WriteRequest(IReadOnlyList<StateWrite> writes) : StateOperation

@@ -107,7 +107,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         });
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -124,11 +124,16 @@ public sealed class QueueRowTests
 
     private static GrainId QueueId(GatewayApp app, string unit) => app.Service<IGrainFactory>().GetGrain<IIssueQueueGrain>(unit).GetGrainId();
 
+    /// <summary>
+    /// The issue rows of the unit's queue as stored, once the queue has written what it applied (its inbox is empty: a
+    /// queue writes behind, within a second).
+    /// </summary>
     private static async Task<Dictionary<Guid, (QueueRow Row, string ETag)>> IssueRows(GatewayApp app, string unit)
     {
         var rows = Rows(app);
+        await Eventually.Get(() => rows.ReadAll(QueueId(app, unit), "issue-queue/inbox/"), inbox => inbox.Count == 0, "the queue to write its inbox");
         return (await rows.ReadAll(QueueId(app, unit), "issue-queue/"))
-            .Where(r => r.Payload is not null)
+            .Where(r => r.Payload is not null && r.StateName.Length == "issue-queue/".Length + 32)
             .ToDictionary(r => Guid.ParseExact(r.StateName["issue-queue/".Length..], "N"), r => (rows.Deserialize<QueueRow>(r.Payload!), r.ETag));
     }
 
