@@ -66,22 +66,13 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
         return found;
     }
 
-    /// <summary>The name of the inbox row of notice <paramref name="notice"/> under the head row <paramref name="head"/>: <c>head/inbox/id</c>.</summary>
-    public static string InboxName(string head, Guid notice) => $"{head}/{InboxPart}{notice:N}";
+    /// <summary>A notice for the inbox of the grain <paramref name="receiver"/>.</summary>
+    public static InboxPost Post<T>(IGrainStateRows store, GrainId receiver, Guid notice, T value) =>
+        new(receiver, notice, store.Serialize(value));
 
-    /// <summary>Whether <paramref name="name"/> is an inbox row under <paramref name="head"/>, and of which notice.</summary>
-    public static bool IsInbox(string head, string name, out Guid notice)
-    {
-        notice = default;
-        return Item(head, name, out var part) && part.StartsWith(InboxPart, StringComparison.Ordinal)
-            && Guid.TryParseExact(part[InboxPart.Length..], "N", out notice);
-    }
-
-    private const string InboxPart = "inbox/";
-
-    /// <summary>A notice for the grain <paramref name="receiver"/>'s inbox under its head row <paramref name="head"/>.</summary>
-    public static InboxPost Post<T>(IGrainStateRows store, GrainId receiver, string head, Guid notice, T value) =>
-        new(receiver, InboxName(head, notice), store.Serialize(value));
+    /// <summary>The notices waiting in this grain's inbox, oldest first.</summary>
+    public async Task<IReadOnlyList<(Guid Notice, T Value)>> LoadInbox<T>() =>
+        (await store.ReadInbox(grain)).Select(n => (n.Notice, store.Deserialize<T>(n.Payload))).ToList();
 
     public T Read<T>(BinaryData payload) => store.Deserialize<T>(payload);
 
@@ -89,27 +80,49 @@ internal sealed class GrainRows(IGrainStateRows store, GrainId grain)
 
     public RowWrite Clear(string name) => new(name, _versions.GetValueOrDefault(name), null);
 
-    /// <summary>Removes an inbox row, whatever its version (it is written once, by its sender).</summary>
-    public RowWrite Delete(string name)
-    {
-        _versions.Remove(name);
-        return new(name, null, null) { Kind = RowKind.Delete };
-    }
-
     /// <summary>Writes the rows together, all or nothing; an empty list writes nothing.</summary>
-    public async Task Write(IReadOnlyList<RowWrite> rows)
+    public Task Write(IReadOnlyList<RowWrite> rows) => Write(rows, []);
+
+    /// <summary>
+    /// Writes the rows and removes the notices <paramref name="taken"/> from this grain's inbox, all or nothing: a notice
+    /// leaves the inbox with the write that stores its effect. Nothing to write writes nothing.
+    /// </summary>
+    public async Task Write(IReadOnlyList<RowWrite> rows, IReadOnlyCollection<Guid> taken)
     {
-        if (rows.Count == 0)
+        if (rows.Count == 0 && taken.Count == 0)
         {
             return;
         }
-        var versions = await store.Write(grain, rows);
+        var versions = await store.Write(grain, rows, taken.Select(notice => new InboxPost(grain, notice, null)).ToList());
         for (var i = 0; i < rows.Count; i++)
         {
-            if (rows[i].Kind == RowKind.Versioned)
-            {
-                _versions[rows[i].StateName] = versions[i];
-            }
+            _versions[rows[i].StateName] = versions[i];
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Write(IReadOnlyList{RowWrite}, IReadOnlyCollection{Guid})"/>, in parts when it is large (after an
+    /// outage, an inbox may hold many notices): the rows first (in one write if <paramref name="rowsTogether"/>, else in
+    /// parts), then the notices they hold, so that a notice never leaves the inbox before its effect is stored.
+    /// </summary>
+    public async Task WriteTaking(IReadOnlyList<RowWrite> rows, IReadOnlyCollection<Guid> taken, bool rowsTogether)
+    {
+        if (rows.Count + taken.Count <= MaxRowsPerWrite)
+        {
+            await Write(rows, taken);
+            return;
+        }
+        if (rowsTogether)
+        {
+            await Write(rows);
+        }
+        else
+        {
+            await WriteInParts(rows);
+        }
+        foreach (var part in taken.Chunk(MaxRowsPerWrite))
+        {
+            await Write([], part);
         }
     }
 

@@ -24,27 +24,23 @@ public interface IGrainStateRows
     Task<string[]> Write(GrainId grain, IReadOnlyList<RowWrite> rows);
 
     /// <summary>
-    /// As <see cref="Write(GrainId, IReadOnlyList{RowWrite})"/>, and in the same transaction stores <paramref name="posts"/>
-    /// in other grains' inboxes: a sender's change and the notices it owes commit together (docs/escalation.md).
+    /// As <see cref="Write(GrainId, IReadOnlyList{RowWrite})"/>, and in the same transaction stores or removes notices in
+    /// inboxes (<see cref="InboxPost"/>): a sender's change and the notices it owes commit together; a receiver's write and
+    /// the removal of the notices it has taken in commit together (docs/escalation.md).
     /// </summary>
     Task<string[]> Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts);
-}
 
-/// <summary>What a row write does.</summary>
-public enum RowKind
-{
-    /// <summary>Writes over the version the writer holds (null: no row yet), or clears with a null payload.</summary>
-    Versioned,
-    /// <summary>Removes the row, whatever its version; a row already gone is not a conflict. For inbox rows.</summary>
-    Delete,
+    /// <summary>The notices waiting in <paramref name="receiver"/>'s inbox, oldest first.</summary>
+    Task<IReadOnlyList<(Guid Notice, BinaryData Payload)>> ReadInbox(GrainId receiver);
 }
 
 /// <summary>
-/// A notice stored in another grain's inbox, a row of that grain named <c>head/inbox/notice id</c>, written once and never
-/// changed: stored again (a retried write), it is left as it was. The grain owning the row deletes it once the notice is
-/// in its own rows.
+/// A notice for <see cref="Receiver"/>'s inbox (a payload), or its removal once the receiver has stored what it says (no
+/// payload). A notice is written once and never changed: stored again by a retried write, it is left as it was; removed
+/// twice, the second removal changes nothing. Notices are kept in one log ordered by their time-ordered ids, so a busy
+/// service appends them in one place instead of writing into every receiver's rows.
 /// </summary>
-public sealed record InboxPost(GrainId Grain, string StateName, BinaryData Payload);
+public sealed record InboxPost(GrainId Receiver, Guid Notice, BinaryData? Payload);
 
 /// <summary>
 /// A grain state whose write also posts notices to other grains' inboxes, in the same transaction (the grain storage
@@ -59,7 +55,4 @@ public interface IPostsToInboxes
 public sealed record StoredRow(string StateName, string ETag, BinaryData? Payload);
 
 /// <summary>A row to write (a null payload clears it) over the version <see cref="ETag"/> (null: no row yet).</summary>
-public sealed record RowWrite(string StateName, string? ETag, BinaryData? Payload)
-{
-    public RowKind Kind { get; init; } = RowKind.Versioned;
-}
+public sealed record RowWrite(string StateName, string? ETag, BinaryData? Payload);

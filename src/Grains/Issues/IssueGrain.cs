@@ -271,15 +271,14 @@ internal sealed partial class IssueGrain(
         {
             if (!notice.ViaStream && !_posted.Contains(notice.Id))
             {
-                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IIssueQueueGrain>(notice.Unit).GetGrainId(), IssueQueueGrain.HeadRow, notice.Id, notice));
+                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IIssueQueueGrain>(notice.Unit).GetGrainId(), notice.Id, notice));
             }
         }
         foreach (var notice in s.StatsOutbox)
         {
             if (!_posted.Contains(notice.Id))
             {
-                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).GetGrainId(), ResolutionStatsGrain.HeadRow, notice.Id,
-                    notice with { IssueId = Id }));
+                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).GetGrainId(), notice.Id, notice with { IssueId = Id }));
             }
         }
         try

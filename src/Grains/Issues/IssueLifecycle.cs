@@ -25,6 +25,12 @@ public static class IssueLifecycle
         [IssueAction.Duplicate] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
     };
 
+    /// <summary>
+    /// A notice's id. Time-ordered (UUIDv7): the id names the notice's row in the inbox log (docs/escalation.md), so new
+    /// notices are appended at its end instead of written all over the table.
+    /// </summary>
+    private static Guid NoticeId() => Guid.CreateVersion7();
+
     public static IReadOnlyList<IssueStatus> AllowedStates(IssueAction action) => AllowedFrom[action];
 
     /// <summary>Starts an issue at its grid; a category whose lowest level is higher climbs there at once (reason rule).</summary>
@@ -47,7 +53,7 @@ public static class IssueLifecycle
         s.OriginTraceParent = issue.TraceParent;
         ArriveAt(s, grid, now);
         Record(s, now, issue.By, null, IssueStatus.Reported, null, null, traceId);
-        s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { Reported = 1 }));
+        s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { Reported = 1 }));
 
         var lowest = category.LowestLevel ?? UnitLevel.Grid;
         var streamArrival = false;
@@ -89,13 +95,13 @@ public static class IssueLifecycle
                 s.ResolvedBy = holder.Value;
                 var resolved = new DayCounters();
                 resolved.AddResolved(holder.Level, now - s.ReportedAt, +1);
-                s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), resolved, ClearOverdue(s)));
+                s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), resolved, ClearOverdue(s)));
                 break;
             case IssueAction.Close:
                 s.Status = IssueStatus.Closed;
                 s.Satisfaction = c.Satisfaction;
                 s.ClosedAt = now;
-                s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now),
+                s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now),
                     new DayCounters { SatisfactionSum = c.Satisfaction ?? 0, SatisfactionCount = 1 }));
                 break;
             case IssueAction.Reopen:
@@ -117,7 +123,7 @@ public static class IssueLifecycle
                 var overdue = ClearOverdue(s);
                 if (overdue != 0)
                 {
-                    s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), overdue));
+                    s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), overdue));
                 }
                 break;
             case IssueAction.Escalate:
@@ -168,7 +174,7 @@ public static class IssueLifecycle
                 return false;
             }
             s.Overdue = true;
-            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), +1));
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), +1));
             s.Version++;
             Notify(s, s.Holder);
             return true;
@@ -209,7 +215,7 @@ public static class IssueLifecycle
         if (parent.Level >= UnitLevel.Township && !s.EscalatedBeyondVillage)
         {
             s.EscalatedBeyondVillage = true;
-            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { EscalatedBeyondVillage = 1 }));
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { EscalatedBeyondVillage = 1 }));
         }
     }
 
@@ -245,11 +251,11 @@ public static class IssueLifecycle
         {
             var undo = new DayCounters();
             undo.AddResolved(level, resolvedAt - s.ReportedAt, -1);
-            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(resolvedAt), undo));
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(resolvedAt), undo));
         }
         if (s.ClosedAt is { } closedAt && s.Satisfaction is { } satisfaction)
         {
-            s.StatsOutbox.Add(new StatsNotice(Guid.NewGuid(), s.OriginGrid, StatsCalendar.Day(closedAt),
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(closedAt),
                 new DayCounters { SatisfactionSum = -satisfaction, SatisfactionCount = -1 }));
         }
     }
@@ -259,6 +265,6 @@ public static class IssueLifecycle
     {
         var entry = leaves ? null : new QueueEntry(s.Id, s.Category, s.Title, s.Status, s.OriginGrid, s.ArrivedAt,
             s.Status.IsOpen() ? s.Deadline : null, s.Version);
-        s.Outbox.Add(new QueueNotice(Guid.NewGuid(), s.Id, unit, s.Version, entry, viaStream, fromUnit, reason, traceParent));
+        s.Outbox.Add(new QueueNotice(NoticeId(), s.Id, unit, s.Version, entry, viaStream, fromUnit, reason, traceParent));
     }
 }

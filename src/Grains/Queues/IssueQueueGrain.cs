@@ -73,14 +73,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     {
         _store = GrainRows.For(this);
         var legacy = new List<(string Name, IssueQueueState State)>();
-        var inbox = new List<QueueNotice>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
-            if (GrainRows.IsInbox(HeadRow, name, out _))
-            {
-                inbox.Add(_store.Read<QueueNotice>(payload));
-            }
-            else if (GrainRows.IsItem(HeadRow, name, out Guid id))
+            if (GrainRows.IsItem(HeadRow, name, out Guid id))
             {
                 _rows[id] = _store.Read<QueueRow>(payload);
             }
@@ -101,11 +96,12 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         {
             await MoveIntoRows(legacy);
         }
+        var inbox = await _store.LoadInbox<QueueNotice>();
         if (inbox.Count > 0)
         {
-            // Notices an issue stored here that the previous activation had not written (it was lost, or had not yet
-            // written them): applied now, each once, by version.
-            foreach (var notice in inbox.OrderBy(n => n.Version))
+            // Notices an issue stored for this queue that the previous activation had not written (it was lost, or had not
+            // yet written them): applied now, each once, by version.
+            foreach (var (_, notice) in inbox.OrderBy(n => n.Value.Version))
             {
                 Take(notice);
             }
@@ -246,9 +242,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     }
 
     /// <summary>
-    /// Writes the changed rows (and the head if the wake-up moved), then deletes the inbox rows of the notices they
-    /// hold: in one write when it is small, otherwise rows first, so a notice's inbox row never goes before its effect
-    /// is stored. If the write fails the activation is dropped and the next one applies the inbox again.
+    /// Writes the changed rows (and the head if the wake-up moved) and takes the notices they hold out of the inbox, in one
+    /// write (rows first when it is large). If the write fails the activation is dropped and the next one applies the
+    /// inbox again.
     /// </summary>
     private async Task Flush()
     {
@@ -261,18 +257,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         {
             rows.Add(_store.Set(HeadRow, new IssueQueueState { WakeUpAt = _wakeUpAt }));
         }
-        var deletes = _inboxApplied.Distinct().Select(id => _store.Delete(GrainRows.InboxName(HeadRow, id))).ToList();
         try
         {
-            if (rows.Count + deletes.Count <= GrainRows.MaxRowsPerWrite)
-            {
-                await _store.Write([.. rows, .. deletes]);
-            }
-            else
-            {
-                await _store.WriteInParts(rows);
-                await _store.WriteInParts(deletes);
-            }
+            await _store.WriteTaking(rows, _inboxApplied.ToHashSet(), rowsTogether: false);
         }
         catch
         {

@@ -101,16 +101,11 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = GrainRows.For(this);
-        var inbox = new List<StatsNotice>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
             if (name == HeadRow)
             {
                 _state = _store.Read<ResolutionStatsState>(payload);
-            }
-            else if (GrainRows.IsInbox(HeadRow, name, out _))
-            {
-                inbox.Add(_store.Read<StatsNotice>(payload));
             }
             else if (GrainRows.IsItem(HeadRow, name, out Guid issue))
             {
@@ -149,11 +144,12 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             // changes from now on go into the next batch, never into one the parent may have counted.
             Freeze();
         }
+        var inbox = await _store.LoadInbox<StatsNotice>();
         if (inbox.Count > 0)
         {
-            // Notices an issue stored here that the previous activation had not written (it was lost, or had not yet
-            // written them): counted now, each once, by id.
-            foreach (var notice in inbox)
+            // Notices an issue stored for this grid that the previous activation had not written (it was lost, or had not
+            // yet written them): counted now, each once, by id.
+            foreach (var (_, notice) in inbox)
             {
                 Take(notice);
             }
@@ -278,8 +274,8 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     /// <summary>
     /// Writes what changed since the last write: the head, the changed days and issues' applied ids together (all or
-    /// nothing: counters and the ids they count never part), and deletes the inbox rows of the notices they count, in
-    /// the same write when it is small, otherwise after it. If the write fails the activation is dropped; the next one
+    /// nothing: counters and the ids they count never part), and takes the notices they count out of the inbox, in the
+    /// same write when it is small, otherwise after it. If the write fails the activation is dropped; the next one
     /// starts from storage and counts the inbox again.
     /// </summary>
     private async Task Flush()
@@ -295,18 +291,9 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         }
         rows.AddRange(_changedDays.Select(day => _store.Set(DayRowName(day), _days[day])));
         rows.AddRange(_changedApplied.Select(issue => _store.Set(RowName(issue), _applied[issue])));
-        var deletes = _inboxApplied.Distinct().Select(id => _store.Delete(GrainRows.InboxName(HeadRow, id))).ToList();
         try
         {
-            if (rows.Count + deletes.Count <= GrainRows.MaxRowsPerWrite)
-            {
-                await _store.Write([.. rows, .. deletes]);
-            }
-            else
-            {
-                await _store.Write(rows);
-                await _store.WriteInParts(deletes);
-            }
+            await _store.WriteTaking(rows, _inboxApplied.ToHashSet(), rowsTogether: true);
         }
         catch
         {

@@ -27,6 +27,18 @@ internal abstract class GrainStateSql
     /// <summary>Every row of one grain whose state name starts with <paramref name="prefix"/> (cleared rows included).</summary>
     public abstract Task<List<(string StateName, StateRow Row)>> ReadAll(DbConnection connection, string serviceId, string grainId, string prefix);
 
+    /// <summary>The <c>grain_id</c> of the inbox log (<see cref="GroupCommitGrainStorage"/>); no grain has this id.</summary>
+    public const string InboxGrain = "inbox";
+
+    /// <summary>A notice's row in the inbox log: its id (32 hex digits, time-ordered), a slash, the receiver.</summary>
+    public static string InboxName(Guid notice, string receiver) => $"{notice:N}/{receiver}";
+
+    /// <summary>Where the receiver starts in an inbox row's name (1-based, for SQL's substr).</summary>
+    protected const int ReceiverStart = 34;
+
+    /// <summary>The inbox rows of one receiver, oldest first. The log holds only notices not yet taken, so it stays short.</summary>
+    public abstract Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver);
+
     /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
     public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
 
@@ -109,6 +121,18 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = grainId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = prefix });
+        return await NamedRows(command).ConfigureAwait(false);
+    }
+
+    private static readonly string ReadInboxSql =
+        $"SELECT state_name, version, payload FROM grain_states WHERE service_id = $1 AND grain_id = '{InboxGrain}' " +
+        $"AND substr(state_name, {ReceiverStart}) = $2 ORDER BY state_name";
+
+    public override async Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
+    {
+        await using var command = new NpgsqlCommand(ReadInboxSql, (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = receiver });
         return await NamedRows(command).ConfigureAwait(false);
     }
 
@@ -200,6 +224,18 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         command.Parameters.AddWithValue("@service", serviceId);
         command.Parameters.AddWithValue("@grain", grainId);
         command.Parameters.AddWithValue("@prefix", prefix);
+        return await NamedRows(command).ConfigureAwait(false);
+    }
+
+    private static readonly string ReadInboxSql =
+        $"SELECT state_name, version, payload FROM grain_states WHERE service_id = @service AND grain_id = '{InboxGrain}' " +
+        $"AND substr(state_name, {ReceiverStart}) = @receiver ORDER BY state_name";
+
+    public override async Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
+    {
+        await using var command = new SqliteCommand(ReadInboxSql, (SqliteConnection)connection);
+        command.Parameters.AddWithValue("@service", serviceId);
+        command.Parameters.AddWithValue("@receiver", receiver);
         return await NamedRows(command).ConfigureAwait(false);
     }
 

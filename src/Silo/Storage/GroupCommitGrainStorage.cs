@@ -122,6 +122,22 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
             r.Row.Payload is { } payload ? new BinaryData(payload) : null)).ToList();
     }
 
+    public async Task<IReadOnlyList<(Guid Notice, BinaryData Payload)>> ReadInbox(GrainId receiver)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        var rows = await _sql.ReadInbox(connection, _serviceId, receiver.ToString()).ConfigureAwait(false);
+        return rows.Where(r => r.Row.Payload is not null)
+            .Select(r => (Guid.ParseExact(r.StateName.AsSpan(0, 32), "N"), new BinaryData(r.Row.Payload!)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Where a notice waits: the inbox log, one row per notice and receiver, named by the notice's time-ordered id and
+    /// then the receiver, so new notices are appended at the end of the log (written into each receiver's own rows, they
+    /// dirtied a page per receiver in every commit: reports a second on SQLite 4,150-5,000 against 2,650-2,830).
+    /// </summary>
+    private static StateKey InboxKey(InboxPost post) => new(GrainStateSql.InboxGrain, GrainStateSql.InboxName(post.Notice, post.Receiver.ToString()));
+
     public BinaryData Serialize<T>(T value) => _serializer.Serialize(value);
 
     public T Deserialize<T>(BinaryData payload) => _serializer.Deserialize<T>(payload) ?? throw new InvalidOperationException($"Storage {_name}: a stored row reads as null.");
@@ -141,7 +157,10 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         var writes = new StateWrite[rows.Count + posts.Count];
         for (var i = 0; i < posts.Count; i++)
         {
-            writes[rows.Count + i] = new StateWrite(new StateKey(posts[i].Grain.ToString(), posts[i].StateName), null, Bytes(posts[i].Payload), WriteKind.Post);
+            var post = posts[i];
+            writes[rows.Count + i] = post.Payload is { } payload
+                ? new StateWrite(InboxKey(post), null, Bytes(payload), WriteKind.Post)
+                : new StateWrite(InboxKey(post), null, null, WriteKind.Delete);
         }
         for (var i = 0; i < rows.Count; i++)
         {
@@ -155,8 +174,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 }
                 expected = parsed;
             }
-            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null,
-                row.Kind == RowKind.Delete ? WriteKind.Delete : WriteKind.Versioned);
+            writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null);
         }
         var request = new WriteRequest(writes);
         Enqueue(_writes, request);

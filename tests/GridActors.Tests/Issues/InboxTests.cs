@@ -70,7 +70,7 @@ public sealed class InboxTests
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, StorageOptions.SqliteFileName)};Pooling=False");
         connection.Open();
-        using var command = new SqliteCommand("SELECT count(*) FROM grain_states WHERE instr(state_name, '/inbox/') > 0", connection);
+        using var command = new SqliteCommand("SELECT count(*) FROM grain_states WHERE grain_id = 'inbox'", connection);
         return (long)command.ExecuteScalar()!;
     }
 

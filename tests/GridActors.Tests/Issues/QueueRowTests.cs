@@ -131,9 +131,9 @@ public sealed class QueueRowTests
     private static async Task<Dictionary<Guid, (QueueRow Row, string ETag)>> IssueRows(GatewayApp app, string unit)
     {
         var rows = Rows(app);
-        await Eventually.Get(() => rows.ReadAll(QueueId(app, unit), "issue-queue/inbox/"), inbox => inbox.Count == 0, "the queue to write its inbox");
+        await Eventually.Get(() => rows.ReadInbox(QueueId(app, unit)), inbox => inbox.Count == 0, "the queue to write what its inbox held");
         return (await rows.ReadAll(QueueId(app, unit), "issue-queue/"))
-            .Where(r => r.Payload is not null && r.StateName.Length == "issue-queue/".Length + 32)
+            .Where(r => r.Payload is not null)
             .ToDictionary(r => Guid.ParseExact(r.StateName["issue-queue/".Length..], "N"), r => (rows.Deserialize<QueueRow>(r.Payload!), r.ETag));
     }
 

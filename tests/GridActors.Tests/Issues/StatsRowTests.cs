@@ -147,7 +147,7 @@ public sealed class StatsRowTests
     private static Task Written(GatewayApp app)
     {
         var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
-        return Eventually.Get(() => rows.ReadAll(StatsId(app), "resolution-stats/inbox/"), inbox => inbox.Count == 0, "the grid to write its inbox");
+        return Eventually.Get(() => rows.ReadInbox(StatsId(app)), inbox => inbox.Count == 0, "the grid to write what its inbox held");
     }
 
     private static async Task<Dictionary<DateOnly, DayCounters>> DayRows(GatewayApp app)
