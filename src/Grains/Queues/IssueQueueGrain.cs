@@ -105,7 +105,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
             {
                 Take(notice);
             }
+            var wakeUp = _wakeUpAt;
             await EnsureWakeUp(null);
+            _headChanged |= _wakeUpAt != wakeUp;
             await Flush();
         }
     }
