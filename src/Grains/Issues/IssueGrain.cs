@@ -25,7 +25,7 @@ internal sealed partial class IssueGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _posted.UnionWith(state.State.Outbox.Select(n => n.Id).Concat(state.State.StatsOutbox.Select(n => n.Id)));
+        _posted.UnionWith(NoticeIds(state.State));
         // A previous activation may have written notices it never delivered (a crash, a lost stream event).
         if (state.State.Exists && (state.State.Outbox.Count > 0 || state.State.StatsOutbox.Count > 0))
         {
@@ -257,6 +257,8 @@ internal sealed partial class IssueGrain(
         }
     }
 
+    private static IEnumerable<Guid> NoticeIds(IssueState s) => s.Outbox.Select(n => n.Id).Concat(s.StatsOutbox.Select(n => n.Id));
+
     /// <summary>
     /// Writes the state and, in the same transaction, each new direct notice into its receiver's inbox: the receiver
     /// applies a notice in memory when it is called and stores it with its next write, not before answering, so the
@@ -284,7 +286,7 @@ internal sealed partial class IssueGrain(
         try
         {
             await state.WriteStateAsync();
-            _posted.UnionWith(s.Outbox.Select(n => n.Id).Concat(s.StatsOutbox.Select(n => n.Id)));
+            _posted.UnionWith(NoticeIds(s));
         }
         catch
         {

@@ -64,7 +64,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     // rows of notices applied since the last write (deleted by the write that stores their effect).
     private readonly HashSet<Guid> _changed = [];
     private bool _headChanged;
-    private readonly List<Guid> _inboxApplied = [];
+    private readonly HashSet<Guid> _inboxApplied = [];
     private IGrainTimer? _flush;
 
     internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
@@ -230,9 +230,11 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         return true;
     }
 
+    private bool Unwritten => _changed.Count > 0 || _headChanged || _inboxApplied.Count > 0;
+
     private void ScheduleFlush()
     {
-        if (_flush is null && (_changed.Count > 0 || _headChanged || _inboxApplied.Count > 0))
+        if (_flush is null && Unwritten)
         {
             _flush = this.RegisterGrainTimer(_ =>
             {
@@ -250,7 +252,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     /// </summary>
     private async Task Flush()
     {
-        if (_changed.Count == 0 && !_headChanged && _inboxApplied.Count == 0)
+        if (!Unwritten)
         {
             return;
         }
@@ -261,7 +263,7 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         }
         try
         {
-            await _store.WriteTaking(rows, _inboxApplied.ToHashSet(), rowsTogether: false);
+            await _store.WriteTaking(rows, _inboxApplied, rowsTogether: false);
         }
         catch
         {

@@ -85,7 +85,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     private bool _headChanged;
     private readonly HashSet<DateOnly> _changedDays = [];
     private readonly HashSet<Guid> _changedApplied = [];
-    private readonly List<Guid> _inboxApplied = [];
+    private readonly HashSet<Guid> _inboxApplied = [];
 
     private UnitCode? _unit;
 
@@ -280,7 +280,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     /// </summary>
     private async Task Flush()
     {
-        if (!_headChanged && _changedDays.Count == 0 && _changedApplied.Count == 0 && _inboxApplied.Count == 0)
+        if (!Unwritten)
         {
             return;
         }
@@ -293,7 +293,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         rows.AddRange(_changedApplied.Select(issue => _store.Set(RowName(issue), _applied[issue])));
         try
         {
-            await _store.WriteTaking(rows, _inboxApplied.ToHashSet(), rowsTogether: true);
+            await _store.WriteTaking(rows, _inboxApplied, rowsTogether: true);
         }
         catch
         {
