@@ -7,8 +7,9 @@ namespace GridActors.Silo.Storage;
 
 /// <summary>
 /// Creates or completes the GridActors schema (tables, indexes and the Orleans query catalogue)
-/// for the configured provider. Idempotent: it runs at every start-up, and two silos may run it at
-/// once against the same PostgreSQL database. Failures to reach or use the database surface as
+/// for the configured provider, and moves the configured service's rows of an earlier layout into
+/// the current one (upgrade scripts). Idempotent: it runs at every start-up, and two silos may run
+/// it at once against the same PostgreSQL database. Failures to reach or use the database surface as
 /// <see cref="StorageUnavailableException"/> with a one-line message for the operator.
 /// </summary>
 public static partial class SchemaInstaller
@@ -34,13 +35,14 @@ public static partial class SchemaInstaller
         var stopwatch = Stopwatch.StartNew();
         var schema = SqlScripts.Schema(options.Provider);
         var queries = SqlScripts.Queries(options.Provider);
+        var upgrades = SqlScripts.Upgrades(options.Provider);
         switch (options.Provider)
         {
             case StorageProvider.PostgreSQL:
-                await InstallPostgresAsync(options, schema, queries, cancellationToken).ConfigureAwait(false);
+                await InstallPostgresAsync(options, schema, upgrades, queries, cancellationToken).ConfigureAwait(false);
                 break;
             case StorageProvider.Sqlite:
-                await InstallSqliteAsync(options, schema, queries, logger, cancellationToken).ConfigureAwait(false);
+                await InstallSqliteAsync(options, schema, upgrades, queries, logger, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown storage provider.");
@@ -72,6 +74,7 @@ public static partial class SchemaInstaller
     private static async Task InstallPostgresAsync(
         StorageOptions options,
         IReadOnlyList<(string Name, string Text)> schema,
+        IReadOnlyList<(string Name, string Text)> upgrades,
         IReadOnlyList<(string Key, string Text)> queries,
         CancellationToken cancellationToken)
     {
@@ -124,6 +127,14 @@ public static partial class SchemaInstaller
                         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
+                    foreach (var (name, text) in upgrades)
+                    {
+                        step = name;
+                        await using var command = new NpgsqlCommand(text, connection, transaction);
+                        command.Parameters.AddWithValue("service", options.ServiceId);
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     foreach (var (key, text) in queries)
                     {
                         step = key;
@@ -156,6 +167,7 @@ public static partial class SchemaInstaller
     private static async Task InstallSqliteAsync(
         StorageOptions options,
         IReadOnlyList<(string Name, string Text)> schema,
+        IReadOnlyList<(string Name, string Text)> upgrades,
         IReadOnlyList<(string Key, string Text)> queries,
         ILogger logger,
         CancellationToken cancellationToken)
@@ -219,6 +231,16 @@ public static partial class SchemaInstaller
                     {
                         step = name;
                         await ExecuteAsync(connection, transaction, text, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    foreach (var (name, text) in upgrades)
+                    {
+                        step = name;
+                        await using var command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                        command.CommandText = text;
+                        command.Parameters.AddWithValue("@service", options.ServiceId);
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
                     foreach (var (key, text) in queries)

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace GridActors.Silo.Storage;
 
 /// <summary>
-/// The SQL shipped inside this assembly (Storage/Sql/&lt;provider&gt;/schema/*.sql and
+/// The SQL shipped inside this assembly (Storage/Sql/&lt;provider&gt;/schema/*.sql, upgrade/*.sql and
 /// queries/*.sql, embedded as <c>GridActors.Sql.&lt;provider&gt;/&lt;folder&gt;/&lt;file&gt;.sql</c>).
 /// </summary>
 internal static class SqlScripts
@@ -13,6 +13,14 @@ internal static class SqlScripts
     /// <summary>The DDL files of a provider, in the order they must run (by file name).</summary>
     public static IReadOnlyList<(string Name, string Text)> Schema(StorageProvider provider) =>
         Load(provider, "schema");
+
+    /// <summary>
+    /// The data moves of a provider, in order: statements run after the schema at every start, for the configured service
+    /// (parameter <c>@service</c>), that carry rows of an earlier layout into the current one. Each finds nothing to do
+    /// once done, cheaply.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Text)> Upgrades(StorageProvider provider) =>
+        Load(provider, "upgrade");
 
     /// <summary>The catalogue queries of a provider: key (file name without .sql) and text.</summary>
     public static IReadOnlyList<(string Key, string Text)> Queries(StorageProvider provider) =>

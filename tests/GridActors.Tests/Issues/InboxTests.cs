@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using GridActors.Grains.Stats;
 using GridActors.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static GridActors.Tests.Issues.IssueApi;
 
 namespace GridActors.Tests.Issues;
@@ -66,11 +67,80 @@ public sealed class InboxTests
         await Eventually.Get(() => Task.FromResult(InboxRows(data)), n => n == 0, "the grid to write what it read from its inboxes");
     }
 
+    /// <summary>
+    /// Versions before the inbox had its own table kept waiting notices as rows of grain_states (grain_id 'inbox', the
+    /// same row names). Notices left there when such a version stopped reach the grid once the new one starts.
+    /// </summary>
+    [Fact]
+    public async Task NoticesWaitingInTheEarlierLayout_ReachTheGridsQueueAndFigures_AfterTheUpgrade_OnSqlite()
+    {
+        await using var first = GatewayApp.OnSqlite();
+        var file = Path.Combine(first.Settings["Storage:DataDirectory"]!, StorageOptions.SqliteFileName);
+        await NoticesWaitingInTheEarlierLayout_ReachTheGrid(first, () =>
+        {
+            using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+            connection.Open();
+            return ToEarlierLayout(connection, "datetime()");
+        });
+    }
+
+    [Fact]
+    public async Task NoticesWaitingInTheEarlierLayout_ReachTheGridsQueueAndFigures_AfterTheUpgrade_OnPostgres()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var first = GatewayApp.OnPostgres(database.ConnectionString);
+        await NoticesWaitingInTheEarlierLayout_ReachTheGrid(first, () =>
+        {
+            using var connection = new NpgsqlConnection(database.ConnectionString);
+            connection.Open();
+            return ToEarlierLayout(connection, "now()");
+        });
+    }
+
+    private static async Task NoticesWaitingInTheEarlierLayout_ReachTheGrid(GatewayApp first, Func<(long Moved, long Left)> toEarlierLayout)
+    {
+        const string day = "?from=2026-03-02&to=2026-03-02";
+        var cut = new FailNoticeCalls();
+        first.WithTestServices(services => services.AddSingleton<IOutgoingGrainCallFilter>(cut));
+        var http = first.Start();
+        await County.Create(http);
+        var id = await Report(http, County.Grid, title: "升级前未送达");
+        await first.DisposeAsync();
+        var (moved, _) = toEarlierLayout();
+        Assert.True(moved >= 2, $"the queue's and the statistics' notices should have waited in the inbox, {moved} did");
+
+        await using var second = first.Restarted();
+        var again = second.Start();
+        Assert.Equal([id], await Queue(again, "grids", County.Grid));
+        Assert.Equal(1, (await again.GetJson($"/api/v1/grids/{County.Grid}/resolution-stats{day}"))["reported"]!.GetValue<long>());
+        await second.DisposeAsync();
+        var (_, left) = toEarlierLayout();
+        Assert.Equal(0, left);
+    }
+
+    /// <summary>Moves every waiting notice back where earlier versions kept it; answers how many it moved and how many it found there.</summary>
+    private static (long Moved, long Left) ToEarlierLayout(System.Data.Common.DbConnection connection, string now)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM grain_states WHERE grain_id = 'inbox'";
+        var left = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText =
+            "INSERT INTO grain_states (service_id, grain_id, state_name, version, payload, modified_at) " +
+            $"SELECT service_id, 'inbox', post_name, 1, payload, {now} FROM grain_inbox";
+        var moved = command.ExecuteNonQuery();
+        command.CommandText = "DELETE FROM grain_inbox";
+        command.ExecuteNonQuery();
+        transaction.Commit();
+        return (moved, left);
+    }
+
     private static long InboxRows(string dataDirectory)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, StorageOptions.SqliteFileName)};Pooling=False");
         connection.Open();
-        using var command = new SqliteCommand("SELECT count(*) FROM grain_states WHERE grain_id = 'inbox'", connection);
+        using var command = new SqliteCommand("SELECT count(*) FROM grain_inbox", connection);
         return (long)command.ExecuteScalar()!;
     }
 
