@@ -9,8 +9,8 @@ public static class AccessHosting
     /// <summary>The policy scheme that picks the bearer scheme or the API key scheme for a request.</summary>
     internal const string Selector = "GridActors";
 
-    /// <summary>The Orleans dashboard (/dashboard) and other operator pages need the admin role.</summary>
-    public const string AdminPolicy = "admin";
+    /// <summary>Where the operator pages (the Orleans dashboard) are mapped; <see cref="AccessRules"/> lets only the admin role in.</summary>
+    public const string OperatorPages = "/dashboard";
 
     /// <summary>
     /// <c>Auth:BootstrapAdminKey</c>: a first admin key from configuration. <c>Auth:Jwt:Authority</c> and
@@ -44,7 +44,6 @@ public static class AccessHosting
             });
         }
 
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(GridActors.Grains.Access.Roles.Admin));
         builder.Services.AddSingleton<BootstrapAdminKey>();
         builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdminKey>());
@@ -56,7 +55,8 @@ public static class AccessHosting
     {
         app.UseMiddleware<RateLimits>();
         app.UseMiddleware<ApiKeyGate>();
-        app.UseAuthorization();
+        // Every access decision, the operator pages' included, is AccessRules'. ASP.NET Core's authorization middleware,
+        // there only for the dashboard's policy, looked up every request's endpoint metadata for nothing else.
         app.UseMiddleware<AccessRules>();
         return app;
     }

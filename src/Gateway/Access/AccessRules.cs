@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace GridActors.Gateway.Access;
 
 /// <summary>
-/// Who may call what, decided once for every <c>/api/v1</c> endpoint (docs/permissions.md is the same table):
+/// Who may call what, decided once for every <c>/api/v1</c> endpoint and the operator pages (docs/permissions.md is the
+/// same table):
 /// no or an unknown key → 401; a role the operation needs is missing → 403; a unit (the <c>{code}</c> in the
 /// path) outside the caller's jurisdiction → 404 for a read (nothing leaks) and 403 for a write.
 /// Endpoints whose unit is only known after loading (an issue, a member) check it in their handler with
@@ -17,7 +18,7 @@ public sealed class AccessRules(RequestDelegate next)
     public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
     {
         var path = http.Request.Path;
-        if (!path.StartsWithSegments("/api/v1"))
+        if (!path.StartsWithSegments("/api/v1") && !path.StartsWithSegments(AccessHosting.OperatorPages))
         {
             await next(http);
             return;
@@ -58,7 +59,8 @@ public sealed class AccessRules(RequestDelegate next)
     /// <summary>The role an operation needs; null when any role will do (every role reads).</summary>
     public static string? RequiredRole(string method, string path)
     {
-        if (path.StartsWith("/api/v1/keys", StringComparison.Ordinal) || path.StartsWith("/api/v1/audit", StringComparison.Ordinal))
+        if (path.StartsWith("/api/v1/keys", StringComparison.Ordinal) || path.StartsWith("/api/v1/audit", StringComparison.Ordinal)
+            || path.StartsWith(AccessHosting.OperatorPages, StringComparison.Ordinal))
         {
             return Roles.Admin;
         }

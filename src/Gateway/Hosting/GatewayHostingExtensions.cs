@@ -75,7 +75,7 @@ public static partial class GatewayHostingExtensions
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
         app.MapGridActorsMetrics();
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AccessHosting.AdminPolicy);
+        app.MapOrleansDashboard(AccessHosting.OperatorPages);
         app.MapKeysApi();
         app.MapUnitsApi();
         app.MapCategoriesApi();
