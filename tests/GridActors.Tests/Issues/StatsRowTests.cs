@@ -8,13 +8,14 @@ using static GridActors.Tests.Issues.IssueApi;
 namespace GridActors.Tests.Issues;
 
 /// <summary>
-/// A grid counts each statistics notice once: it keeps the ids it applied per issue, a row each, written with the
-/// counters; ids kept the older way (one set in the counters' row) still count as applied after they are moved.
+/// A grid counts each statistics notice once: each write that applied notices stores their ids, by issue, in a row of
+/// its own, written with the counters; ids kept the older ways (one set in the counters' row, a row per issue) still
+/// count as applied.
 /// </summary>
 public sealed class StatsRowTests
 {
     [Fact]
-    public async Task ANoticeSentTwiceCountsOnce_AndEachIssueHasItsOwnRow()
+    public async Task ANoticeSentTwiceCountsOnce_AndEachWriteStoresTheIdsItApplied()
     {
         await using var app = GatewayApp.OnSqlite();
         var http = app.Start();
@@ -26,6 +27,9 @@ public sealed class StatsRowTests
         var rows = await AppliedRows(app);
         Assert.Equal(new[] { first, second }.Order(), rows.Keys.Order());
         Assert.All(rows.Values, ids => Assert.Single(ids));
+        var names = await StoredRowNames(app);
+        Assert.Contains(names, n => n.StartsWith("resolution-stats/applied-", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n == $"resolution-stats/{first:N}" || n == $"resolution-stats/{second:N}");
 
         // The issue's stored outbox sends its notice again (as after a lost answer): it is not counted again.
         var stats = app.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
@@ -53,9 +57,7 @@ public sealed class StatsRowTests
         var head = await StoredHead(first);
         head.State!.Applied = [applied];
         await storage.WriteStateAsync("resolution-stats", grid, head);
-        var rows = (IGrainStateRows)storage;
-        var issueRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{issue:N}");
-        await rows.Write(grid, [new RowWrite(issueRow.StateName, issueRow.ETag, null)]);
+        await ClearAppliedRows(first);
         await first.DisposeAsync();
 
         await using var second = first.Restarted();
@@ -70,6 +72,32 @@ public sealed class StatsRowTests
         var counters = await StoredHead(second);
         Assert.Empty(counters.State!.Applied);
         Assert.Equal(1, (await DayRows(second))[day].Reported);
+    }
+
+    [Fact]
+    public async Task IdsKeptInARowPerIssue_StillCountOnce()
+    {
+        await using var first = GatewayApp.OnSqlite();
+        var http = first.Start();
+        await County.Create(http);
+        var issue = Guid.Parse(await Report(http, County.Grid, title: "一"));
+        var applied = (await AppliedRows(first))[issue].Single();
+
+        // Store the ids as before: a row per issue, none per write.
+        await ClearAppliedRows(first);
+        var rows = (IGrainStateRows)first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        await rows.Write(StatsId(first), [new RowWrite($"resolution-stats/{issue:N}", null, rows.Serialize(new HashSet<Guid> { applied }))]);
+        await first.DisposeAsync();
+
+        await using var second = first.Restarted();
+        second.Start();
+        var stats = second.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
+        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
+        await stats.Apply(new StatsNotice(applied, County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
+        Assert.Equal(1, await Reported(second));
+        await stats.Apply(new StatsNotice(Guid.NewGuid(), County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
+        Assert.Equal(2, await Reported(second));
+        await Eventually.Get(() => AppliedRows(second), ids => ids[issue].Count == 2, "the new id to be stored next to the old row");
     }
 
     [Fact]
@@ -159,12 +187,41 @@ public sealed class StatsRowTests
             .ToDictionary(r => DateOnly.ParseExact(r.StateName["resolution-stats/".Length..], "yyyy-MM-dd"), r => rows.Deserialize<DayCounters>(r.Payload!));
     }
 
+    /// <summary>Every notice id the grid has stored as applied, by issue, from both row layouts.</summary>
     private static async Task<Dictionary<Guid, HashSet<Guid>>> AppliedRows(GatewayApp app)
     {
         await Written(app);
         var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
-        return (await rows.ReadAll(StatsId(app), "resolution-stats/"))
-            .Where(r => r.Payload is not null && r.StateName.Length == "resolution-stats/".Length + 32)
-            .ToDictionary(r => Guid.ParseExact(r.StateName["resolution-stats/".Length..], "N"), r => rows.Deserialize<HashSet<Guid>>(r.Payload!));
+        var applied = new Dictionary<Guid, HashSet<Guid>>();
+        foreach (var row in await rows.ReadAll(StatsId(app), "resolution-stats/"))
+        {
+            var name = row.StateName["resolution-stats/".Length..];
+            var byIssue = row.Payload is null ? []
+                : name.StartsWith("applied-", StringComparison.Ordinal) ? rows.Deserialize<Dictionary<Guid, HashSet<Guid>>>(row.Payload)
+                : Guid.TryParseExact(name, "N", out var issue) ? new Dictionary<Guid, HashSet<Guid>> { [issue] = rows.Deserialize<HashSet<Guid>>(row.Payload) }
+                : [];
+            foreach (var (issueId, ids) in byIssue)
+            {
+                (applied.TryGetValue(issueId, out var known) ? known : applied[issueId] = []).UnionWith(ids);
+            }
+        }
+        return applied;
+    }
+
+    private static async Task<List<string>> StoredRowNames(GatewayApp app)
+    {
+        await Written(app);
+        var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        return (await rows.ReadAll(StatsId(app), "resolution-stats/")).Where(r => r.Payload is not null).Select(r => r.StateName).ToList();
+    }
+
+    /// <summary>Clears the rows of ids applied by each write (as if the grid had been stored by an earlier version).</summary>
+    private static async Task ClearAppliedRows(GatewayApp app)
+    {
+        await Written(app);
+        var rows = (IGrainStateRows)app.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var written = (await rows.ReadAll(StatsId(app), "resolution-stats/applied-")).Where(r => r.Payload is not null).ToList();
+        Assert.NotEmpty(written);
+        await rows.Write(StatsId(app), written.Select(r => new RowWrite(r.StateName, r.ETag, null)).ToList());
     }
 }
