@@ -46,10 +46,7 @@ public sealed class StatsRowTests
     public async Task IdsKeptInTheCountersRow_AreMovedAndStillCountOnce()
     {
         await using var first = GatewayApp.OnSqlite();
-        var http = first.Start();
-        await County.Create(http);
-        var issue = Guid.Parse(await Report(http, County.Grid, title: "一"));
-        var applied = (await AppliedRows(first))[issue].Single();
+        var (issue, applied) = await OneReportCounted(first);
 
         // Store the grid as before: the applied ids in the counters' row, no row per issue.
         var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
@@ -61,12 +58,10 @@ public sealed class StatsRowTests
         await first.DisposeAsync();
 
         await using var second = first.Restarted();
-        second.Start();
-        var stats = second.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
-        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
-        await stats.Apply(new StatsNotice(applied, County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
+        await SendAgainAfterRestart(second, issue, applied);
         Assert.Equal(1, await Reported(second));
 
+        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
         var moved = await AppliedRows(second);
         Assert.Equal([applied], moved[Guid.Empty]);
         var counters = await StoredHead(second);
@@ -78,10 +73,7 @@ public sealed class StatsRowTests
     public async Task IdsKeptInARowPerIssue_StillCountOnce()
     {
         await using var first = GatewayApp.OnSqlite();
-        var http = first.Start();
-        await County.Create(http);
-        var issue = Guid.Parse(await Report(http, County.Grid, title: "一"));
-        var applied = (await AppliedRows(first))[issue].Single();
+        var (issue, applied) = await OneReportCounted(first);
 
         // Store the ids as before: a row per issue, none per write.
         await ClearAppliedRows(first);
@@ -90,11 +82,9 @@ public sealed class StatsRowTests
         await first.DisposeAsync();
 
         await using var second = first.Restarted();
-        second.Start();
-        var stats = second.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
-        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
-        await stats.Apply(new StatsNotice(applied, County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
+        var stats = await SendAgainAfterRestart(second, issue, applied);
         Assert.Equal(1, await Reported(second));
+        var day = StatsCalendar.Day(second.Clock.GetUtcNow());
         await stats.Apply(new StatsNotice(Guid.NewGuid(), County.Grid, day, new DayCounters { Reported = 1 }, IssueId: issue));
         Assert.Equal(2, await Reported(second));
         await Eventually.Get(() => AppliedRows(second), ids => ids[issue].Count == 2, "the new id to be stored next to the old row");
@@ -185,6 +175,24 @@ public sealed class StatsRowTests
         return (await rows.ReadAll(StatsId(app), "resolution-stats/"))
             .Where(r => r.Payload is not null && DateOnly.TryParseExact(r.StateName["resolution-stats/".Length..], "yyyy-MM-dd", out _))
             .ToDictionary(r => DateOnly.ParseExact(r.StateName["resolution-stats/".Length..], "yyyy-MM-dd"), r => rows.Deserialize<DayCounters>(r.Payload!));
+    }
+
+    /// <summary>A grid with one report counted: the issue and the id of the notice that counted it.</summary>
+    private static async Task<(Guid Issue, Guid Applied)> OneReportCounted(GatewayApp app)
+    {
+        var http = app.Start();
+        await County.Create(http);
+        var issue = Guid.Parse(await Report(http, County.Grid, title: "一"));
+        return (issue, (await AppliedRows(app))[issue].Single());
+    }
+
+    /// <summary>Starts the restarted gateway and sends its grid, once more, the notice counted before the restart.</summary>
+    private static async Task<IResolutionStatsGrain> SendAgainAfterRestart(GatewayApp second, Guid issue, Guid notice)
+    {
+        second.Start();
+        var stats = second.Service<IGrainFactory>().GetGrain<IResolutionStatsGrain>(County.Grid);
+        await stats.Apply(new StatsNotice(notice, County.Grid, StatsCalendar.Day(second.Clock.GetUtcNow()), new DayCounters { Reported = 1 }, IssueId: issue));
+        return stats;
     }
 
     /// <summary>Every notice id the grid has stored as applied, by issue, from both row layouts.</summary>
