@@ -31,7 +31,14 @@ public static partial class GatewayHostingExtensions
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseGridActorsClustering(configuration).AddActivityPropagation().AddDashboard().UseGridActorsClientResilience(configuration));
+            builder.UseOrleansClient(client =>
+            {
+                client.UseGridActorsClustering(configuration).AddActivityPropagation().UseGridActorsClientResilience(configuration);
+                if (SiloHostingExtensions.DashboardEnabled(configuration))
+                {
+                    client.AddDashboard();
+                }
+            });
         }
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -75,7 +82,10 @@ public static partial class GatewayHostingExtensions
         app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGridActorsHealth();
         app.MapGridActorsMetrics();
-        app.MapOrleansDashboard(AccessHosting.OperatorPages);
+        if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(AccessHosting.OperatorPages);
+        }
         app.MapKeysApi();
         app.MapUnitsApi();
         app.MapCategoriesApi();

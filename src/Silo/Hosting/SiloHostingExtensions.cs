@@ -15,13 +15,24 @@ public static class SiloHostingExtensions
         silo.UseGridActorsStorage(configuration);
         silo.AddGridActorsStreams(configuration);
         silo.AddActivityPropagation();
-        // Every silo collects for the Orleans dashboard; only the gateway serves it, behind the admin role.
-        silo.AddDashboard(options => options.HideTrace = true);
+        // Every silo collects for the Orleans dashboard (unless Dashboard:Enabled is false); only the gateway serves it,
+        // behind the admin role.
+        if (DashboardEnabled(configuration))
+        {
+            silo.AddDashboard(options => options.HideTrace = true);
+        }
         silo.Services.TryAddSingleton<GridClock>();
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWakeUpDispatcherGrain>(0).Start());
         return silo;
     }
+
+    /// <summary>
+    /// <c>Dashboard:Enabled</c> (default true): the Orleans dashboard, collected by every silo and served by the gateway.
+    /// It costs 3-4 % of a report's CPU even when nobody looks (its own meter provider reads Orleans' instruments
+    /// every second, BENCHMARKS.md); a county that watches through metrics and traces alone can switch it off.
+    /// </summary>
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", true);
 
     /// <summary>
     /// Escalation events travel on memory streams. They are not durable, so delivery is backed by the

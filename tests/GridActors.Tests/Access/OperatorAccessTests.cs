@@ -20,6 +20,16 @@ public sealed class OperatorAccessTests
     }
 
     [Fact]
+    public async Task WithTheDashboardSwitchedOff_ThereIsNoDashboard_AndTheApiWorks()
+    {
+        await using var app = GatewayApp.OnSqlite().WithSetting("Dashboard:Enabled", "false");
+        var admin = app.Start();
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutJson("/api/v1/counties/340822", """{"name":"怀宁县"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/counties/340822")).StatusCode);
+    }
+
+    [Fact]
     public async Task WithoutAConfiguredKey_TheEmbeddedServiceMakesOneInItsDataFolder_AndKeepsIt()
     {
         await using var first = GatewayApp.OnSqlite();
