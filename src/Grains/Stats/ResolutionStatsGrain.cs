@@ -130,7 +130,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             {
                 foreach (var (issueId, ids) in _store.Read<Dictionary<Guid, HashSet<Guid>>>(payload))
                 {
-                    AppliedOf(issueId).UnionWith(ids);
+                    IdsOf(_applied, issueId).UnionWith(ids);
                 }
             }
         }
@@ -150,7 +150,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         if (_state.Applied.Count > 0)
         {
             // Kept in the head before: moved into the row of the empty id, head and row in one write.
-            var legacy = _applied.TryGetValue(Guid.Empty, out var known) ? known : _applied[Guid.Empty] = [];
+            var legacy = IdsOf(_applied, Guid.Empty);
             legacy.UnionWith(_state.Applied);
             _state.Applied = [];
             await _store.Write(_store.Set(HeadRow, _state), _store.Set(RowName(Guid.Empty), legacy));
@@ -214,23 +214,20 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         {
             return false;
         }
-        AppliedOf(notice.IssueId).Add(notice.Id);
-        if (!_unwrittenApplied.TryGetValue(notice.IssueId, out var unwritten))
-        {
-            _unwrittenApplied[notice.IssueId] = unwritten = [];
-        }
-        unwritten.Add(notice.Id);
+        IdsOf(_applied, notice.IssueId).Add(notice.Id);
+        IdsOf(_unwrittenApplied, notice.IssueId).Add(notice.Id);
         Count(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta);
         return true;
     }
 
-    private HashSet<Guid> AppliedOf(Guid issueId)
+    /// <summary>The set of notice ids kept for <paramref name="issueId"/> in <paramref name="byIssue"/>, made empty if none.</summary>
+    private static HashSet<Guid> IdsOf(Dictionary<Guid, HashSet<Guid>> byIssue, Guid issueId)
     {
-        if (!_applied.TryGetValue(issueId, out var applied))
+        if (!byIssue.TryGetValue(issueId, out var ids))
         {
-            _applied[issueId] = applied = [];
+            byIssue[issueId] = ids = [];
         }
-        return applied;
+        return ids;
     }
 
     /// <summary>A child's batch: counted and stored before answering, because the child takes the answer as final.</summary>

@@ -40,8 +40,8 @@ internal abstract class GrainStateSql
     /// <summary>Where the receiver starts in a <c>post_name</c> (1-based, for SQL's substr).</summary>
     protected const int ReceiverStart = 34;
 
-    /// <summary>The inbox rows of one receiver, oldest first. The log holds only notices not yet taken, so it stays short.</summary>
-    public abstract Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver);
+    /// <summary>The inbox rows of one receiver (post name, payload), oldest first. The log holds only notices not yet taken, so it stays short.</summary>
+    public abstract Task<List<(string PostName, byte[] Payload)>> ReadInbox(DbConnection connection, string serviceId, string receiver);
 
     /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
     public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
@@ -54,6 +54,18 @@ internal abstract class GrainStateSql
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             rows.Add((reader.GetString(0), new StateRow(reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2))));
+        }
+        return rows;
+    }
+
+    /// <summary>Reads (post name, payload) rows of the inbox log.</summary>
+    protected static async Task<List<(string PostName, byte[] Payload)>> PostRows(DbCommand command)
+    {
+        var rows = new List<(string, byte[])>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add((reader.GetString(0), (byte[])reader.GetValue(1)));
         }
         return rows;
     }
@@ -126,14 +138,14 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
     }
 
     private static readonly string ReadInboxSql =
-        $"SELECT post_name, 1, payload FROM grain_inbox WHERE substr(post_name, {ReceiverStart}) = $2 AND service_id = $1 ORDER BY post_name";
+        $"SELECT post_name, payload FROM grain_inbox WHERE substr(post_name, {ReceiverStart}) = $2 AND service_id = $1 ORDER BY post_name";
 
-    public override async Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
+    public override async Task<List<(string PostName, byte[] Payload)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
     {
         await using var command = new NpgsqlCommand(ReadInboxSql, (NpgsqlConnection)connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = receiver });
-        return await NamedRows(command).ConfigureAwait(false);
+        return await PostRows(command).ConfigureAwait(false);
     }
 
     // The inbox log's rows of a batch go in one statement each way (a report posts two, a receiver's write takes many):
@@ -267,14 +279,14 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
     }
 
     private static readonly string ReadInboxSql =
-        $"SELECT post_name, 1, payload FROM grain_inbox WHERE substr(post_name, {ReceiverStart}) = @receiver AND service_id = @service ORDER BY post_name";
+        $"SELECT post_name, payload FROM grain_inbox WHERE substr(post_name, {ReceiverStart}) = @receiver AND service_id = @service ORDER BY post_name";
 
-    public override async Task<List<(string StateName, StateRow Row)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
+    public override async Task<List<(string PostName, byte[] Payload)>> ReadInbox(DbConnection connection, string serviceId, string receiver)
     {
         await using var command = new SqliteCommand(ReadInboxSql, (SqliteConnection)connection);
         command.Parameters.AddWithValue("@service", serviceId);
         command.Parameters.AddWithValue("@receiver", receiver);
-        return await NamedRows(command).ConfigureAwait(false);
+        return await PostRows(command).ConfigureAwait(false);
     }
 
     public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)

@@ -126,9 +126,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
     {
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         var rows = await _sql.ReadInbox(connection, _serviceId, receiver.ToString()).ConfigureAwait(false);
-        return rows.Where(r => r.Row.Payload is not null)
-            .Select(r => (Guid.ParseExact(r.StateName.AsSpan(0, 32), "N"), new BinaryData(r.Row.Payload!)))
-            .ToList();
+        return rows.Select(r => (Guid.ParseExact(r.PostName.AsSpan(0, 32), "N"), new BinaryData(r.Payload))).ToList();
     }
 
     /// <summary>
