@@ -120,7 +120,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             }
             else if (GrainRows.IsItem(HeadRow, name, out Guid issue))
             {
-                _applied[issue] = _store.Read<HashSet<Guid>>(payload);
+                IdsOf(_applied, issue).UnionWith(_store.Read<HashSet<Guid>>(payload));
             }
             else if (GrainRows.IsItem(HeadRow, name, out DateOnly day))
             {
