@@ -11,10 +11,13 @@ using Microsoft.Extensions.Logging;
 namespace GridActors.Grains.Issues;
 
 internal sealed partial class IssueGrain(
-    [PersistentState("issue", StorageNames.Grains)] IPersistentState<IssueState> state,
+    [PersistentState(IssueGrain.StateName, StorageNames.Grains)] IPersistentState<IssueState> state,
     GridClock clock,
     ILogger<IssueGrain> logger) : Grain, IIssueGrain
 {
+    /// <summary>The name of an issue's row (<see cref="IssueIntakeGrain"/> writes a new issue's first).</summary>
+    internal const string StateName = "issue";
+
     // A stream notice not confirmed after this long is published again.
     private static readonly TimeSpan RepublishAfter = TimeSpan.FromSeconds(30);
     private readonly Dictionary<Guid, DateTimeOffset> _published = [];
@@ -47,21 +50,15 @@ internal sealed partial class IssueGrain(
             await Deliver();
             return IssueOutcome.Done(View());
         }
-        var grid = UnitCode.Parse(issue.Grid);
-        if (!await GrainFactory.GetUnit(grid).IsRegistered())
-        {
-            return new IssueOutcome(IssueOutcomeStatus.NotFound, null, "grid", $"No grid {grid} is registered.");
-        }
-        var category = await GrainFactory.Get<ICategoryCatalogGrain>(grid.County.Value).Get(issue.Category);
+        var (category, refused) = await IssueIntakeGrain.Check(GrainFactory, issue);
         if (category is null)
         {
-            return IssueOutcome.Invalid("category", $"is not in the catalogue of county {grid.County}; see GET /api/v1/counties/{grid.County}/categories");
+            return refused!;
         }
         using var span = StartSpan("issue report");
         var before = Snapshot();
         IssueLifecycle.Report(s, Id, issue, category, clock.GetUtcNow(), TraceId());
         await Commit(before);
-        GridTelemetry.Reported.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Category, category.Code));
         if (s.Outbox.Count == 0 && s.StatsOutbox.Count == 0)
         {
             // Announced, and nobody acts on a report for minutes or hours: leave memory now and read the one row back
@@ -77,7 +74,7 @@ internal sealed partial class IssueGrain(
     {
         if (!state.State.Exists)
         {
-            return new IssueOutcome(IssueOutcomeStatus.NotFound, null);
+            return Missing(new IssueOutcome(IssueOutcomeStatus.NotFound, null));
         }
         if (command.Action == IssueAction.HandDown && command.To is { } to && !await GrainFactory.GetUnit(UnitCode.Parse(to)).IsRegistered())
         {
@@ -113,12 +110,13 @@ internal sealed partial class IssueGrain(
         return IssueOutcome.Done(View());
     }
 
-    public Task<IssueView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+    public Task<IssueView?> Get() => Task.FromResult(state.State.Exists ? View() : Missing<IssueView?>(null));
 
     public async Task DeadlinePassed(string unit)
     {
         if (!state.State.Exists || state.State.Holder != unit)
         {
+            Missing(0);
             return;
         }
         // Nobody's request caused this: a new trace, linked to the trace in which the issue was reported.
@@ -135,6 +133,7 @@ internal sealed partial class IssueGrain(
 
     public Task ConfirmNotice(Guid noticeId)
     {
+        Missing(0);
         state.State.Outbox.RemoveAll(n => n.Id == noticeId);
         _published.Remove(noticeId);
         return Task.CompletedTask;
@@ -143,20 +142,30 @@ internal sealed partial class IssueGrain(
     public Task WakeUp()
     {
         state.State.WakeUpAt = null;
-        return state.State.Exists ? Deliver() : Task.CompletedTask;
+        return state.State.Exists ? Deliver() : Missing(Task.CompletedTask);
     }
 
-    /// <summary>What metrics compare a change against.</summary>
-    private (UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) Snapshot() =>
-        state.State.Exists
-            ? (state.State.HolderLevel, state.State.Status.IsOpen(), state.State.History.Count, state.State.Outbox.Count, state.State.Overdue)
-            : (UnitLevel.Grid, false, 0, state.State.Outbox.Count, false);
+    /// <summary>
+    /// Answers <paramref name="answer"/>, and when the issue has no row, lets this activation go once it is idle: the
+    /// intake (<see cref="IssueIntakeGrain"/>) stores new issues without this grain, so an activation that read no row
+    /// must not stay and answer from that after the row is written.
+    /// </summary>
+    private T Missing<T>(T answer)
+    {
+        if (!state.State.Exists)
+        {
+            DeactivateOnIdle();
+        }
+        return answer;
+    }
+
+    private IssueMetrics.Before Snapshot() => IssueMetrics.Of(state.State);
 
     /// <summary>
     /// Stores a change and announces it. Each escalation event gets its publishing span here, before the write,
     /// so the traceparent stored with the event (and sent again after a restart) names that span.
     /// </summary>
-    private async Task Commit((UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) before)
+    private async Task Commit(IssueMetrics.Before before)
     {
         var parent = Activity.Current;
         var publishing = new List<Activity>();
@@ -183,7 +192,7 @@ internal sealed partial class IssueGrain(
         try
         {
             await Save();
-            CountChange(before);
+            IssueMetrics.Count(before, state.State);
             await Deliver();
         }
         finally
@@ -192,46 +201,6 @@ internal sealed partial class IssueGrain(
             {
                 span.Dispose();
             }
-        }
-    }
-
-    private void CountChange((UnitLevel Level, bool Open, int History, int Outbox, bool Overdue) before)
-    {
-        var s = state.State;
-        var now = s.Status.IsOpen();
-        if (before.Open && !(now && before.Level == s.HolderLevel))
-        {
-            GridTelemetry.Open.Add(-1, new KeyValuePair<string, object?>(GridTelemetry.Level, before.Level.Tag()));
-        }
-        if (now && !(before.Open && before.Level == s.HolderLevel))
-        {
-            GridTelemetry.Open.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, s.HolderLevel.Tag()));
-        }
-        for (var i = before.History; i < s.History.Count; i++)
-        {
-            var entry = s.History[i];
-            if (entry.To == IssueStatus.Escalated && i + 1 < s.History.Count)
-            {
-                var reason = entry.Reason ?? EscalationReason.Manual;
-                GridTelemetry.Escalated.Add(1,
-                    new KeyValuePair<string, object?>(GridTelemetry.FromLevel, entry.Level.Tag()),
-                    new KeyValuePair<string, object?>(GridTelemetry.ToLevel, s.History[i + 1].Level.Tag()),
-                    new KeyValuePair<string, object?>(GridTelemetry.Reason, reason.Tag()));
-                if (reason == EscalationReason.Deadline)
-                {
-                    GridTelemetry.Overdue.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, entry.Level.Tag()));
-                }
-            }
-            else if (entry.To == IssueStatus.Resolved)
-            {
-                var level = new KeyValuePair<string, object?>(GridTelemetry.Level, entry.Level.Tag());
-                GridTelemetry.Resolved.Add(1, level);
-                GridTelemetry.TimeToResolve.Record((entry.At - s.ReportedAt).TotalSeconds, level);
-            }
-        }
-        if (s.Overdue && !before.Overdue)
-        {
-            GridTelemetry.Overdue.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, s.HolderLevel.Tag()));
         }
     }
 
@@ -273,14 +242,14 @@ internal sealed partial class IssueGrain(
         {
             if (!notice.ViaStream && !_posted.Contains(notice.Id))
             {
-                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IIssueQueueGrain>(notice.Unit).GetGrainId(), notice.Id, notice));
+                s.Posts.Add(IssueNotices.Post(rows, GrainFactory, notice));
             }
         }
         foreach (var notice in s.StatsOutbox)
         {
             if (!_posted.Contains(notice.Id))
             {
-                s.Posts.Add(GrainRows.Post(rows, GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).GetGrainId(), notice.Id, notice with { IssueId = Id }));
+                s.Posts.Add(IssueNotices.Post(rows, GrainFactory, Id, notice));
             }
         }
         try
@@ -349,7 +318,7 @@ internal sealed partial class IssueGrain(
             }
             else
             {
-                await GrainFactory.Get<IIssueQueueGrain>(notice.Unit).Apply(notice);
+                await IssueNotices.Send(GrainFactory, notice);
                 state.State.Outbox.Remove(notice);
             }
         }
@@ -363,7 +332,7 @@ internal sealed partial class IssueGrain(
     {
         try
         {
-            await GrainFactory.Get<IResolutionStatsGrain>(notice.Grid).Apply(notice with { IssueId = Id });
+            await IssueNotices.Send(GrainFactory, Id, notice);
             state.State.StatsOutbox.Remove(notice);
         }
         catch (Exception e)

@@ -88,6 +88,24 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
         await misuse.AssertProblem(422);
     }
 
+    /// <summary>
+    /// A report is stored without its issue in memory (the intake writes the row). An app that read the issue's id
+    /// before reporting it (the id follows from the grid and the Idempotency-Key) had the issue activated with no row:
+    /// that activation must not go on answering "no such issue" once the report is stored.
+    /// </summary>
+    [Fact]
+    public async Task AnIssueReadBeforeItWasReported_ReadsBackAndActs_OnceReported()
+    {
+        var id = GridActors.Gateway.Apis.IssuesApi.IdFromKey(County.Grid2, "app-42-read-first").ToString();
+        await (await _http.GetAsync($"/api/v1/issues/{id}")).AssertProblem(404);
+        await (await _http.PostJson($"/api/v1/issues/{id}/accept", "{}")).AssertProblem(404);
+
+        Assert.Equal(id, await Report(_http, County.Grid2, title: "井盖缺失", key: "app-42-read-first"));
+        Assert.Equal("reported", (await Get(_http, id))["status"].Str());
+        Assert.Equal("accepted", (await Act(_http, id, "accept"))["status"].Str());
+        Assert.Contains(id, await Queue(_http, "grids", County.Grid2));
+    }
+
     [Theory]
     [InlineData("""{"title":"t"}""", "category", "is required")]
     [InlineData("""{"category":"no-such","title":"t"}""", "category", "is not in the catalogue of county 340822")]
