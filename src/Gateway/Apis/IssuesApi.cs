@@ -105,7 +105,7 @@ public static class IssuesApi
         var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
         var fingerprint = Hash(JsonSerializer.Serialize(request with { TraceParent = null }));
         var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), key);
-        var outcome = await grains.GetGrain<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
+        var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)
         {
             case IssueOutcomeStatus.Done:

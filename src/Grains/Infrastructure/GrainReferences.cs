@@ -20,6 +20,12 @@ public static class GrainReferences
         return (T)grains.GetGrain(GrainId.Create(types.Grain, GrainIdKeyExtensions.CreateGuidKey(key)), types.Interface);
     }
 
+    public static T Get<T>(this IGrainFactory grains, long key) where T : IGrainWithIntegerKey
+    {
+        var types = Types<T>.Known ??= Types<T>.Of(grains.GetGrain<T>(0));
+        return (T)grains.GetGrain(GrainId.Create(types.Grain, GrainIdKeyExtensions.CreateIntegerKey(key)), types.Interface);
+    }
+
     // Per interface: the same in every silo and client of this process (both come from the interface's own attributes).
     private static class Types<T>
     {

@@ -29,7 +29,7 @@ internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueInt
         {
             return refused!;
         }
-        var issueGrain = GrainFactory.GetGrain<IIssueGrain>(id);
+        var issueGrain = GrainFactory.Get<IIssueGrain>(id);
         if ((category.LowestLevel ?? UnitLevel.Grid) > UnitLevel.Grid)
         {
             return await issueGrain.Report(issue);
