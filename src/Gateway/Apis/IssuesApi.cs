@@ -103,7 +103,8 @@ public static class IssuesApi
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
-        var fingerprint = Hash(JsonSerializer.Serialize(request with { TraceParent = null }));
+        // Only a retry with the same Idempotency-Key reaches the issue again: without a key there is nothing to compare.
+        var fingerprint = key.Length == 0 ? null : Hash(JsonSerializer.Serialize(request with { TraceParent = null }));
         var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), key);
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)

@@ -325,7 +325,7 @@ public static partial class Open311Api
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var request = new NewIssue(grid, v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, input.By, traceParent);
-        var fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { TraceParent = null }))));
+        var fingerprint = idempotencyKey.Length == 0 ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { TraceParent = null }))));
         var id = idempotencyKey.Length == 0 ? Guid.CreateVersion7() : IssuesApi.IdFromKey(grid, "open311:" + idempotencyKey);
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)
