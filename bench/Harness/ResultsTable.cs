@@ -46,7 +46,10 @@ public static class ResultsTable
         Ratio("B2", "POST an issue, persisted, PostgreSQL, requests/s", N("b2.service.rps"), "/s", N("raw.pg.rps"), "raw Npgsql upserts", 0.5,
             $"synchronous_commit on; non-2xx {m.GetValueOrDefault("b2.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b2.service.timeouts", "?")}");
         Ratio("B3", "POST an issue, persisted, SQLite, requests/s", N("b3.service.rps"), "/s", N("raw.sqlite.rps"), "raw Microsoft.Data.Sqlite upserts", 0.5,
-            $"WAL, synchronous=NORMAL, busy_timeout 10 s; non-2xx {m.GetValueOrDefault("b3.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b3.service.timeouts", "?")}");
+            $"16 KB pages, WAL, synchronous=NORMAL, busy_timeout 10 s, as the service; {FourKb()}non-2xx {m.GetValueOrDefault("b3.service.non2xx", "?")}, timeouts {m.GetValueOrDefault("b3.service.timeouts", "?")}");
+        string FourKb() => N("raw.sqlite.4k.rps") is { } fourKb && N("b3.service.rps") is { } b3
+            ? $"with SQLite's default 4 KB pages the raw upserts ran {Fmt(fourKb, "/s")} ({b3 / fourKb:0.00}×); "
+            : "";
         var directP50 = N("b4.direct.p50.ms");
         var directP99 = N("b4.direct.p99.ms");
         Add("B4", $"escalation grid→village→township→county, p50 ({m.GetValueOrDefault("b4.chains", "?")} chains at {m.GetValueOrDefault("b4.rate", "?")}/s)",
