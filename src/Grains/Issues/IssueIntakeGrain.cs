@@ -22,9 +22,15 @@ namespace GridActors.Grains.Issues;
 [StatelessWorker, Reentrant]
 internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueIntakeGrain> logger) : Grain, IIssueIntakeGrain
 {
+    /// <summary>Grids known at most (a province has tens of thousands); past it the set starts over.</summary>
+    private const int MaxGridsKnown = 200_000;
+
+    /// <summary>Grids a report was taken at: a unit is never unregistered, so each is asked once.</summary>
+    private readonly HashSet<string> _registeredGrids = new(StringComparer.Ordinal);
+
     public async Task<IssueOutcome> Report(Guid id, NewIssue issue)
     {
-        var (category, refused) = await Check(GrainFactory, issue);
+        var (category, refused) = await Check(GrainFactory, issue, _registeredGrids);
         if (category is null)
         {
             return refused!;
@@ -62,13 +68,27 @@ internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueInt
         return IssueOutcome.Done(IssueLifecycle.View(s, id, now), created: true);
     }
 
-    /// <summary>A report needs a registered grid and a category of its county's catalogue: the category, or why not.</summary>
-    internal static async Task<(Category? Category, IssueOutcome? Refused)> Check(IGrainFactory grains, NewIssue issue)
+    /// <summary>
+    /// A report needs a registered grid and a category of its county's catalogue: the category, or why not. Grids in
+    /// <paramref name="registered"/> are known to be registered; a grid found registered is added to it.
+    /// </summary>
+    internal static async Task<(Category? Category, IssueOutcome? Refused)> Check(IGrainFactory grains, NewIssue issue, HashSet<string>? registered = null)
     {
         var grid = UnitCode.Parse(issue.Grid);
-        if (!await grains.GetUnit(grid).IsRegistered())
+        if (registered?.Contains(grid.Value) != true)
         {
-            return (null, new IssueOutcome(IssueOutcomeStatus.NotFound, null, "grid", $"No grid {grid} is registered."));
+            if (!await grains.GetUnit(grid).IsRegistered())
+            {
+                return (null, new IssueOutcome(IssueOutcomeStatus.NotFound, null, "grid", $"No grid {grid} is registered."));
+            }
+            if (registered is not null)
+            {
+                if (registered.Count >= MaxGridsKnown)
+                {
+                    registered.Clear();
+                }
+                registered.Add(grid.Value);
+            }
         }
         var category = await grains.Get<ICategoryCatalogGrain>(grid.County.Value).Get(issue.Category);
         return category is null

@@ -133,10 +133,15 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     }
 
     [Fact]
-    public async Task Report_AtAnUnknownGrid_Is404_AndAtAMalformedCode400()
+    public async Task Report_AtAnUnknownGrid_Is404_AndAtAMalformedCode400_AndTakenOnceTheGridIsRegistered()
     {
         await (await _http.PostJson("/api/v1/grids/340822100201099/issues", """{"category":"other","title":"t"}""")).AssertProblem(404);
         await (await _http.PostJson("/api/v1/grids/340822100201/issues", """{"category":"other","title":"t"}""")).AssertInvalid("code", "a grid code has 15 digits");
+
+        // The intake remembers grids found registered, never grids found missing.
+        Assert.True((await _http.PutJson("/api/v1/grids/340822100201099", """{"name":"新网格"}""")).IsSuccessStatusCode);
+        var id = await Report(_http, "340822100201099", title: "新网格的第一件事");
+        Assert.Equal("340822100201099", (await Get(_http, id))["holder"]!["code"].Str());
     }
 
     [Fact]
