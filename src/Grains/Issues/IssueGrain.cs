@@ -74,7 +74,8 @@ internal sealed partial class IssueGrain(
     {
         if (!state.State.Exists)
         {
-            return Missing(new IssueOutcome(IssueOutcomeStatus.NotFound, null));
+            LetGoIfMissing();
+            return new IssueOutcome(IssueOutcomeStatus.NotFound, null);
         }
         if (command.Action == IssueAction.HandDown && command.To is { } to && !await GrainFactory.GetUnit(UnitCode.Parse(to)).IsRegistered())
         {
@@ -110,13 +111,17 @@ internal sealed partial class IssueGrain(
         return IssueOutcome.Done(View());
     }
 
-    public Task<IssueView?> Get() => Task.FromResult(state.State.Exists ? View() : Missing<IssueView?>(null));
+    public Task<IssueView?> Get()
+    {
+        LetGoIfMissing();
+        return Task.FromResult(state.State.Exists ? View() : null);
+    }
 
     public async Task DeadlinePassed(string unit)
     {
         if (!state.State.Exists || state.State.Holder != unit)
         {
-            Missing(0);
+            LetGoIfMissing();
             return;
         }
         // Nobody's request caused this: a new trace, linked to the trace in which the issue was reported.
@@ -133,7 +138,7 @@ internal sealed partial class IssueGrain(
 
     public Task ConfirmNotice(Guid noticeId)
     {
-        Missing(0);
+        LetGoIfMissing();
         state.State.Outbox.RemoveAll(n => n.Id == noticeId);
         _published.Remove(noticeId);
         return Task.CompletedTask;
@@ -142,21 +147,21 @@ internal sealed partial class IssueGrain(
     public Task WakeUp()
     {
         state.State.WakeUpAt = null;
-        return state.State.Exists ? Deliver() : Missing(Task.CompletedTask);
+        LetGoIfMissing();
+        return state.State.Exists ? Deliver() : Task.CompletedTask;
     }
 
     /// <summary>
-    /// Answers <paramref name="answer"/>, and when the issue has no row, lets this activation go once it is idle: the
-    /// intake (<see cref="IssueIntakeGrain"/>) stores new issues without this grain, so an activation that read no row
-    /// must not stay and answer from that after the row is written.
+    /// When the issue has no row, lets this activation go once the current call is answered: the intake
+    /// (<see cref="IssueIntakeGrain"/>) stores new issues without this grain, so an activation that read no row must not
+    /// stay and answer from that after the row is written.
     /// </summary>
-    private T Missing<T>(T answer)
+    private void LetGoIfMissing()
     {
         if (!state.State.Exists)
         {
             DeactivateOnIdle();
         }
-        return answer;
     }
 
     private IssueMetrics.Before Snapshot() => IssueMetrics.Of(state.State);
