@@ -93,7 +93,7 @@ public static class EscalationBench
         await Task.Delay(500);
         gc.Reset();
         var measured = await RunChainsAsync(client, running, issues.Skip(warmupChains).ToList(), rate);
-        var (gcLongest, gcCount, _, _) = gc.Snapshot();
+        var (gcLongest, gcGeneration, gcCount, _, _) = gc.Snapshot();
         var done = measured.Where(c => c.IsDone).ToList();
         var lost = measured.Count - done.Count;
         var errors = measured.Sum(c => c.Errors);
@@ -111,6 +111,7 @@ public static class EscalationBench
         options.Record("b4.hop.p50.ms", Stats.Percentile(hops, 50));
         options.Record("b4.hop.p99.ms", Stats.Percentile(hops, 99));
         options.Record("b4.gc.maxpause.ms", gcLongest);
+        options.Record("b4.gc.maxpause.gen", gcGeneration);
         options.Record("b4.gc.pauses", gcCount);
 
         // Baseline: the same three hops as direct grain calls, same rate, up to 10 s.

@@ -22,6 +22,8 @@ public sealed class GcPauseMonitor : IAsyncDisposable
     private double _total;
     private int _count;
     private int _gen2;
+    private int _generation = -1;
+    private int _longestGeneration = -1;
 
     public GcPauseMonitor(int processId)
     {
@@ -49,11 +51,21 @@ public sealed class GcPauseMonitor : IAsyncDisposable
                 _suspendedAt = -1;
                 _count++;
                 _total += pause;
-                _longest = Math.Max(_longest, pause);
+                if (pause > _longest)
+                {
+                    _longest = pause;
+                    _longestGeneration = _generation;
+                }
+                _generation = -1;
             }
         };
         _source.Clr.GCStart += e =>
         {
+            lock (_gate)
+            {
+                // The deepest collection a pause ran (a background gen2 may start inside a gen0 or gen1 pause).
+                _generation = Math.Max(_generation, e.Depth);
+            }
             if (e.Depth == 2)
             {
                 Interlocked.Increment(ref _gen2);
@@ -62,12 +74,12 @@ public sealed class GcPauseMonitor : IAsyncDisposable
         _processing = Task.Run(() => _source.Process());
     }
 
-    /// <summary>The longest pause so far, in milliseconds, with the count and total.</summary>
-    public (double LongestMs, int Count, double TotalMs, int Gen2) Snapshot()
+    /// <summary>The longest pause so far, in milliseconds, with its generation (-1: not seen), the count and total.</summary>
+    public (double LongestMs, int LongestGeneration, int Count, double TotalMs, int Gen2) Snapshot()
     {
         lock (_gate)
         {
-            return (_longest, _count, _total, Volatile.Read(ref _gen2));
+            return (_longest, _longestGeneration, _count, _total, Volatile.Read(ref _gen2));
         }
     }
 
@@ -77,6 +89,7 @@ public sealed class GcPauseMonitor : IAsyncDisposable
         lock (_gate)
         {
             _longest = 0;
+            _longestGeneration = -1;
             _total = 0;
             _count = 0;
             Interlocked.Exchange(ref _gen2, 0);
@@ -122,9 +135,10 @@ public static class GcPauses
         }
         var exited = WaitForExitAsync(pid);
         await Task.WhenAny(stop.Task, exited);
-        var (longest, count, total, gen2) = monitor.Snapshot();
+        var (longest, generation, count, total, gen2) = monitor.Snapshot();
         await monitor.DisposeAsync();
         options.Record($"{key}.maxpause.ms", longest);
+        options.Record($"{key}.maxpause.gen", generation);
         options.Record($"{key}.pauses", count);
         options.Record($"{key}.totalpause.ms", total);
         options.Record($"{key}.gen2", gen2);

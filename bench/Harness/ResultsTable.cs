@@ -82,10 +82,11 @@ public static class ResultsTable
             N("b7.leadership.p99.ms"), "ms", "none", "—", 1000, $"first {Fmt(N("b7.leadership.first.ms"), "ms")}, p50 {Fmt(N("b7.leadership.p50.ms"), "ms")}");
         Absolute("B7", $"county resolution statistics, p99 ({m.GetValueOrDefault("b7.stats.issues", "?")} issues)", N("b7.stats.p99.ms"), "ms", "none", "—", 1000,
             $"first {Fmt(N("b7.stats.first.ms"), "ms")}, p50 {Fmt(N("b7.stats.p50.ms"), "ms")}");
+        string Generation(string key) => N(key + ".maxpause.gen") is { } g and >= 0 ? $" (gen{g:0})" : "";
         var pauses = new[] { ("service on SQLite (B1, B3)", "gc.sqlite"), ("service on PostgreSQL (B2)", "gc.pg.b2"), ("B4 harness (service in process)", "b4.gc") };
         var longest = pauses.Select(p => N(p.Item2 + ".maxpause.ms")).Where(v => v is not null).DefaultIfEmpty(null).Max();
         Absolute("GC", "longest GC pause during B1-B4 (Server GC)", longest, "ms", "—", "—", 100,
-            string.Join("; ", pauses.Select(p => $"{p.Item1}: {Fmt(N(p.Item2 + ".maxpause.ms"), "ms")} of {m.GetValueOrDefault(p.Item2 + ".pauses", "?")} pauses")));
+            string.Join("; ", pauses.Select(p => $"{p.Item1}: {Fmt(N(p.Item2 + ".maxpause.ms"), "ms")}{Generation(p.Item2)} of {m.GetValueOrDefault(p.Item2 + ".pauses", "?")} pauses")));
 
         var table = new StringBuilder();
         table.AppendLine("| # | figure | value | baseline (same run) | ratio | target | result | notes |");
