@@ -103,8 +103,7 @@ public static class IssuesApi
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
-        // Only a retry with the same Idempotency-Key reaches the issue again: without a key there is nothing to compare.
-        var fingerprint = key.Length == 0 ? null : Hash(JsonSerializer.Serialize(request with { TraceParent = null }));
+        var fingerprint = Fingerprint(request, key);
         var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), key);
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)
@@ -334,7 +333,13 @@ public static class IssuesApi
         return new Guid(bytes);
     }
 
-    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>
+    /// What a retry with the same Idempotency-Key must repeat (the request without its trace), or null without a key:
+    /// only such a retry reaches the issue again, so without one there is nothing to compare.
+    /// </summary>
+    internal static string? Fingerprint(NewIssue request, string idempotencyKey) => idempotencyKey.Length == 0
+        ? null
+        : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { TraceParent = null }))));
 }
 
 public sealed record HolderResponse(string Code, UnitLevel Level);

@@ -1,9 +1,6 @@
 using GridActors.Grains.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
@@ -325,7 +322,7 @@ public static partial class Open311Api
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var request = new NewIssue(grid, v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, input.By, traceParent);
-        var fingerprint = idempotencyKey.Length == 0 ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { TraceParent = null }))));
+        var fingerprint = IssuesApi.Fingerprint(request, idempotencyKey);
         var id = idempotencyKey.Length == 0 ? Guid.CreateVersion7() : IssuesApi.IdFromKey(grid, "open311:" + idempotencyKey);
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)

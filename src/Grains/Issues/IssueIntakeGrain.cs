@@ -28,6 +28,11 @@ internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueInt
     /// <summary>Grids a report was taken at: a unit is never unregistered, so each is asked once.</summary>
     private readonly HashSet<string> _registeredGrids = new(StringComparer.Ordinal);
 
+    private IGrainStateRows? _store;
+
+    /// <summary>The grain storage, looked up once per activation rather than on every report.</summary>
+    private IGrainStateRows Store => _store ??= GrainRows.Store(this);
+
     public async Task<IssueOutcome> Report(Guid id, NewIssue issue)
     {
         var (category, refused) = await Check(GrainFactory, issue, _registeredGrids);
@@ -45,7 +50,7 @@ internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueInt
         var now = clock.GetUtcNow();
         var s = new IssueState();
         IssueLifecycle.Report(s, id, issue, category, now, Activity.Current?.TraceId.ToString());
-        var store = GrainRows.Store(this);
+        var store = Store;
         var posts = s.Outbox.Select(notice => IssueNotices.Post(store, GrainFactory, notice))
             .Concat(s.StatsOutbox.Select(notice => IssueNotices.Post(store, GrainFactory, id, notice)))
             .ToList();

@@ -58,5 +58,4 @@ internal static class IssueMetrics
             GridTelemetry.Overdue.Add(1, new KeyValuePair<string, object?>(GridTelemetry.Level, s.HolderLevel.Tag()));
         }
     }
-
 }
