@@ -33,7 +33,11 @@ public static partial class GatewayHostingExtensions
         {
             builder.UseOrleansClient(client =>
             {
-                client.UseGridActorsClustering(configuration).AddActivityPropagation().UseGridActorsClientResilience(configuration);
+                client.UseGridActorsClustering(configuration).UseGridActorsClientResilience(configuration);
+                if (TelemetryExtensions.TracingEnabled(configuration))
+                {
+                    client.AddActivityPropagation();
+                }
                 if (SiloHostingExtensions.DashboardEnabled(configuration))
                 {
                     client.AddDashboard();

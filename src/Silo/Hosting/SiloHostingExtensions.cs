@@ -14,7 +14,10 @@ public static class SiloHostingExtensions
     {
         silo.UseGridActorsStorage(configuration);
         silo.AddGridActorsStreams(configuration);
-        silo.AddActivityPropagation();
+        if (TelemetryExtensions.TracingEnabled(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
         // Every silo collects for the Orleans dashboard (unless Dashboard:Enabled is false); only the gateway serves it,
         // behind the admin role.
         if (DashboardEnabled(configuration))

@@ -54,7 +54,7 @@ public static class TelemetryExtensions
         var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
         // With no trace exporter and no sampler asked for, nothing listens to the activity sources at all: requests and
         // grain calls then create no spans (a sampler that drops them still leaves each one created, for propagation).
-        if (traces.Count > 0 || !string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]))
+        if (TracingEnabled(configuration))
         {
             telemetry.WithTracing(tracing =>
             {
@@ -98,6 +98,15 @@ public static class TelemetryExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// Whether this process records traces: a trace exporter is configured (<c>OTEL_TRACES_EXPORTER</c>, or an OTLP
+    /// endpoint) or a sampler is named (<c>OTEL_TRACES_SAMPLER</c>). Only then do grain calls carry the trace context
+    /// (Orleans' activity propagation): with nobody recording, the filters it adds to every call find no trace to pass
+    /// on and only cost time (a twentieth of a grid read's CPU, BENCHMARKS.md).
+    /// </summary>
+    public static bool TracingEnabled(IConfiguration configuration) =>
+        Exporters(configuration, "OTEL_TRACES_EXPORTER").Count > 0 || !string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]);
 
     /// <summary>Orleans instruments recorded per message, lookup or grain call, not exported.</summary>
     private static readonly string[] PerCallOrleansInstruments =
