@@ -103,7 +103,7 @@ public static class TelemetryExtensions
     /// Whether this process records traces: a trace exporter is configured (<c>OTEL_TRACES_EXPORTER</c>, or an OTLP
     /// endpoint) or a sampler is named (<c>OTEL_TRACES_SAMPLER</c>). Only then do grain calls carry the trace context
     /// (Orleans' activity propagation): with nobody recording, the filters it adds to every call find no trace to pass
-    /// on and only cost time (a twentieth of a grid read's CPU, BENCHMARKS.md).
+    /// on and only cost time (9 % of a grid read's CPU, docs/operations.md).
     /// </summary>
     public static bool TracingEnabled(IConfiguration configuration) =>
         Exporters(configuration, "OTEL_TRACES_EXPORTER").Count > 0 || !string.IsNullOrWhiteSpace(configuration["OTEL_TRACES_SAMPLER"]);
