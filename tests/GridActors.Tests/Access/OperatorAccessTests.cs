@@ -6,9 +6,9 @@ namespace GridActors.Tests.Access;
 public sealed class OperatorAccessTests
 {
     [Fact]
-    public async Task Dashboard_IsOnlyForTheAdminRole()
+    public async Task Dashboard_SwitchedOn_IsOnlyForTheAdminRole()
     {
-        await using var app = GatewayApp.OnSqlite();
+        await using var app = GatewayApp.OnSqlite().WithSetting("Dashboard:Enabled", "true");
         var admin = app.Start();
         var reader = (await (await admin.PostJson("/api/v1/keys", """{"app":"r","jurisdiction":"34","roles":["reader"]}""")).Json())["secret"].Str();
 
@@ -20,9 +20,9 @@ public sealed class OperatorAccessTests
     }
 
     [Fact]
-    public async Task WithTheDashboardSwitchedOff_ThereIsNoDashboard_AndTheApiWorks()
+    public async Task ByDefault_ThereIsNoDashboard_AndTheApiWorks()
     {
-        await using var app = GatewayApp.OnSqlite().WithSetting("Dashboard:Enabled", "false");
+        await using var app = GatewayApp.OnSqlite();
         var admin = app.Start();
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/dashboard/")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.PutJson("/api/v1/counties/340822", """{"name":"怀宁县"}""")).StatusCode);
