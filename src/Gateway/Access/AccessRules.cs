@@ -13,9 +13,11 @@ namespace GridActors.Gateway.Access;
 /// Endpoints whose unit is only known after loading (an issue, a member) check it in their handler with
 /// <see cref="CanRead"/> and <see cref="CanWrite"/>.
 /// </summary>
-public sealed class AccessRules(RequestDelegate next)
+public sealed class AccessRules(RequestDelegate next, IProblemDetailsService problems)
 {
-    public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
+    // The problem writer comes with the constructor: a service asked for in InvokeAsync is resolved from the request's
+    // services, which opens a service scope for every request.
+    public async Task InvokeAsync(HttpContext http)
     {
         var path = http.Request.Path;
         if (!path.StartsWithSegments("/api/v1") && !path.StartsWithSegments(AccessHosting.OperatorPages))

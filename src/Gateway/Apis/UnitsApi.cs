@@ -31,6 +31,10 @@ public static class UnitsApi
     public static IEndpointRouteBuilder MapUnitsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Units");
+        // The read of a unit is the API's most frequent call: its services are taken here, once, rather than bound for
+        // every request, which would open a request's service scope only to hand out these two singletons.
+        var grainFactory = endpoints.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var unitAnswers = endpoints.ServiceProvider.GetRequiredService<UnitAnswerCache>();
         foreach (var (collection, level) in Collections)
         {
             api.MapPut($"/{collection}/{{code}}", (string code, UnitInput body, HttpContext http, IGrainFactory grains) => PutUnit(level, code, body, http, grains))
@@ -38,7 +42,7 @@ public static class UnitsApi
                 .WithSummary($"Create or update a {level.Name()}")
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
                     + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
-            api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http, IGrainFactory grains, UnitAnswerCache answers) => GetUnit(level, code, http, grains, answers))
+            api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http) => GetUnit(level, code, http, grainFactory, unitAnswers))
                 .Produces<UnitResponse>()
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status404NotFound)
@@ -102,7 +106,7 @@ public static class UnitsApi
             return Problems.NotFound($"No {level.Name()} {unitCode} is registered.");
         }
         ETags.Set(http.Response, answer.Version);
-        return TypedResults.Bytes(answer.Json, "application/json; charset=utf-8");
+        return new JsonBytes(answer.Json);
     }
 
     private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(string code, IGrainFactory grains)
@@ -166,6 +170,22 @@ public sealed record UnitTreeResponse(string Code, UnitLevel Level, string Name,
 }
 
 /// <summary>Versions travel as strong ETags ("3"); If-Match guards updates against lost writes.</summary>
+/// <summary>
+/// A JSON body already serialized, written as it is: what <c>TypedResults.Bytes</c> does for this case, without the
+/// logger it takes from the request's services (which opens the request's service scope on every read).
+/// </summary>
+internal sealed class JsonBytes(byte[] json) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = json.Length;
+        return response.Body.WriteAsync(json, 0, json.Length);
+    }
+}
+
 internal static class ETags
 {
     public static void Set(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
