@@ -169,7 +169,6 @@ public sealed record UnitTreeResponse(string Code, UnitLevel Level, string Name,
         new(node.Code, node.Level, node.Name, node.Kind, node.Children.Select(From).ToArray());
 }
 
-/// <summary>Versions travel as strong ETags ("3"); If-Match guards updates against lost writes.</summary>
 /// <summary>
 /// A JSON body already serialized, written as it is: what <c>TypedResults.Bytes</c> does for this case, without the
 /// logger it takes from the request's services (which opens the request's service scope on every read).
@@ -186,6 +185,7 @@ internal sealed class JsonBytes(byte[] json) : IResult
     }
 }
 
+/// <summary>Versions travel as strong ETags ("3"); If-Match guards updates against lost writes.</summary>
 internal static class ETags
 {
     public static void Set(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
