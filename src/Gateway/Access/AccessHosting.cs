@@ -46,6 +46,9 @@ public static class AccessHosting
 
         builder.Services.AddSingleton<BootstrapAdminKey>();
         builder.Services.AddSingleton<ApiKeyVerifier>();
+        builder.Services.AddSingleton<RateLimits>();
+        builder.Services.AddSingleton<ApiKeyGate>();
+        builder.Services.AddSingleton<AccessRules>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdminKey>());
         builder.Services.AddOptions<RateLimitSettings>().BindConfiguration("RateLimits");
         return builder;
@@ -60,11 +63,10 @@ public static class AccessHosting
         // leaves), the host puts ASP.NET Core's own authentication middleware in front of every request, where it finds
         // no default scheme and does nothing but cost (2 % of a grid read's CPU).
         ((IApplicationBuilder)app).Properties[AuthenticationInPipeline] = true;
-        app.UseMiddleware<RateLimits>();
-        app.UseMiddleware<ApiKeyGate>();
-        // Every access decision, the operator pages' included, is AccessRules'. ASP.NET Core's authorization middleware,
-        // there only for the dashboard's policy, looked up every request's endpoint metadata for nothing else.
-        app.UseMiddleware<AccessRules>();
+        // Rate limits, then the key, then the rules, in one middleware (AccessGate). Every access decision, the operator
+        // pages' included, is AccessRules'. ASP.NET Core's authorization middleware, there only for the dashboard's
+        // policy, looked up every request's endpoint metadata for nothing else.
+        app.UseMiddleware<AccessGate>();
         return app;
     }
 }

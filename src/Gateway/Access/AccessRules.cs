@@ -13,25 +13,22 @@ namespace GridActors.Gateway.Access;
 /// Endpoints whose unit is only known after loading (an issue, a member) check it in their handler with
 /// <see cref="CanRead"/> and <see cref="CanWrite"/>.
 /// </summary>
-public sealed class AccessRules(RequestDelegate next, IProblemDetailsService problems)
+public sealed class AccessRules(IProblemDetailsService problems)
 {
-    // The problem writer comes with the constructor: a service asked for in InvokeAsync is resolved from the request's
-    // services, which opens a service scope for every request.
-    public async Task InvokeAsync(HttpContext http)
+    /// <summary>True when the caller may go on; false when the request was answered 401, 403 or 404 (<see cref="AccessGate"/>).</summary>
+    public ValueTask<bool> Admit(HttpContext http)
     {
         var path = http.Request.Path;
         if (!path.StartsWithSegments("/api/v1") && !path.StartsWithSegments(AccessHosting.OperatorPages))
         {
-            await next(http);
-            return;
+            return ValueTask.FromResult(true);
         }
         // The API key scheme leaves the caller it made with the cached key; other schemes' callers are read from claims.
         var caller = http.User.Identity?.IsAuthenticated == true ? http.Items[typeof(Caller)] as Caller ?? Caller.From(http.User) : null;
         if (caller is null)
         {
-            await Refuse(http, problems, StatusCodes.Status401Unauthorized, "Unauthorized",
+            return Refuse(http, StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"Send an API key in the {ApiKeyAuthenticationHandler.Header} header (or a bearer token from the county's sign-in).");
-            return;
         }
         http.Items[typeof(Caller)] = caller;
 
@@ -39,23 +36,16 @@ public sealed class AccessRules(RequestDelegate next, IProblemDetailsService pro
         var role = RequiredRole(http.Request.Method, path.Value!);
         if (role is not null && !caller.Has(role))
         {
-            await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", $"This operation needs the {role} role.");
-            return;
+            return Refuse(http, StatusCodes.Status403Forbidden, "Forbidden", $"This operation needs the {role} role.");
         }
         if (http.Request.RouteValues.TryGetValue("code", out var value) && value is string code
             && UnitCode.TryParse(code, out _, out _) && !caller.Covers(code))
         {
-            if (read)
-            {
-                await Refuse(http, problems, StatusCodes.Status404NotFound, "Not found", $"No unit {code} is registered.");
-            }
-            else
-            {
-                await Refuse(http, problems, StatusCodes.Status403Forbidden, "Forbidden", $"Unit {code} is outside this key's jurisdiction.");
-            }
-            return;
+            return read
+                ? Refuse(http, StatusCodes.Status404NotFound, "Not found", $"No unit {code} is registered.")
+                : Refuse(http, StatusCodes.Status403Forbidden, "Forbidden", $"Unit {code} is outside this key's jurisdiction.");
         }
-        await next(http);
+        return ValueTask.FromResult(true);
     }
 
     /// <summary>The role an operation needs; null when any role will do (every role reads).</summary>
@@ -87,7 +77,7 @@ public sealed class AccessRules(RequestDelegate next, IProblemDetailsService pro
 
     public static bool CanWrite(HttpContext http, string unit) => http.Caller().Covers(unit);
 
-    private static async Task Refuse(HttpContext http, IProblemDetailsService problems, int status, string title, string detail)
+    private async ValueTask<bool> Refuse(HttpContext http, int status, string title, string detail)
     {
         http.Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext
@@ -95,6 +85,7 @@ public sealed class AccessRules(RequestDelegate next, IProblemDetailsService pro
             HttpContext = http,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://gridactors.org/problems/{status}" },
         });
+        return false;
     }
 }
 

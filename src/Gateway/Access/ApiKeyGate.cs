@@ -13,23 +13,45 @@ namespace GridActors.Gateway.Access;
 /// and access rules, measured by switching them off). The outcome is the same either way: a known key's principal and
 /// caller, or an anonymous request that <see cref="AccessRules"/> answers with 401.
 /// </remarks>
-internal sealed class ApiKeyGate(RequestDelegate next, ApiKeyVerifier keys)
+internal sealed class ApiKeyGate(ApiKeyVerifier keys)
 {
-    public async Task InvokeAsync(HttpContext http)
+    /// <summary>Sets the request's user (and caller) when it carries valid credentials; leaves it anonymous otherwise.</summary>
+    public ValueTask Authenticate(HttpContext http)
     {
         var headers = http.Request.Headers;
         if (headers.Authorization.Count == 0 && headers.TryGetValue(ApiKeyAuthenticationHandler.Header, out var values))
         {
-            if (values.Count == 1 && !string.IsNullOrEmpty(values[0]) && await keys.Verify(values[0]!) is { } key)
+            if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
             {
-                http.User = key.User;
-                http.Items[typeof(Caller)] = key.Caller;
+                return ValueTask.CompletedTask;
             }
+            var verify = keys.Verify(values[0]!);
+            if (!verify.IsCompletedSuccessfully)
+            {
+                return Accept(http, verify);
+            }
+            Accept(http, verify.Result);
+            return ValueTask.CompletedTask;
         }
-        else if (await http.AuthenticateAsync(AccessHosting.Selector) is { Principal: { } principal })
+        return AuthenticateByScheme(http);
+    }
+
+    private static async ValueTask Accept(HttpContext http, ValueTask<VerifiedKey?> verify) => Accept(http, await verify);
+
+    private static void Accept(HttpContext http, VerifiedKey? key)
+    {
+        if (key is not null)
+        {
+            http.User = key.User;
+            http.Items[typeof(Caller)] = key.Caller;
+        }
+    }
+
+    private static async ValueTask AuthenticateByScheme(HttpContext http)
+    {
+        if (await http.AuthenticateAsync(AccessHosting.Selector) is { Principal: { } principal })
         {
             http.User = principal;
         }
-        await next(http);
     }
 }

@@ -17,7 +17,7 @@ namespace GridActors.Gateway.Access;
 /// with a partition, a lease and a string made for every request under one lock: 3 % of a GET's CPU (perf). A bucket
 /// that has refilled to the brim holds nothing a new one would not, so when there are many, full ones are dropped.
 /// </remarks>
-internal sealed class RateLimits(RequestDelegate next, IOptions<RateLimitSettings> settings, IProblemDetailsService problems)
+internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemDetailsService problems)
 {
     /// <summary>Buckets kept before full ones are dropped (at most once a second).</summary>
     private const int SweepAbove = 10_000;
@@ -25,21 +25,20 @@ internal sealed class RateLimits(RequestDelegate next, IOptions<RateLimitSetting
     private readonly ConcurrentDictionary<Partition, Bucket> _buckets = new();
     private long _nextSweep;
 
-    public async Task InvokeAsync(HttpContext http)
+    /// <summary>True when the request may go on; false when it was answered 429 (<see cref="AccessGate"/>).</summary>
+    public ValueTask<bool> Admit(HttpContext http)
     {
         var path = http.Request.Path;
         if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics"))
         {
-            await next(http);
-            return;
+            return ValueTask.FromResult(true);
         }
         var limits = settings.Value;
         var now = Stopwatch.GetTimestamp();
         var bucket = _buckets.GetOrAdd(Partition.Of(http), static (_, state) => new Bucket(state.Burst, state.Now), (limits.Burst, Now: now));
         if (!bucket.TryTake(limits, now, out var wait))
         {
-            await Refuse(http, limits, wait);
-            return;
+            return Refuse(http, limits, wait);
         }
         // Counting takes every lock of the dictionary: once a second at most.
         if (now > Interlocked.Read(ref _nextSweep) && Interlocked.Exchange(ref _nextSweep, now + Stopwatch.Frequency) < now
@@ -53,10 +52,10 @@ internal sealed class RateLimits(RequestDelegate next, IOptions<RateLimitSetting
                 }
             }
         }
-        await next(http);
+        return ValueTask.FromResult(true);
     }
 
-    private async Task Refuse(HttpContext http, RateLimitSettings limits, TimeSpan wait)
+    private async ValueTask<bool> Refuse(HttpContext http, RateLimitSettings limits, TimeSpan wait)
     {
         var retry = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -72,6 +71,7 @@ internal sealed class RateLimits(RequestDelegate next, IOptions<RateLimitSetting
                 Type = "https://gridactors.org/problems/rate-limited",
             },
         });
+        return false;
     }
 
     /// <summary>A key (by the hash of what was sent) or, for a request without one, an address.</summary>
