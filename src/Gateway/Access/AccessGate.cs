@@ -28,6 +28,10 @@ internal sealed class AccessGate(RequestDelegate next, RateLimits limits, ApiKey
         {
             return FromKey(http, authenticated);
         }
+        if (!authenticated.Result)
+        {
+            return Task.CompletedTask;
+        }
         var allowed = rules.Admit(http);
         if (!allowed.IsCompletedSuccessfully)
         {
@@ -45,10 +49,12 @@ internal sealed class AccessGate(RequestDelegate next, RateLimits limits, ApiKey
         }
     }
 
-    private async Task FromKey(HttpContext http, ValueTask authenticated)
+    private async Task FromKey(HttpContext http, ValueTask<bool> authenticated)
     {
-        await authenticated;
-        await FromRules(http, rules.Admit(http));
+        if (await authenticated)
+        {
+            await FromRules(http, rules.Admit(http));
+        }
     }
 
     private async Task FromRules(HttpContext http, ValueTask<bool> allowed)

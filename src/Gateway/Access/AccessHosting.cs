@@ -74,6 +74,11 @@ public static class AccessHosting
 /// <summary>Requests a second each key may send, and the burst it may save up.</summary>
 public sealed class RateLimitSettings
 {
-    public int PermitsPerSecond { get; set; } = 200;
+    public double PermitsPerSecond { get; set; } = 200;
     public int Burst { get; set; } = 400;
+
+    /// <summary>Unknown keys an address may send before it is refused 429 (then <see cref="FailedKeysPerMinute"/>).</summary>
+    public int FailedKeysBurst { get; set; } = 20;
+
+    public int FailedKeysPerMinute { get; set; } = 30;
 }

@@ -18,58 +18,62 @@ public sealed class AccessRules(IProblemDetailsService problems)
     /// <summary>True when the caller may go on; false when the request was answered 401, 403 or 404 (<see cref="AccessGate"/>).</summary>
     public ValueTask<bool> Admit(HttpContext http)
     {
-        var path = http.Request.Path;
-        if (!path.StartsWithSegments("/api/v1") && !path.StartsWithSegments(AccessHosting.OperatorPages))
+        var endpoint = http.GetEndpoint();
+        AccessPolicy? policy;
+        if (endpoint is RouteEndpoint)
         {
-            return ValueTask.FromResult(true);
+            policy = endpoint.Metadata.GetMetadata<AccessPolicy>() ?? AccessPolicy.Unlisted;
+            if (policy.Anonymous)
+            {
+                return ValueTask.FromResult(true);
+            }
+        }
+        else
+        {
+            // No route matched (a 404 or 405 is coming): under the API a caller must still show a key, so an anonymous
+            // prober cannot tell which paths exist. PathString compares segments ignoring case, as routing does.
+            var path = http.Request.Path;
+            if (!path.StartsWithSegments("/api") && !path.StartsWithSegments(AccessHosting.OperatorPages))
+            {
+                return ValueTask.FromResult(true);
+            }
+            policy = null;
         }
         // The API key scheme leaves the caller it made with the cached key; other schemes' callers are read from claims.
         var caller = http.User.Identity?.IsAuthenticated == true ? http.Items[typeof(Caller)] as Caller ?? Caller.From(http.User) : null;
         if (caller is null)
         {
-            return Refuse(http, StatusCodes.Status401Unauthorized, "Unauthorized",
-                $"Send an API key in the {ApiKeyAuthenticationHandler.Header} header (or a bearer token from the county's sign-in).");
+            return Refuse(http, StatusCodes.Status401Unauthorized, "Unauthorized", http.Items[UnknownKey] is true
+                ? $"The key sent in the {ApiKeyAuthenticationHandler.Header} header is not known: it is mistyped, revoked or was never issued."
+                : $"Send an API key in the {ApiKeyAuthenticationHandler.Header} header (or a bearer token from the county's sign-in).");
         }
         http.Items[typeof(Caller)] = caller;
+        if (policy is null)
+        {
+            return ValueTask.FromResult(true);
+        }
 
-        var read = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
-        var role = RequiredRole(http.Request.Method, path.Value!);
+        var role = policy.RoleFor(http.Request.Method);
         if (role is not null && !caller.Has(role))
         {
             return Refuse(http, StatusCodes.Status403Forbidden, "Forbidden", $"This operation needs the {role} role.");
         }
+        if (policy.WholeDeployment && caller.Jurisdiction.Length != 0)
+        {
+            return Refuse(http, StatusCodes.Status403Forbidden, "Forbidden", "This operation needs a key whose jurisdiction is the whole deployment.");
+        }
         if (http.Request.RouteValues.TryGetValue("code", out var value) && value is string code
             && UnitCode.TryParse(code, out _, out _) && !caller.Covers(code))
         {
-            return read
+            return HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
                 ? Refuse(http, StatusCodes.Status404NotFound, "Not found", $"No unit {code} is registered.")
                 : Refuse(http, StatusCodes.Status403Forbidden, "Forbidden", $"Unit {code} is outside this key's jurisdiction.");
         }
         return ValueTask.FromResult(true);
     }
 
-    /// <summary>The role an operation needs; null when any role will do (every role reads).</summary>
-    public static string? RequiredRole(string method, string path)
-    {
-        if (path.StartsWith("/api/v1/keys", StringComparison.Ordinal) || path.StartsWith("/api/v1/audit", StringComparison.Ordinal)
-            || path.StartsWith(AccessHosting.OperatorPages, StringComparison.Ordinal))
-        {
-            return Roles.Admin;
-        }
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
-        {
-            return null;
-        }
-        if (HttpMethods.IsPost(method) && path.StartsWith("/api/v1/grids/", StringComparison.Ordinal) && path.EndsWith("/issues", StringComparison.Ordinal))
-        {
-            return Roles.Reporter;
-        }
-        if (HttpMethods.IsPost(method) && path.StartsWith("/api/v1/issues/", StringComparison.Ordinal))
-        {
-            return Roles.Handler;
-        }
-        return Roles.Manager;
-    }
+    /// <summary>Set by <see cref="ApiKeyGate"/> when a request sent a key that is not known, so the 401 says so.</summary>
+    internal static readonly object UnknownKey = new();
 
     /// <summary>A read of something in these units: visible when any of them is in the caller's jurisdiction.</summary>
     public static bool CanRead(HttpContext http, params string?[] units) =>

@@ -12,31 +12,51 @@ namespace GridActors.Gateway.Access;
 /// was verified seconds ago, that was most of what authenticating cost (a tenth of a GET's CPU with the rate limiter
 /// and access rules, measured by switching them off). The outcome is the same either way: a known key's principal and
 /// caller, or an anonymous request that <see cref="AccessRules"/> answers with 401.
+/// A key this gateway has not verified lately costs a look-up; an address whose keys keep failing is refused (429)
+/// before it is looked up (<see cref="RateLimits.MayTryKey"/>), so guessing keys is slow and costs the cluster nothing.
 /// </remarks>
-internal sealed class ApiKeyGate(ApiKeyVerifier keys)
+internal sealed class ApiKeyGate(ApiKeyVerifier keys, RateLimits limits)
 {
-    /// <summary>Sets the request's user (and caller) when it carries valid credentials; leaves it anonymous otherwise.</summary>
-    public ValueTask Authenticate(HttpContext http)
+    /// <summary>
+    /// Sets the request's user (and caller) when it carries valid credentials; leaves it anonymous otherwise. False when
+    /// the request was answered (429: too many failed keys from its address).
+    /// </summary>
+    public ValueTask<bool> Authenticate(HttpContext http)
     {
         var headers = http.Request.Headers;
         if (headers.Authorization.Count == 0 && headers.TryGetValue(ApiKeyAuthenticationHandler.Header, out var values))
         {
             if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
             {
-                return ValueTask.CompletedTask;
+                http.Items[AccessRules.UnknownKey] = true;
+                return ValueTask.FromResult(true);
             }
-            var verify = keys.Verify(values[0]!);
-            if (!verify.IsCompletedSuccessfully)
+            if (keys.TryKept(values[0]!, out var kept))
             {
-                return Accept(http, verify);
+                Accept(http, kept);
+                return ValueTask.FromResult(true);
             }
-            Accept(http, verify.Result);
-            return ValueTask.CompletedTask;
+            return VerifyUnkept(http, values[0]!);
         }
         return AuthenticateByScheme(http);
     }
 
-    private static async ValueTask Accept(HttpContext http, ValueTask<VerifiedKey?> verify) => Accept(http, await verify);
+    private async ValueTask<bool> VerifyUnkept(HttpContext http, string secret)
+    {
+        if (!limits.MayTryKey(http, out var wait))
+        {
+            await limits.RefuseFailedKeys(http, wait);
+            return false;
+        }
+        var key = await keys.Verify(secret);
+        if (key is null)
+        {
+            limits.CountFailedKey(http);
+            http.Items[AccessRules.UnknownKey] = true;
+        }
+        Accept(http, key);
+        return true;
+    }
 
     private static void Accept(HttpContext http, VerifiedKey? key)
     {
@@ -47,11 +67,12 @@ internal sealed class ApiKeyGate(ApiKeyVerifier keys)
         }
     }
 
-    private static async ValueTask AuthenticateByScheme(HttpContext http)
+    private static async ValueTask<bool> AuthenticateByScheme(HttpContext http)
     {
         if (await http.AuthenticateAsync(AccessHosting.Selector) is { Principal: { } principal })
         {
             http.User = principal;
         }
+        return true;
     }
 }

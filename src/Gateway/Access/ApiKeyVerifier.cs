@@ -31,31 +31,51 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey boots
     private byte[]? _bootstrap;
     private VerifiedKey? _bootstrapKey;
 
-    /// <summary>The key a secret belongs to; null when the secret is malformed, unknown or revoked.</summary>
-    public async ValueTask<VerifiedKey?> Verify(string secret)
+    /// <summary>How often, at most, this gateway asks for the ids of the keys issued since it last looked.</summary>
+    public static readonly TimeSpan IdsRefreshEvery = TimeSpan.FromSeconds(1);
+
+    private IReadOnlySet<string> _ids = new HashSet<string>();
+    private long _idsAt = long.MinValue / 2; // never read: the first unknown id reads at once
+    private Task? _idsRefresh;
+
+    /// <summary>The key of a secret this gateway verified lately, without waiting; false when it must be asked.</summary>
+    public bool TryKept(string secret, out VerifiedKey? key)
     {
+        key = null;
         if (secret.Length > MaxSecretLength)
         {
-            return null;
+            return false;
         }
         Span<byte> utf8 = stackalloc byte[MaxSecretLength * 3];
         utf8 = utf8[..Encoding.UTF8.GetBytes(secret, utf8)];
         if (IsBootstrap(utf8))
         {
-            return _bootstrapKey ??= VerifiedKey.Of(new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null));
+            key = BootstrapKey;
+            return true;
         }
-        var hash = new SecretHash();
-        SHA256.HashData(utf8, MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)));
+        var hash = Hash(utf8);
         if (_kept.TryGetValue(hash, out var kept) && kept.Until > Environment.TickCount64)
         {
-            return kept.Key;
+            key = kept.Key;
+            return true;
         }
-        if (!TryKeyId(secret, out var keyId))
+        return false;
+    }
+
+    /// <summary>The key a secret belongs to; null when the secret is malformed, unknown or revoked.</summary>
+    public async ValueTask<VerifiedKey?> Verify(string secret)
+    {
+        if (TryKept(secret, out var key))
+        {
+            return key;
+        }
+        if (secret.Length > MaxSecretLength || !TryKeyId(secret, out var keyId) || !await IsIssued(keyId))
         {
             return null;
         }
+        var hash = Hash(Encoding.UTF8.GetBytes(secret));
         var info = await grains.Get<IApiKeyGrain>(keyId).Verify(MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)).ToArray());
-        if (info is null || VerifiedKey.Of(info) is not { } key)
+        if (info is null || VerifiedKey.Of(info) is not { } verified)
         {
             _kept.TryRemove(hash, out _);
             return null;
@@ -64,8 +84,55 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey boots
         {
             _kept.Clear();
         }
-        _kept[hash] = new Kept(key, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
-        return key;
+        _kept[hash] = new Kept(verified, Environment.TickCount64 + (long)CacheFor.TotalMilliseconds);
+        return verified;
+    }
+
+    /// <summary>A key id this gateway just issued: known at once, before the next look at the directory.</summary>
+    public void Issued(string keyId) => _ids = new HashSet<string>(_ids, StringComparer.Ordinal) { keyId };
+
+    /// <summary>
+    /// Whether a key with this id was ever issued, from the directory's ids as this gateway last read them: a made-up id
+    /// is refused without activating a key grain (and reading its storage) per id. An id not in the set read at most
+    /// <see cref="IdsRefreshEvery"/> ago waits for the next read, so a key issued on another gateway works on its first
+    /// request here, and a flood of made-up ids costs one directory call a second.
+    /// </summary>
+    private async ValueTask<bool> IsIssued(string keyId)
+    {
+        if (_ids.Contains(keyId))
+        {
+            return true;
+        }
+        var wait = _idsAt + (long)IdsRefreshEvery.TotalMilliseconds - Environment.TickCount64;
+        var refresh = Volatile.Read(ref _idsRefresh);
+        if (refresh is null || refresh.IsCompleted)
+        {
+            var next = RefreshIds(Math.Max(0, wait));
+            refresh = Interlocked.CompareExchange(ref _idsRefresh, next, refresh) == refresh ? next : Volatile.Read(ref _idsRefresh)!;
+        }
+        await refresh;
+        return _ids.Contains(keyId);
+    }
+
+    private async Task RefreshIds(long waitMs)
+    {
+        if (waitMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(waitMs));
+        }
+        var ids = await grains.GetGrain<IApiKeyDirectoryGrain>(0).Ids();
+        _ids = ids.ToHashSet(StringComparer.Ordinal);
+        _idsAt = Environment.TickCount64;
+    }
+
+    private VerifiedKey BootstrapKey =>
+        _bootstrapKey ??= VerifiedKey.Of(new ApiKeyInfo("bootstrap", "bootstrap admin", "", Roles.All, DateTimeOffset.MinValue, null))!;
+
+    private static SecretHash Hash(ReadOnlySpan<byte> utf8)
+    {
+        var hash = new SecretHash();
+        SHA256.HashData(utf8, MemoryMarshal.AsBytes(new Span<SecretHash>(ref hash)));
+        return hash;
     }
 
     /// <summary>Drops every kept key, so a key revoked here is refused by this gateway from the next request on.</summary>

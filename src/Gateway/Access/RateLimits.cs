@@ -23,6 +23,7 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
     private const int SweepAbove = 10_000;
 
     private readonly ConcurrentDictionary<Partition, Bucket> _buckets = new();
+    private readonly ConcurrentDictionary<IPAddress, Bucket> _failedKeys = new();
     private long _nextSweep;
 
     /// <summary>True when the request may go on; false when it was answered 429 (<see cref="AccessGate"/>).</summary>
@@ -55,7 +56,57 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
         return ValueTask.FromResult(true);
     }
 
+    /// <summary>
+    /// Whether a request from this address may have a key looked up: false once the address has sent
+    /// <c>FailedKeysBurst</c> keys that were not known, until its bucket refills (<c>FailedKeysPerMinute</c>). A made-up
+    /// key gets a bucket of its own in <see cref="Admit"/>, so without this a flood of invented keys was never limited.
+    /// </summary>
+    public bool MayTryKey(HttpContext http, out TimeSpan wait)
+    {
+        wait = TimeSpan.Zero;
+        return http.Connection.RemoteIpAddress is not { } address || !_failedKeys.TryGetValue(address, out var bucket)
+            || bucket.HasToken(FailedKeyLimits, Stopwatch.GetTimestamp(), out wait);
+    }
+
+    /// <summary>Counts a key from this address that was not known.</summary>
+    public void CountFailedKey(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is not { } address)
+        {
+            return;
+        }
+        var limits = FailedKeyLimits;
+        var now = Stopwatch.GetTimestamp();
+        if (_failedKeys.Count > SweepAbove)
+        {
+            foreach (var (kept, bucket) in _failedKeys)
+            {
+                if (bucket.IsFull(limits, now))
+                {
+                    _failedKeys.TryRemove(kept, out _);
+                }
+            }
+        }
+        _failedKeys.GetOrAdd(address, static (_, state) => new Bucket(state.Burst, state.Now), (limits.Burst, Now: now)).TryTake(limits, now, out _);
+    }
+
+    public ValueTask RefuseFailedKeys(HttpContext http, TimeSpan wait) =>
+        Write(http, wait, $"Too many unknown keys from this address: at most {settings.Value.FailedKeysBurst}, then {settings.Value.FailedKeysPerMinute} a minute.");
+
+    /// <summary>The failed-key bucket in the terms of the request buckets: permits a second and a burst.</summary>
+    private RateLimitSettings FailedKeyLimits => new()
+    {
+        PermitsPerSecond = Math.Max(1, settings.Value.FailedKeysPerMinute) / 60.0,
+        Burst = Math.Max(1, settings.Value.FailedKeysBurst),
+    };
+
     private async ValueTask<bool> Refuse(HttpContext http, RateLimitSettings limits, TimeSpan wait)
+    {
+        await Write(http, wait, $"This key may send {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}).");
+        return false;
+    }
+
+    private async ValueTask Write(HttpContext http, TimeSpan wait, string what)
     {
         var retry = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -67,11 +118,10 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"This key may send {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}). Retry after {retry} s.",
+                Detail = $"{what} Retry after {retry} s.",
                 Type = "https://gridactors.org/problems/rate-limited",
             },
         });
-        return false;
     }
 
     /// <summary>A key (by the hash of what was sent) or, for a request without one, an address.</summary>
@@ -100,8 +150,18 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
                     wait = TimeSpan.Zero;
                     return true;
                 }
-                wait = TimeSpan.FromSeconds((1 - _tokens) / Math.Max(1, limits.PermitsPerSecond));
+                wait = TimeSpan.FromSeconds((1 - _tokens) / Math.Max(0.001, limits.PermitsPerSecond));
                 return false;
+            }
+        }
+
+        public bool HasToken(RateLimitSettings limits, long now, out TimeSpan wait)
+        {
+            lock (_gate)
+            {
+                Refill(limits, now);
+                wait = _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / Math.Max(0.001, limits.PermitsPerSecond));
+                return _tokens >= 1;
             }
         }
 

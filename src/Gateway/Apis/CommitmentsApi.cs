@@ -260,7 +260,7 @@ public sealed record DraftInput(IReadOnlyList<CommitmentItemInput?>? Items, stri
     }
 }
 
-public sealed record EvidenceLinkInput(string? Kind, string? Id, string? Grid);
+public sealed record EvidenceLinkInput(string? Kind, string? Id, [property: References(ReferenceKind.Unit)] string? Grid);
 
 /// <summary>Progress as sent (践诺).</summary>
 public sealed record ProgressInput(int? Item, string? Date, decimal? Amount, string? Note, IReadOnlyList<EvidenceLinkInput?>? Links, IReadOnlyList<EvidenceInput?>? Evidence, string? By)

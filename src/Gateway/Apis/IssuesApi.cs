@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GridActors.Gateway.Access;
+using GridActors.Grains.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Issues;
 using GridActors.Grains.Queues;
@@ -49,6 +50,7 @@ public static class IssuesApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Issues");
         api.MapPost("/grids/{code}/issues", ReportIssue)
+            .RequireRole(Roles.Reporter)
             .HonoursIdempotencyKey()
             .WithName("ReportIssue")
             .WithSummary("Report an issue at a grid")
@@ -61,6 +63,7 @@ public static class IssuesApi
         foreach (var (path, action) in Actions)
         {
             api.MapPost($"/issues/{{id}}/{path}", (string id, IssueActionInput? body, HttpContext http, IGrainFactory grains, GridClock clock) => ActOnIssue(action, id, body, http, grains, clock))
+                .RequireRole(Roles.Handler)
                 .WithName($"{action}Issue")
                 .WithSummary($"{char.ToUpperInvariant(path[0])}{path[1..].Replace('-', ' ')} an issue")
                 .WithDescription(ActionTerms[action] + ". An action not allowed in the issue's current state answers 409 naming that state.");
@@ -104,7 +107,7 @@ public static class IssuesApi
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
         var fingerprint = Fingerprint(request, key);
-        var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), key);
+        var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), PartyApiSupport.ScopedToCaller(http, key));
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
         switch (outcome.Status)
         {

@@ -16,7 +16,7 @@ public static class KeysApi
 {
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder endpoints)
     {
-        var keys = endpoints.MapGroup("/api/v1/keys").WithTags("Keys");
+        var keys = endpoints.MapGroup("/api/v1/keys").WithTags("Keys").RequireRole(Roles.Admin);
         keys.MapPost("/", CreateKey)
             .WithName("CreateKey")
             .WithSummary("Create an API key for a calling app")
@@ -29,7 +29,7 @@ public static class KeysApi
             .WithDescription("接入应用密钥列表, without secrets, ordered by id; paged by cursor like every list (a key created meanwhile is neither skipped nor repeated).");
         keys.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an API key").WithDescription("吊销密钥: the key stops working at once on this gateway and within 30 s on the others.");
 
-        endpoints.MapGet("/api/v1/audit", ReadAudit).WithTags("Audit")
+        endpoints.MapGet("/api/v1/audit", ReadAudit).WithTags("Audit").RequireRole(Roles.Admin)
             .WithName("ReadAudit")
             .WithSummary("Read the audit log of personal-data reads")
             .WithDescription("个人信息查阅记录: every read of a reporter's, household's or member's personal data, per county and day (China time), oldest first; paged by cursor.");
@@ -41,12 +41,14 @@ public static class KeysApi
     /// <summary>A key as created: <see cref="Secret"/> is null when a retry with the same Idempotency-Key replays it.</summary>
     public sealed record CreatedKey(string Id, string? Secret, string App, string Jurisdiction, IReadOnlyList<string> Roles);
 
-    private static async Task<Results<Created<CreatedKey>, ValidationProblem, ProblemHttpResult>> CreateKey(KeyInput body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem, ProblemHttpResult>> CreateKey(KeyInput body, HttpContext http, IGrainFactory grains, ApiKeyVerifier verifier)
     {
         var errors = new ValidationErrors();
         var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         var app = Rules.RequiredText(errors, "app", body.App);
-        if (!Jurisdictions.IsValid(body.Jurisdiction))
+        var caller = http.Caller();
+        // The empty jurisdiction (the whole deployment) only from a key that has it: operators' keys come from the bootstrap admin.
+        if (!Jurisdictions.IsValid(body.Jurisdiction) && !(body.Jurisdiction == "" && caller.Jurisdiction.Length == 0))
         {
             errors.Add("jurisdiction", "must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits");
         }
@@ -73,6 +75,15 @@ public static class KeysApi
         {
             return Problems.Invalid(errors);
         }
+        // A key makes keys only within its own jurisdiction and with at most its own roles, so no key can mint a wider one.
+        if (!caller.Covers(body.Jurisdiction!))
+        {
+            return Problems.Forbidden($"jurisdiction {body.Jurisdiction} is wider than or outside this key's jurisdiction ({Shown(caller.Jurisdiction)}); a key can create keys only within its own.");
+        }
+        if (roles.FirstOrDefault(r => !caller.Has(r)) is { } extra)
+        {
+            return Problems.Forbidden($"role {extra} is not held by this key; a key can give only the roles it has.");
+        }
         var id = idempotencyKey.Length == 0 ? ApiKeys.NewId() : ApiKeys.IdFor(http.Caller().Id, idempotencyKey);
         // The gateway runs this handler again when the cluster failed mid-request (UnavailableRetry); the same secret
         // then lets the grain tell that retry, whose caller has seen nothing yet, from a caller's own retry.
@@ -81,6 +92,7 @@ public static class KeysApi
         var distinct = roles.Distinct().ToArray();
         var fingerprint = PartyApiSupport.Fingerprint(new { app, body.Jurisdiction, Roles = distinct.Order(StringComparer.Ordinal).ToArray() });
         var created = await grains.GetGrain<IApiKeyGrain>(id).CreateOnce(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret), fingerprint);
+        verifier.Issued(id);
         if (created is not { Status: not ApiKeyCreationStatus.Mismatch, Info: { } info })
         {
             return TypedResults.Problem(title: "Idempotency-Key reused",
@@ -99,7 +111,9 @@ public static class KeysApi
     /// Keys are paged by id, not by position: key ids are random, so a key created between two pages lands anywhere
     /// in the order and would shift every position after it. The cursor is the last id of the page.
     /// </summary>
-    private static async Task<Results<Ok<ListResponse<ApiKeyInfo>>, ValidationProblem>> ListKeys(string? cursor, int? limit, IGrainFactory grains)
+    private static string Shown(string jurisdiction) => jurisdiction.Length == 0 ? "the whole deployment" : jurisdiction;
+
+    private static async Task<Results<Ok<ListResponse<ApiKeyInfo>>, ValidationProblem>> ListKeys(string? cursor, int? limit, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var (_, take) = PartyApiSupport.Paging(null, limit, errors);
@@ -111,7 +125,7 @@ public static class KeysApi
         {
             return Problems.Invalid(errors);
         }
-        var ids = await grains.GetGrain<IApiKeyDirectoryGrain>(0).List();
+        var ids = await grains.GetGrain<IApiKeyDirectoryGrain>(0).List(http.Caller().Jurisdiction);
         var after = cursor is null ? ids : ids.Where(id => string.CompareOrdinal(id, cursor) > 0).ToArray();
         var page = after.Take(take).ToArray();
         var keys = await Task.WhenAll(page.Select(id => grains.GetGrain<IApiKeyGrain>(id).Get()));
@@ -119,9 +133,11 @@ public static class KeysApi
         return TypedResults.Ok(new ListResponse<ApiKeyInfo>(keys.OfType<ApiKeyInfo>().ToArray(), next, ids.Count));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IGrainFactory grains, ApiKeyVerifier keys)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, HttpContext http, IGrainFactory grains, ApiKeyVerifier keys)
     {
-        if (!ApiKeys.IsKeyId(id) || !await grains.GetGrain<IApiKeyGrain>(id).Revoke())
+        // A key outside the caller's jurisdiction is answered as one that does not exist.
+        if (!ApiKeys.IsKeyId(id) || await grains.GetGrain<IApiKeyGrain>(id).Get() is not { } key || !http.Caller().Covers(key.Jurisdiction)
+            || !await grains.GetGrain<IApiKeyGrain>(id).Revoke())
         {
             return Problems.NotFound($"No API key {id} exists.");
         }

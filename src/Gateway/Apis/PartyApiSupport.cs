@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Validation;
@@ -16,7 +17,9 @@ internal static class PartyApiSupport
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    /// <summary>The Idempotency-Key header: empty when not sent.</summary>
+    /// <summary>
+    /// The Idempotency-Key header, scoped to the calling key (<see cref="ScopedToCaller"/>): empty when not sent.
+    /// </summary>
     public static string IdempotencyKey(HttpContext http, ValidationErrors errors)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -24,7 +27,21 @@ internal static class PartyApiSupport
         {
             errors.Add("Idempotency-Key", $"must be at most {MaxIdempotencyKey} printable characters");
         }
-        return key;
+        return ScopedToCaller(http, key);
+    }
+
+    /// <summary>
+    /// An Idempotency-Key as only its caller can use it: the record id is derived from it (with the operation's scope),
+    /// so another caller who sends the same key (guessed, or a common one like "1") makes its own record instead of
+    /// being answered the first caller's.
+    /// </summary>
+    public static string ScopedToCaller(HttpContext http, string key)
+    {
+        if (key.Length == 0)
+        {
+            return key;
+        }
+        return IdempotencyScope.For(http.Caller().Id, key);
     }
 
     /// <summary>
@@ -149,4 +166,10 @@ internal static class PartyApiSupport
         _ => TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {result.Message}.",
             statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused"),
     };
+}
+
+/// <summary>An Idempotency-Key within the scope of one caller (its key id, or a signed-in staff member's subject).</summary>
+public static class IdempotencyScope
+{
+    public static string For(string callerId, string key) => string.Create(CultureInfo.InvariantCulture, $"{callerId.Length}:{callerId}/{key}");
 }

@@ -82,29 +82,34 @@ public static partial class GatewayHostingExtensions
         app.UseGridActorsAccess();
         // After access checks, so a retried request is authorised and counted once.
         app.UseRetryWhenUnavailable();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGridActorsHealth();
-        app.MapGridActorsMetrics();
+        // Access is endpoint metadata (AccessPolicy): what needs no key is mapped in one group, the API in another whose
+        // default lets every role read and managers write; endpoints that need another role say so where they are mapped.
+        var anyone = app.MapGroup("").WithAccess(AccessPolicy.Anyone);
+        anyone.MapOpenApi("/openapi/{documentName}.json");
+        anyone.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        anyone.MapGridActorsHealth();
+        anyone.MapGridActorsMetrics();
+        anyone.MapOpen311Api();
+        anyone.MapPublicApi();
         if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
-            app.MapOrleansDashboard(AccessHosting.OperatorPages);
+            app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
         }
-        app.MapKeysApi();
-        app.MapUnitsApi();
-        app.MapCategoriesApi();
-        app.MapIssuesApi();
-        app.MapLeadershipApi();
-        app.MapOpen311Api();
-        app.MapImportApi();
-        app.MapMembersApi();
-        app.MapPartyGroupsApi();
-        app.MapHouseholdsApi();
-        app.MapPartyTasksApi();
-        app.MapPartyBranchesApi();
-        app.MapCommitmentsApi();
-        app.MapStarsApi();
-        app.MapPublicApi();
+        var api = app.MapGroup("").WithAccess(AccessPolicy.ByMethod);
+        api.AddEndpointFilterFactory(BodyReferences.Factory);
+        api.MapKeysApi();
+        api.MapUnitsApi();
+        api.MapCategoriesApi();
+        api.MapIssuesApi();
+        api.MapLeadershipApi();
+        api.MapImportApi();
+        api.MapMembersApi();
+        api.MapPartyGroupsApi();
+        api.MapHouseholdsApi();
+        api.MapPartyTasksApi();
+        api.MapPartyBranchesApi();
+        api.MapCommitmentsApi();
+        api.MapStarsApi();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using GridActors.Gateway.Access;
+using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -58,15 +61,40 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             include(description) && description.RelativePath?.StartsWith("dashboard", StringComparison.OrdinalIgnoreCase) != true;
         options.AddOperationTransformer((operation, context, _) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<HonoursIdempotencyKey>().Any())
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<HonoursIdempotencyKey>().Any())
             {
                 operation.Parameters ??= [];
                 operation.Parameters.Add(IdempotencyKeyParameter());
+            }
+            // Who may call it, from the same metadata the gateway decides by.
+            if (metadata.OfType<AccessPolicy>().LastOrDefault() is { } policy)
+            {
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions[AccessExtension] = new JsonNodeExtension(JsonValue.Create(
+                    policy.Anonymous ? "anyone" : policy.RoleFor(context.Description.HttpMethod ?? "GET") ?? "any role"));
+            }
+            return Task.CompletedTask;
+        });
+        // Fields that name another record carry what they name, so integrators (and the access tests) see which body
+        // values the gateway checks against the caller's jurisdiction (BodyReferences).
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ReferencesAttribute), false) is [ReferencesAttribute reference, ..])
+            {
+                schema.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                schema.Extensions[ReferenceExtension] = new JsonNodeExtension(JsonValue.Create(JsonNamingPolicy.CamelCase.ConvertName(reference.Kind.ToString())));
             }
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer<OpenApiExamples>();
     }
+
+    /// <summary>The operation extension that names who may call it: anyone (no key), any role, or the one role it needs.</summary>
+    public const string AccessExtension = "x-gridactors-access";
+
+    /// <summary>The schema extension that marks a field naming a unit, member or issue.</summary>
+    public const string ReferenceExtension = "x-gridactors-reference";
 
     private static OpenApiParameter IdempotencyKeyParameter() => new()
     {

@@ -21,6 +21,9 @@ public static class Problems
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(title: "Not found", detail: what, statusCode: StatusCodes.Status404NotFound, type: "https://gridactors.org/problems/not-found");
 
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
+
     public static ProblemHttpResult Conflict(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://gridactors.org/problems/conflict", extensions: extensions);
 

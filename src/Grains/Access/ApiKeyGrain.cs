@@ -84,7 +84,7 @@ internal sealed class ApiKeyGrain(
             state.State.Fingerprint = fingerprint;
             await state.WriteStateAsync();
         }
-        await GrainFactory.GetGrain<IApiKeyDirectoryGrain>(0).Add(this.GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IApiKeyDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), state.State.Info.Jurisdiction);
         var same = state.State.SecretHash is { } hash && CryptographicOperations.FixedTimeEquals(hash, secretHash);
         return new ApiKeyCreation(status, state.State.Info, status == ApiKeyCreationStatus.Replayed && same);
     }
@@ -112,33 +112,47 @@ internal sealed class ApiKeyGrain(
     }
 }
 
-/// <summary>The ids of all API keys, for the admin's list (apps are few: hundreds, not millions).</summary>
+/// <summary>
+/// The ids of all API keys with their jurisdictions: for an admin's list (only the keys within its jurisdiction) and for
+/// gateways, which answer a key whose id was never issued without asking a key grain. Apps are few (hundreds or a few
+/// thousand in a province, not millions), so one grain holds them all.
+/// </summary>
 [Alias("GridActors.IApiKeyDirectoryGrain")]
 public interface IApiKeyDirectoryGrain : IGrainWithIntegerKey
 {
     [Alias("Add")]
-    Task Add(string keyId);
+    Task Add(string keyId, string jurisdiction);
 
+    /// <summary>The ids of the keys whose jurisdiction lies within <paramref name="jurisdiction"/>, in id order.</summary>
     [Alias("List")]
-    Task<IReadOnlyList<string>> List();
+    Task<IReadOnlyList<string>> List(string jurisdiction);
+
+    /// <summary>Every key id ever issued.</summary>
+    [Alias("Ids")]
+    Task<string[]> Ids();
 }
 
 [GenerateSerializer, Alias("GridActors.ApiKeyDirectoryState")]
 public sealed class ApiKeyDirectoryState
 {
-    [Id(0)] public SortedSet<string> Ids { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Key id → the key's jurisdiction.</summary>
+    [Id(0)] public SortedDictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class ApiKeyDirectoryGrain(
     [PersistentState("api-key-directory", StorageNames.Grains)] IPersistentState<ApiKeyDirectoryState> state) : Grain, IApiKeyDirectoryGrain
 {
-    public async Task Add(string keyId)
+
+    public async Task Add(string keyId, string jurisdiction)
     {
-        if (state.State.Ids.Add(keyId))
+        if (state.State.Keys.TryAdd(keyId, jurisdiction))
         {
             await state.WriteStateAsync();
         }
     }
 
-    public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.Ids.ToArray());
+    public Task<IReadOnlyList<string>> List(string jurisdiction) => Task.FromResult<IReadOnlyList<string>>(
+        state.State.Keys.Where(k => Jurisdictions.Covers(jurisdiction, k.Value)).Select(k => k.Key).ToArray());
+
+    public Task<string[]> Ids() => Task.FromResult(state.State.Keys.Keys.ToArray());
 }

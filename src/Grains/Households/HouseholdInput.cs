@@ -92,7 +92,7 @@ public sealed record HouseholdInput(
 }
 
 /// <summary>The body of <c>POST /api/v1/grids/{code}/pairings</c>: the explicit acceptance of a pairing.</summary>
-public sealed record PairingInput(string? HouseholdId, string? MemberId, IReadOnlyList<string?>? Needs = null, string? By = null);
+public sealed record PairingInput(string? HouseholdId, [property: References(ReferenceKind.Member)] string? MemberId, IReadOnlyList<string?>? Needs = null, string? By = null);
 
 /// <summary>The body of <c>POST /api/v1/grids/{code}/pairings/{id}/visits</c>.</summary>
 public sealed record VisitInput(string? Date, string? Note, string? By = null);

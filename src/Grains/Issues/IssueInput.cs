@@ -102,8 +102,8 @@ public sealed record AttachmentInput(string? Kind, string? Url, string? Sha256, 
 /// <summary>The body of an action on an issue (<c>POST /api/v1/issues/{id}/{action}</c>).</summary>
 public sealed record IssueActionInput(
     string? Note = null,
-    string? MemberId = null,
-    string? To = null,
+    [property: References(ReferenceKind.Member)] string? MemberId = null,
+    [property: References(ReferenceKind.Unit)] string? To = null,
     int? Satisfaction = null,
-    string? Of = null,
+    [property: References(ReferenceKind.Issue)] string? Of = null,
     string? By = null);

@@ -49,7 +49,7 @@ public sealed record FilingInput(string? Status, string? FiledOn = null, string?
 }
 
 /// <summary>The body of <c>PUT /api/v1/counties/{code}/trainings/{year}/sessions/{id}</c>, as sent.</summary>
-public sealed record TrainingSessionInput(string? Title, string? HeldOn, IReadOnlyList<string?>? Attendees)
+public sealed record TrainingSessionInput(string? Title, string? HeldOn, [property: References(ReferenceKind.Unit)] IReadOnlyList<string?>? Attendees)
 {
     public const int MaxAttendees = 2000;
 

@@ -12,7 +12,7 @@ public sealed record MemberInput(
     string? JoinedPartyOn,
     string? Education,
     string? Phone,
-    string? Grid,
+    [property: References(ReferenceKind.Unit)] string? Grid,
     string? Status,
     bool? HoldsOffice = null,
     MemberCardInput? Card = null)
@@ -103,7 +103,7 @@ public sealed record MemberCardInput(
 public sealed record WillingnessInput(IReadOnlyList<string?>? ServicesOffered, int? HoursPerMonth);
 
 /// <summary>The body of <c>POST /api/v1/members/{id}/transfer</c>.</summary>
-public sealed record TransferInput(string? ToGrid, string? On, string? Reason, string? By = null)
+public sealed record TransferInput([property: References(ReferenceKind.Unit)] string? ToGrid, string? On, string? Reason, string? By = null)
 {
     public TransferRequest? Validate(DateOnly today, ValidationErrors errors)
     {
@@ -139,7 +139,7 @@ public sealed record PostClaimInput(string? Post, string? Recommendation, string
 }
 
 /// <summary>The body of <c>POST /api/v1/members/{id}/post-work</c>.</summary>
-public sealed record PostWorkInput(string? Kind, string? Date, string? Summary, string? IssueId = null, string? By = null)
+public sealed record PostWorkInput(string? Kind, string? Date, string? Summary, [property: References(ReferenceKind.Issue)] string? IssueId = null, string? By = null)
 {
     public (PostWorkKind Kind, DateOnly Date, string Summary, Guid? IssueId, string? By)? Validate(DateOnly today, ValidationErrors errors)
     {

@@ -5,7 +5,7 @@ using GridActors.Grains.Validation;
 namespace GridActors.Grains.PartyGroups;
 
 /// <summary>The body of <c>PUT /api/v1/grids/{code}/party-group</c>, as sent.</summary>
-public sealed record PartyGroupInput(string? LeaderId, ActivityCenterInput? ActivityCenter, IReadOnlyList<InstructorInput?>? Instructors)
+public sealed record PartyGroupInput([property: References(ReferenceKind.Member)] string? LeaderId, ActivityCenterInput? ActivityCenter, IReadOnlyList<InstructorInput?>? Instructors)
 {
     /// <summary>Checks the input for the group of <paramref name="grid"/>; the leader's membership is checked by the group.</summary>
     public GroupSetup? Validate(GridCode grid, ValidationErrors errors)
@@ -82,7 +82,7 @@ public sealed record ActivityInput(
     string? Date,
     string? Kind,
     string? Topic,
-    IReadOnlyList<string?>? Attendees,
+    [property: References(ReferenceKind.Member)] IReadOnlyList<string?>? Attendees,
     IReadOnlyList<string?>? Guests = null,
     string? Notes = null,
     string? By = null)

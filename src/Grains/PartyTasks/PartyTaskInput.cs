@@ -5,7 +5,7 @@ using GridActors.Grains.Validation;
 namespace GridActors.Grains.PartyTasks;
 
 /// <summary>The body of <c>POST /api/v1/villages/{code}/party-tasks</c>, as sent.</summary>
-public sealed record PartyTaskInput(string? Title, string? Description, string? Due, IReadOnlyList<string?>? Groups, string? By = null)
+public sealed record PartyTaskInput(string? Title, string? Description, string? Due, [property: References(ReferenceKind.Unit)] IReadOnlyList<string?>? Groups, string? By = null)
 {
     public const int MaxGroups = 50;
 
@@ -67,7 +67,7 @@ public sealed record PartyTaskInput(string? Title, string? Description, string? 
 }
 
 /// <summary>The body of a split: the leader's member id and each member's part.</summary>
-public sealed record SplitInput(string? By, IReadOnlyList<PartInput?>? Parts)
+public sealed record SplitInput([property: References(ReferenceKind.Member)] string? By, IReadOnlyList<PartInput?>? Parts)
 {
     public (Guid By, IReadOnlyList<PartAssignment> Parts)? Validate(ValidationErrors errors)
     {
@@ -113,7 +113,7 @@ public sealed record SplitInput(string? By, IReadOnlyList<PartInput?>? Parts)
     }
 }
 
-public sealed record PartInput(string? MemberId, string? Work);
+public sealed record PartInput([property: References(ReferenceKind.Member)] string? MemberId, string? Work);
 
 /// <summary>The body of a member's report that its part is done.</summary>
 public sealed record DoneInput(string? Note, IReadOnlyList<EvidenceInput?>? Evidence);

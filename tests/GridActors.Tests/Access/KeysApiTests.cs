@@ -51,7 +51,7 @@ public sealed class KeysApiTests(AccessFixture fixture) : IClassFixture<AccessFi
     [Fact]
     public async Task CreateKey_TwoAdminsUsingTheSameIdempotencyKey_GetTwoKeys()
     {
-        var otherAdmin = fixture.App.ClientWith(await fixture.CreateKey("admin", County.Code));
+        var otherAdmin = fixture.App.ClientWith(await fixture.CreateKey(["admin", "reader"], County.Code));
         var mine = await (await fixture.Admin.PostJson("/api/v1/keys", KeyJson("省平台"), "daily-sync")).Json();
         var theirs = await otherAdmin.PostJson("/api/v1/keys", KeyJson("省平台"), "daily-sync");
         Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using GridActors.Tests.Infrastructure;
 using GridActors.Tests.Issues;
 using GridActors.Tests.Party;
@@ -24,9 +25,11 @@ public sealed class AccessFixture : IAsyncLifetime
         }
     }
 
-    public async Task<string> CreateKey(string role, string jurisdiction)
+    public Task<string> CreateKey(string role, string jurisdiction) => CreateKey([role], jurisdiction);
+
+    public async Task<string> CreateKey(string[] roles, string jurisdiction)
     {
-        var response = await Admin.PostJson("/api/v1/keys", $$"""{"app":"{{role}}-app","jurisdiction":"{{jurisdiction}}","roles":["{{role}}"]}""");
+        var response = await Admin.PostJson("/api/v1/keys", JsonSerializer.Serialize(new { app = $"{string.Join('+', roles)}-app", jurisdiction, roles }));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Json())["secret"].Str();
     }
@@ -80,7 +83,7 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
 
     private static readonly Operation[] AdminOperations =
     [
-        new("create key", "admin", true, _ => Task.FromResult(Json(HttpMethod.Post, "/api/v1/keys", """{"app":"x","jurisdiction":"340822","roles":["reader"]}"""))),
+        new("create key", "admin", true, _ => Task.FromResult(Json(HttpMethod.Post, "/api/v1/keys", """{"app":"x","jurisdiction":"340822","roles":["admin"]}"""))),
         new("list keys", "admin", false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, "/api/v1/keys"))),
         new("revoke key", "admin", true, async f =>
         {
@@ -118,6 +121,9 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
         var adminOnly = op.Role == "admin";
         var hasRole = op.Role is null || op.Role == role;
         int[] expected = !hasRole ? [403]
+            // An admin is bound to its jurisdiction too: it lists only its own keys (200), cannot mint a key for another
+            // county (403), and another county's key or audit log is not there for it (404).
+            : adminOnly && !insideJurisdiction ? operation switch { "create key" => [403], "list keys" => [200], _ => [404] }
             : adminOnly ? [200, 201, 204]
             // An issue outside the jurisdiction is not even visible, so moving it is a 404 like reading it.
             : !insideJurisdiction ? [op.Write && op.Name != "act on issue" ? 403 : 404]
@@ -200,8 +206,8 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
         // Read: the same 404 as for a task that does not exist.
         await (await reader.GetAsync($"/api/v1/party-tasks/{id}")).AssertProblem(404, $"No task {id} exists");
         await (await manager.GetAsync($"/api/v1/party-tasks/{id}")).AssertProblem(404, $"No task {id} exists");
-        // Write: 403, whichever grid the path names.
-        await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{ownGrid}/split", split)).AssertProblem(403, "outside this key's jurisdiction");
+        // Write: refused whichever grid the path names; the split names a member of county A, whom its keys cannot see (404).
+        await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{ownGrid}/split", split)).AssertProblem(404, $"by: no member {leader} exists");
         await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{County.Grid}/split", split)).AssertProblem(403);
         await (await manager.PostJson($"/api/v1/party-tasks/{id}/groups/{ownGrid}/members/{leader}/done",
             """{"note":"完成","evidence":[{"kind":"photo","url":"https://files.example.cn/p1.jpg"}]}""")).AssertProblem(403, "outside this key's jurisdiction");

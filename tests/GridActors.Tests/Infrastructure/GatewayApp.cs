@@ -96,6 +96,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         _settings.TryAdd("Auth:BootstrapAdminKey", AdminKey);
         _settings.TryAdd("RateLimits:PermitsPerSecond", "100000");
         _settings.TryAdd("RateLimits:Burst", "100000");
+        _settings.TryAdd("RateLimits:FailedKeysBurst", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

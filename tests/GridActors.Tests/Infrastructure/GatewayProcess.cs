@@ -39,6 +39,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Auth__BootstrapAdminKey"] = GatewayApp.AdminKey,
             ["RateLimits__PermitsPerSecond"] = "100000",
             ["RateLimits__Burst"] = "100000",
+            ["RateLimits__FailedKeysBurst"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in settings)

@@ -96,7 +96,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     [Fact]
     public async Task AnIssueReadBeforeItWasReported_ReadsBackAndActs_OnceReported()
     {
-        var id = GridActors.Gateway.Apis.IssuesApi.IdFromKey(County.Grid2, "app-42-read-first").ToString();
+        var id = GridActors.Gateway.Apis.IssuesApi.IdFromKey(County.Grid2, GridActors.Gateway.Apis.IdempotencyScope.For("bootstrap", "app-42-read-first")).ToString();
         await (await _http.GetAsync($"/api/v1/issues/{id}")).AssertProblem(404);
         await (await _http.PostJson($"/api/v1/issues/{id}/accept", "{}")).AssertProblem(404);
 

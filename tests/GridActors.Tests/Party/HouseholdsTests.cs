@@ -192,7 +192,8 @@ public sealed class HouseholdsTests(PartyFixture fixture)
         await (await _http.PostJson(url, $$"""{"householdId":"{{household}}","memberId":"{{far}}"}""")).AssertInvalid("memberId", $"outside village {County.Village}");
         await (await _http.PostJson(url, $$"""{"householdId":"{{household}}","memberId":"{{near}}","needs":["legalAid"]}""")).AssertInvalid("needs[0]", "is not a need of household");
         await (await _http.PostJson(url, $$"""{"householdId":"{{Guid.NewGuid()}}","memberId":"{{near}}"}""")).AssertInvalid("householdId", "no household");
-        await (await _http.PostJson(url, $$"""{"householdId":"{{household}}","memberId":"{{Guid.NewGuid()}}"}""")).AssertInvalid("memberId", "no member");
+        // A member id that names nobody (or nobody this key may see): 404 naming the field.
+        await (await _http.PostJson(url, $$"""{"householdId":"{{household}}","memberId":"{{Guid.NewGuid()}}"}""")).AssertProblem(404, "memberId: no member");
         await (await _http.PostJson(url, """{"memberId":"x"}""")).AssertInvalid("householdId", "is required");
     }
 }

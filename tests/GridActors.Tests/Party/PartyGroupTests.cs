@@ -68,7 +68,7 @@ public sealed class PartyGroupTests(PartyFixture fixture)
         await (await _http.PutJson($"/api/v1/grids/{County.Grid}/party-group", GroupJson(County.Grid, elsewhere)))
             .AssertInvalid("leaderId", "must be a member of this Party group");
         await (await _http.PutJson($"/api/v1/grids/{County.Grid}/party-group", GroupJson(County.Grid, Guid.NewGuid().ToString())))
-            .AssertInvalid("leaderId", "must be a member of this Party group");
+            .AssertProblem(404, "leaderId: no member");
         await (await _http.PutJson($"/api/v1/grids/{County.Grid}/party-group", GroupJson(County.Grid, "leader-1")))
             .AssertInvalid("leaderId", "GUID");
         await (await _http.PutJson($"/api/v1/grids/{County.Grid}/party-group", """{"instructors":[]}"""))
