@@ -87,13 +87,25 @@ public static class ImportApi
         {
             return refused;
         }
-        await using var spool = source!.Format == "xlsx" ? Spool() : null;
-        if (spool is not null)
+        // The file is read twice from a temporary file: once to check it against the SheetLimits (and that it can
+        // be read at all), then to import it. So a file past a limit, or broken after its thousandth row, is
+        // refused whole before its first row is written. An XLSX must be spooled anyway (a zip's directory is at
+        // its end); a CSV costs a second parse, small beside the writes.
+        await using var spool = Spool(source!.Format);
+        await source.Body.CopyToAsync(spool, http.RequestAborted);
+        try
         {
-            await source.Body.CopyToAsync(spool, http.RequestAborted);
             spool.Position = 0;
+            await foreach (var _ in Read(source, spool, http.RequestAborted))
+            {
+            }
         }
-        var sheet = spool is not null ? XlsxSheet.Read(spool, http.RequestAborted) : CsvSheet.Read(source.Body, source.Encoding, http.RequestAborted);
+        catch (SheetException e)
+        {
+            return Problems.Invalid("file", e.Message);
+        }
+        spool.Position = 0;
+        var sheet = Read(source, spool, http.RequestAborted);
 
         var importer = Importer(kind, http, grains, clock);
         var results = new ImportResults();
@@ -161,6 +173,9 @@ public static class ImportApi
 
     private sealed record FileSource(Stream Body, string Format, Encoding Encoding);
 
+    private static IAsyncEnumerable<SheetRow> Read(FileSource source, FileStream spool, CancellationToken cancellationToken) =>
+        source.Format == "xlsx" ? XlsxSheet.Read(spool, cancellationToken) : CsvSheet.Read(spool, source.Encoding, cancellationToken);
+
     /// <summary>Where the file is (the body, or the first file of a multipart form) and what it is (csv or xlsx).</summary>
     private static async Task<(FileSource?, ProblemHttpResult?)> Source(HttpContext http)
     {
@@ -227,7 +242,7 @@ public static class ImportApi
             detail: $"Send text/csv, {XlsxType} or a multipart form with a .csv or .xlsx file (got {contentType ?? "no content type"}).",
             statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://gridactors.org/problems/unsupported-media-type");
 
-    /// <summary>A temporary file that deletes itself: an XLSX is a zip, read from its end, so it cannot be read as it arrives.</summary>
-    private static FileStream Spool() => new(Path.Combine(Path.GetTempPath(), $"gridactors-import-{Guid.NewGuid():N}.xlsx"),
+    /// <summary>A temporary file that deletes itself, on disk so that a file of 50 MB is never held in memory.</summary>
+    private static FileStream Spool(string format) => new(Path.Combine(Path.GetTempPath(), $"gridactors-import-{Guid.NewGuid():N}.{format}"),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }
