@@ -11,10 +11,11 @@ namespace GridActors.Gateway.Import;
 
 /// <summary>
 /// Imports from the spreadsheets counties already keep (批量导入): <c>POST /api/v1/import/{units|members|households|cadres}</c>
-/// with a CSV or XLSX file, as the body or as the file of a multipart form. Rows are read as the file arrives and
-/// written a batch at a time; each row (or, for cadres, each term) is written whole or not at all, and a bad row
-/// never stops the good ones. Importing the same file again changes nothing: rows already as the file says are
-/// reported unchanged. See docs/import.md for the columns.
+/// with a CSV or XLSX file, as the body or as the file of a multipart form. The file is checked whole against the
+/// <see cref="SheetLimits"/> first (a file past one, or unreadable, is refused and writes nothing); then rows are
+/// read one at a time and written a batch at a time; each row (or, for cadres, each term) is written whole or not
+/// at all, and a bad row never stops the good ones. Importing the same file again changes nothing: rows already as the file says are
+/// reported unchanged. See docs/import.md for the columns and limits.
 /// </summary>
 public static class ImportApi
 {

@@ -10,8 +10,8 @@ public sealed record SheetRow(int Number, IReadOnlyList<string?> Cells);
 public sealed class SheetException(string message) : Exception(message);
 
 /// <summary>
-/// CSV (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) read as it arrives, one buffer at a
-/// time, so a large file is never held in memory. UTF-8 by default (a BOM is skipped); a county's Excel on
+/// CSV (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) read one buffer at a time, so a large
+/// file is never held in memory. UTF-8 by default (a BOM is skipped); a county's Excel on
 /// Chinese Windows saves GB18030, named by <c>charset=gb18030</c> on the content type. A cell is counted against
 /// the <see cref="SheetLimits"/> before the row holds it, so a header of a million commas stops at the limit.
 /// </summary>
