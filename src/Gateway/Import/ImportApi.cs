@@ -11,10 +11,11 @@ namespace GridActors.Gateway.Import;
 
 /// <summary>
 /// Imports from the spreadsheets counties already keep (批量导入): <c>POST /api/v1/import/{units|members|households|cadres}</c>
-/// with a CSV or XLSX file, as the body or as the file of a multipart form. Rows are read as the file arrives and
-/// written a batch at a time; each row (or, for cadres, each term) is written whole or not at all, and a bad row
-/// never stops the good ones. Importing the same file again changes nothing: rows already as the file says are
-/// reported unchanged. See docs/import.md for the columns.
+/// with a CSV or XLSX file, as the body or as the file of a multipart form. The file is checked whole against the
+/// <see cref="SheetLimits"/> first (a file past one, or unreadable, is refused and writes nothing); then rows are
+/// read one at a time and written a batch at a time; each row (or, for cadres, each term) is written whole or not
+/// at all, and a bad row never stops the good ones. Importing the same file again changes nothing: rows already as the file says are
+/// reported unchanged. See docs/import.md for the columns and limits.
 /// </summary>
 public static class ImportApi
 {
@@ -87,13 +88,25 @@ public static class ImportApi
         {
             return refused;
         }
-        await using var spool = source!.Format == "xlsx" ? Spool() : null;
-        if (spool is not null)
+        // The file is read twice from a temporary file: once to check it against the SheetLimits (and that it can
+        // be read at all), then to import it. So a file past a limit, or broken after its thousandth row, is
+        // refused whole before its first row is written. An XLSX must be spooled anyway (a zip's directory is at
+        // its end); a CSV costs a second parse, small beside the writes.
+        await using var spool = Spool(source!.Format);
+        await source.Body.CopyToAsync(spool, http.RequestAborted);
+        try
         {
-            await source.Body.CopyToAsync(spool, http.RequestAborted);
             spool.Position = 0;
+            await foreach (var _ in Read(source, spool, http.RequestAborted))
+            {
+            }
         }
-        var sheet = spool is not null ? XlsxSheet.Read(spool, http.RequestAborted) : CsvSheet.Read(source.Body, source.Encoding, http.RequestAborted);
+        catch (SheetException e)
+        {
+            return Problems.Invalid("file", e.Message);
+        }
+        spool.Position = 0;
+        var sheet = Read(source, spool, http.RequestAborted);
 
         var importer = Importer(kind, http, grains, clock);
         var results = new ImportResults();
@@ -161,6 +174,9 @@ public static class ImportApi
 
     private sealed record FileSource(Stream Body, string Format, Encoding Encoding);
 
+    private static IAsyncEnumerable<SheetRow> Read(FileSource source, FileStream spool, CancellationToken cancellationToken) =>
+        source.Format == "xlsx" ? XlsxSheet.Read(spool, cancellationToken) : CsvSheet.Read(spool, source.Encoding, cancellationToken);
+
     /// <summary>Where the file is (the body, or the first file of a multipart form) and what it is (csv or xlsx).</summary>
     private static async Task<(FileSource?, ProblemHttpResult?)> Source(HttpContext http)
     {
@@ -227,7 +243,7 @@ public static class ImportApi
             detail: $"Send text/csv, {XlsxType} or a multipart form with a .csv or .xlsx file (got {contentType ?? "no content type"}).",
             statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://gridactors.org/problems/unsupported-media-type");
 
-    /// <summary>A temporary file that deletes itself: an XLSX is a zip, read from its end, so it cannot be read as it arrives.</summary>
-    private static FileStream Spool() => new(Path.Combine(Path.GetTempPath(), $"gridactors-import-{Guid.NewGuid():N}.xlsx"),
+    /// <summary>A temporary file that deletes itself, on disk so that a file of 50 MB is never held in memory.</summary>
+    private static FileStream Spool(string format) => new(Path.Combine(Path.GetTempPath(), $"gridactors-import-{Guid.NewGuid():N}.{format}"),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }
