@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using GridActors.Gateway.Apis;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Infrastructure;
@@ -5,64 +7,108 @@ using GridActors.Grains.Members;
 
 namespace GridActors.Gateway.Access;
 
-/// <summary>An answer that carries personal data of people in a unit (a member's phone, a household's details).</summary>
+/// <summary>
+/// An answer that carries personal data (个人信息) of people in a unit: a member's phone and birth date, a household's
+/// head, address, phone, needs note and vulnerability, an issue's reporter. Data nested in it (the households a Party
+/// member home serves) is masked by <see cref="Masked"/> with it.
+/// </summary>
 public interface IPersonalData
 {
-    /// <summary>The unit the person belongs to; its handlers and managers may see the data.</summary>
+    /// <summary>The unit the person belongs to: the audit log files an unmasked read under it.</summary>
     string PersonalDataUnit { get; }
 
-    /// <summary>What an unmasked read shows, for the audit log.</summary>
-    string PersonalDataWhat { get; }
+    /// <summary>The units whose handlers and managers may see the data: by default the person's own unit.</summary>
+    IEnumerable<string> PersonalDataReaders => [PersonalDataUnit];
 
-    /// <summary>The same answer with the personal data masked.</summary>
+    /// <summary>What an unmasked read shows, for the audit log; null when this answer happens to carry none (an issue without a reporter).</summary>
+    string? PersonalDataWhat { get; }
+
+    /// <summary>The same answer with the personal data masked (<c>张*</c>, <c>138****0000</c>, <c>***</c>).</summary>
     IPersonalData Masked();
 }
 
+/// <summary>The one rule for showing personal data: masked unless the caller handles or manages its unit, and every unmasked read audited.</summary>
+public static class PersonalData
+{
+    public const string Hidden = "***";
+
+    /// <summary>
+    /// <paramref name="item"/> as this caller may see it. Handlers and managers whose jurisdiction covers one of its
+    /// units see it whole and the read is written to the audit log; every other caller (readers, reporters, admins
+    /// without those roles, keys of other units) sees it masked.
+    /// </summary>
+    public static async Task<T> Show<T>(HttpContext http, IGrainFactory grains, DateTimeOffset now, T item) where T : IPersonalData
+    {
+        if (item.PersonalDataWhat is not { } what)
+        {
+            return item;
+        }
+        var caller = http.Caller();
+        if (!item.PersonalDataReaders.Any(caller.MaySeePersonalData))
+        {
+            return (T)item.Masked();
+        }
+        await AuditLog.Record(grains, http, now, what, item.PersonalDataUnit);
+        return item;
+    }
+
+    /// <summary>A birth date without month and day (<c>1968-**-**</c>): the age group stays readable for statistics.</summary>
+    public static string MaskDate(string date) => date.Length >= 4 ? $"{date[..4]}-**-**" : Hidden;
+}
+
 /// <summary>
-/// Applied to the Party endpoints: masks personal data for callers who may not see it and records every unmasked
-/// read in the audit log, whatever the handler returned (one item or a list).
+/// Applied to the endpoint groups whose answers carry personal data: shows every such answer through
+/// <see cref="PersonalData.Show"/>, whatever the handler returned (one item, created or not, or a page of items).
 /// </summary>
 public sealed class PersonalDataFilter(IGrainFactory grains, GridClock clock) : IEndpointFilter
 {
+    private delegate Task<object> PageShower(HttpContext http, IGrainFactory grains, DateTimeOffset now, object page);
+
+    /// <summary>Per answer type: how to show a page of personal items, or null when the type is no such page. Built once per type.</summary>
+    private static readonly ConcurrentDictionary<Type, PageShower?> Pages = new();
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var result = await next(context);
         var http = context.HttpContext;
         var inner = result is INestedHttpResult nested ? nested.Result : result as IResult;
-        switch (inner)
+        if (inner is not IValueHttpResult { Value: { } value })
         {
-            case IValueHttpResult { Value: IPersonalData item }:
-                var shown = await Show(http, item);
-                return inner is IStatusCodeHttpResult { StatusCode: 201 } && inner.GetType().GetProperty("Location")?.GetValue(inner) is string location
-                    ? TypedResults.Created(location, shown)
-                    : TypedResults.Ok(shown);
-            case IValueHttpResult { Value: ListResponse<MemberResponse> members }:
-                return TypedResults.Ok(members with { Items = await ShowAll(http, members.Items) });
-            case IValueHttpResult { Value: ListResponse<HouseholdResponse> households }:
-                return TypedResults.Ok(households with { Items = await ShowAll(http, households.Items) });
-            default:
-                return result;
+            return result;
         }
+        object shown;
+        if (value is IPersonalData item)
+        {
+            shown = await PersonalData.Show(http, grains, clock.GetUtcNow(), item);
+        }
+        else if (Pages.GetOrAdd(value.GetType(), PageOf) is { } page)
+        {
+            shown = await page(http, grains, clock.GetUtcNow(), value);
+        }
+        else
+        {
+            return result;
+        }
+        return inner is IStatusCodeHttpResult { StatusCode: 201 } && inner.GetType().GetProperty("Location")?.GetValue(inner) is string location
+            ? TypedResults.Created(location, shown)
+            : TypedResults.Ok(shown);
     }
 
-    private async Task<T[]> ShowAll<T>(HttpContext http, IReadOnlyList<T> items) where T : IPersonalData
-    {
-        var shown = new T[items.Count];
-        for (var i = 0; i < items.Count; i++)
-        {
-            shown[i] = (T)await Show(http, items[i]);
-        }
-        return shown;
-    }
+    private static PageShower? PageOf(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ListResponse<>) && typeof(IPersonalData).IsAssignableFrom(type.GenericTypeArguments[0])
+            ? typeof(PersonalDataFilter).GetMethod(nameof(ShowPage), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type.GenericTypeArguments[0]).CreateDelegate<PageShower>()
+            : null;
 
-    private async Task<IPersonalData> Show(HttpContext http, IPersonalData item)
+    private static async Task<object> ShowPage<T>(HttpContext http, IGrainFactory grains, DateTimeOffset now, object page) where T : IPersonalData
     {
-        if (!http.Caller().MaySeePersonalData(item.PersonalDataUnit))
+        var list = (ListResponse<T>)page;
+        var shown = new T[list.Items.Count];
+        for (var i = 0; i < shown.Length; i++)
         {
-            return item.Masked();
+            shown[i] = await PersonalData.Show(http, grains, now, list.Items[i]);
         }
-        await AuditLog.Record(grains, http, clock.GetUtcNow(), item.PersonalDataWhat, item.PersonalDataUnit);
-        return item;
+        return list with { Items = shown };
     }
 }
 

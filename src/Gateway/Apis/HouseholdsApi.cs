@@ -164,7 +164,7 @@ public static class HouseholdsApi
         return Changed(result, HouseholdResponse.From);
     }
 
-    private static async Task<Results<Ok<ListResponse<PartyMemberHome>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
+    private static async Task<Results<Ok<ListResponse<PartyMemberHomeResponse>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
         string code, string? cursor, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -178,10 +178,12 @@ public static class HouseholdsApi
             return Problems.Invalid(errors);
         }
         var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
-        return homes is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(Page(homes, offset, take));
+        return homes is null
+            ? Problems.NotFound($"No village {village} is registered.")
+            : TypedResults.Ok(Page(homes.Select(PartyMemberHomeResponse.From).ToArray(), offset, take));
     }
 
-    private static async Task<Results<Ok<ListResponse<HouseholdSuggestion>>, ValidationProblem, ProblemHttpResult>> Suggest(
+    private static async Task<Results<Ok<ListResponse<HouseholdSuggestionResponse>>, ValidationProblem, ProblemHttpResult>> Suggest(
         string code, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -201,7 +203,8 @@ public static class HouseholdsApi
         {
             return Problems.NotFound($"No grid {grid} is registered.");
         }
-        return TypedResults.Ok(All(await grains.Households(grid).Suggest(limit ?? 3)));
+        var suggestions = await grains.Households(grid).Suggest(limit ?? 3);
+        return TypedResults.Ok(All(suggestions.Select(s => HouseholdSuggestionResponse.From(grid.ToString(), s)).ToArray()));
     }
 
     private static async Task<Results<Ok<PairingResponse>, Created<PairingResponse>, ValidationProblem, ProblemHttpResult>> AcceptPairing(
@@ -333,10 +336,10 @@ public sealed record HouseholdResponse(
     IPersonalData IPersonalData.Masked() => this with
     {
         Head = Privacy.MaskName(Head),
-        Address = "***",
+        Address = PersonalData.Hidden,
         Phone = Phone is null ? null : Privacy.MaskPhone(Phone),
-        NeedsNote = NeedsNote is null ? null : "***",
-        Vulnerability = Vulnerability is null ? null : "***",
+        NeedsNote = NeedsNote is null ? null : PersonalData.Hidden,
+        Vulnerability = Vulnerability is null ? null : PersonalData.Hidden,
     };
 
     public static HouseholdResponse From(Household h)
@@ -345,6 +348,59 @@ public sealed record HouseholdResponse(
         return new HouseholdResponse(h.Id, h.Grid, d.Head, d.Address, d.Phone, d.Size, d.Needs, d.NeedsNote, d.Vulnerable, d.Vulnerability, d.MemberIds,
             d.MemberIds.Count > 0, d.PartyMemberHome, d.Central, d.ServedHouseholds, h.Version, h.CreatedAt, h.UpdatedAt);
     }
+}
+
+/// <summary>
+/// A Party member home (党员之家 / 党员中心户) as the village's list shows it. The members' names are public (亮身份: they are
+/// on the plaque); the head and address of the home and of the households it serves are personal data, masked unless the
+/// caller handles or manages the home's grid (the households served are of the same grid).
+/// </summary>
+public sealed record PartyMemberHomeResponse(
+    Guid HouseholdId,
+    string Grid,
+    string Head,
+    string Address,
+    IReadOnlyList<HomeMember> Members,
+    bool Plaque,
+    bool Central,
+    IReadOnlyList<ServedHousehold> ServedHouseholds) : IPersonalData
+{
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    string IPersonalData.PersonalDataWhat => $"Party member home {HouseholdId} head and address, with the households it serves";
+
+    IPersonalData IPersonalData.Masked() => this with
+    {
+        Head = Privacy.MaskName(Head),
+        Address = PersonalData.Hidden,
+        ServedHouseholds = ServedHouseholds.Select(s => s with { Head = Privacy.MaskName(s.Head), Address = PersonalData.Hidden }).ToArray(),
+    };
+
+    public static PartyMemberHomeResponse From(PartyMemberHome h) => new(h.HouseholdId, h.Grid, h.Head, h.Address, h.Members, h.Plaque, h.Central, h.ServedHouseholds);
+}
+
+/// <summary>
+/// The members suggested for one household of <see cref="Grid"/> (联系帮扶). The head is personal data, masked unless the
+/// caller handles or manages the grid; the candidates are Party members, whose names are public.
+/// </summary>
+public sealed record HouseholdSuggestionResponse(
+    Guid HouseholdId,
+    string Grid,
+    string Head,
+    bool Vulnerable,
+    IReadOnlyList<string> Needs,
+    IReadOnlyList<string> UnmetNeeds,
+    IReadOnlyList<SuggestedMember> Candidates,
+    string? NoCandidate) : IPersonalData
+{
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    string IPersonalData.PersonalDataWhat => $"household {HouseholdId} head, in pairing suggestions";
+
+    IPersonalData IPersonalData.Masked() => this with { Head = Privacy.MaskName(Head) };
+
+    public static HouseholdSuggestionResponse From(string grid, HouseholdSuggestion s) =>
+        new(s.HouseholdId, grid, s.Head, s.Vulnerable, s.Needs, s.UnmetNeeds, s.Candidates, s.NoCandidate);
 }
 
 public sealed record VisitResponse(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By)

@@ -141,25 +141,9 @@ public static class IssuesApi
         return TypedResults.Ok(await Shown(issue, http, grains, clock));
     }
 
-    /// <summary>
-    /// The issue as this caller may see it: the reporter's name and phone only for handlers and managers of
-    /// the unit holding it or where it was reported (and that read is audited); masked for everyone else.
-    /// </summary>
-    private static async Task<IssueResponse> Shown(IssueView issue, HttpContext http, IGrainFactory grains, GridClock clock)
-    {
-        var response = IssueResponse.From(issue);
-        if (issue.Reporter is not { } reporter)
-        {
-            return response;
-        }
-        var caller = http.Caller();
-        if (caller.MaySeePersonalData(issue.Holder) || caller.MaySeePersonalData(issue.OriginGrid))
-        {
-            await AuditLog.Record(grains, http, clock.GetUtcNow(), $"issue {issue.Id} reporter", issue.OriginGrid);
-            return response;
-        }
-        return response with { Reporter = new Reporter(Privacy.MaskName(reporter.Name), Privacy.MaskPhone(reporter.Phone)) };
-    }
+    /// <summary>The issue as this caller may see it: the reporter through the one rule for personal data.</summary>
+    private static Task<IssueResponse> Shown(IssueView issue, HttpContext http, IGrainFactory grains, GridClock clock) =>
+        PersonalData.Show(http, grains, clock.GetUtcNow(), IssueResponse.From(issue));
 
     private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> ActOnIssue(
         IssueAction action, string id, IssueActionInput? body, HttpContext http, IGrainFactory grains, GridClock clock)
@@ -347,6 +331,10 @@ public static class IssuesApi
 
 public sealed record HolderResponse(string Code, UnitLevel Level);
 
+/// <summary>
+/// An issue as the API shows it. The reporter's name and phone are personal data: shown to handlers and managers of the
+/// unit holding the issue or of the grid where it was reported (audited under that grid), masked for everyone else.
+/// </summary>
 public sealed record IssueResponse(
     Guid Id,
     string County,
@@ -370,8 +358,17 @@ public sealed record IssueResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History,
     long Version,
-    IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null)
+    IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null) : IPersonalData
 {
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    IEnumerable<string> IPersonalData.PersonalDataReaders => [Holder.Code, Grid];
+
+    string? IPersonalData.PersonalDataWhat => Reporter is null ? null : $"issue {Id} reporter";
+
+    IPersonalData IPersonalData.Masked() =>
+        Reporter is { } reporter ? this with { Reporter = new Reporter(Privacy.MaskName(reporter.Name), Privacy.MaskPhone(reporter.Phone)) } : this;
+
     public static IssueResponse From(IssueView i) => new(
         i.Id, i.County, i.OriginGrid, i.Category, i.Title, i.Description, i.Location, i.Reporter, i.Attachments, i.Status,
         new HolderResponse(i.Holder, i.HolderLevel), i.Deadline, i.Overdue, i.AssignedMember, i.ResolutionLevel, i.ResolvedAt,

@@ -266,12 +266,16 @@ public static class MembersApi
 
 public sealed record ServiceTagResponse(string Tag, string Label);
 
-/// <summary>A member as the API shows it. The phone is personal data: masked unless the caller handles or manages the grid.</summary>
+/// <summary>
+/// A member as the API shows it. The phone and the birth date are personal data: masked unless the caller handles or
+/// manages the grid (the birth date keeps its year, <c>1968-**-**</c>, so ages can still be counted). The name is
+/// public: Party members show who they are (亮身份).
+/// </summary>
 public sealed record MemberResponse(
     Guid Id,
     string Name,
     Gender Gender,
-    DateOnly BirthDate,
+    [property: System.ComponentModel.DataAnnotations.RegularExpression(@"^\d{4}-(\d{2}|\*\*)-(\d{2}|\*\*)$")] string BirthDate,
     DateOnly JoinedPartyOn,
     Education Education,
     string Phone,
@@ -292,14 +296,14 @@ public sealed record MemberResponse(
 {
     string IPersonalData.PersonalDataUnit => Grid;
 
-    string IPersonalData.PersonalDataWhat => $"member {Id} phone";
+    string IPersonalData.PersonalDataWhat => $"member {Id} phone and birth date";
 
-    IPersonalData IPersonalData.Masked() => this with { Phone = Privacy.MaskPhone(Phone) };
+    IPersonalData IPersonalData.Masked() => this with { Phone = Privacy.MaskPhone(Phone), BirthDate = PersonalData.MaskDate(BirthDate) };
 
     public static MemberResponse From(MemberView m)
     {
         var d = m.Details;
-        return new MemberResponse(m.Id, d.Name, d.Gender, d.BirthDate, d.JoinedPartyOn, d.Education, d.Phone, d.Grid, d.Status, d.HoldsOffice, d.Card,
+        return new MemberResponse(m.Id, d.Name, d.Gender, d.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.JoinedPartyOn, d.Education, d.Phone, d.Grid, d.Status, d.HoldsOffice, d.Card,
             m.Post, m.PostHistory, m.Transfers, m.PostWorkThisYear, m.PostWorkTotal, m.Pairings.Count, m.Pairings, m.Version, m.CreatedAt, m.UpdatedAt);
     }
 }
