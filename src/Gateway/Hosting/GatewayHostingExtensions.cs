@@ -70,6 +70,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.TryAddSingleton<GridClock>();
         builder.Services.AddSingleton<UnitAnswerCache>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
+        builder.AddGridActorsHttpHygiene();
         return builder;
     }
 
@@ -77,6 +78,7 @@ public static partial class GatewayHostingExtensions
 
     public static WebApplication MapGridActorsGateway(this WebApplication app)
     {
+        app.UseGridActorsHttpHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseGridActorsAccess();

@@ -36,10 +36,18 @@ public static partial class Open311Api
     /// <summary>When this implementation of the interface last changed (the discovery document's changeset).</summary>
     private const string Changeset = "2026-03-01T00:00:00+08:00";
     private const int CallsAtOnce = 200;
+    /// <summary>
+    /// How an issue posted here names who reported it (its first history entry): what such a reporter sent to this public
+    /// interface is shown by the reads (<see cref="RequestShaper"/>).
+    /// </summary>
+    internal const string ReportedByPrefix = "open311 ";
 
     public static IServiceCollection AddOpen311(this IServiceCollection services)
     {
-        services.AddOptions<Open311Options>().BindConfiguration("Open311");
+        services.AddOptions<Open311Options>().BindConfiguration("Open311")
+            .Validate(o => o.PublicBaseUrl is null || Open311Options.IsBaseUrl(o.PublicBaseUrl),
+                "Open311:PublicBaseUrl must be an absolute http or https URL such as https://grid.example.gov.cn (environment variable Open311__PublicBaseUrl)")
+            .ValidateOnStart();
         services.AddSingleton<GridLocator>();
         return services;
     }
@@ -87,7 +95,8 @@ public static partial class Open311Api
             .WithSummary("Search a county's service requests (Open311)")
             .WithDescription("诉求查询: newest first, at most 1000; by default the last 90 days (start_date/end_date in W3C format, at most 90 days apart). "
                 + "service_request_id (comma list) overrides the other filters; service_code and status (open, closed) take comma lists. "
-                + "status_notes and agency_responsible (the unit now holding it, 责任单位) come from the issue's state; no personal data of the reporter is shown.")
+                + "status_notes and agency_responsible (the unit now holding it, 责任单位) come from the issue's state. Public: no personal data of the reporter, no handler's notes; "
+                + "description, address, lat/long and media_url only of requests posted through Open311 (docs/open311.md).")
             .Produces<Open311Request[]>(StatusCodes.Status200OK, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status400BadRequest, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status404NotFound, "application/json", "text/xml");
@@ -95,7 +104,8 @@ public static partial class Open311Api
             .WithName("Open311GetRequest")
             .WithSummary("Read one service request (Open311)")
             .WithDescription("诉求详情: open or closed, status_notes, agency_responsible (责任单位), expected_datetime (the deadline at the level holding it), "
-                + "updated_datetime (its last history entry). No personal data of the reporter.")
+                + "updated_datetime (its last history entry). Public: no personal data of the reporter, no handler's notes; "
+                + "description, address, lat/long and media_url only of requests posted through Open311 (docs/open311.md).")
             .Produces<Open311Request[]>(StatusCodes.Status200OK, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status400BadRequest, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status404NotFound, "application/json", "text/xml");
@@ -116,8 +126,10 @@ public static partial class Open311Api
         {
             return UnknownFormat(format);
         }
-        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Prefix}";
+        // Never the request's Host header: a client (or a cache in front of the gateway) could make the answer point
+        // other clients elsewhere. The configured public address, or else a URL relative to this server.
         var settings = options.CurrentValue;
+        var url = settings.PublicBaseUrl is { } configured ? configured.TrimEnd('/') + Prefix : $"{http.Request.PathBase}{Prefix}";
         return Open311Answer.Object(f, new Open311Discovery(Changeset, settings.Contact, settings.KeyService,
             [new Open311Endpoint(Specification, url, Changeset, "production", ["text/xml", "application/json"])]), "discovery");
     }
@@ -277,7 +289,7 @@ public static partial class Open311Api
         var reporter = phone is null ? null : new ReporterInput(name ?? "匿名", phone);
         var title = TitleOf(description, category.Name);
         var location = lat is not null || address is not null ? new LocationInput(lat, lon, address) : null;
-        var input = new IssueInput(serviceCode, title, description, location, reporter, null, Truncate($"open311 {key.App}", Rules.MaxNameLength));
+        var input = new IssueInput(serviceCode, title, description, location, reporter, null, Truncate(ReportedByPrefix + key.App, Rules.MaxNameLength));
         var errors = new ValidationErrors();
         var valid = input.Validate(errors);
         problems.AddRange(errors.ToDictionary().Select(e => $"{FieldName(e.Key)} {string.Join(", ", e.Value)}"));

@@ -15,6 +15,15 @@ public sealed class Open311Options
     /// <summary>How old the register's catch-up with the queues may be when <c>GET /requests</c> lists a county.</summary>
     public TimeSpan RequestListStaleness { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The address clients reach this server at (<c>https://grid.example.gov.cn</c>), for the discovery document's
+    /// endpoint URL. Unset, the URL is relative (<c>/open311/v2</c>): it is never made from the request's Host header.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    internal static bool IsBaseUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query.Length == 0 && uri.Fragment.Length == 0;
+
     /// <summary>The <c>contact</c> of the discovery document.</summary>
     public string Contact { get; set; } = "The county's grid management centre (网格化服务管理中心).";
 

@@ -7,7 +7,17 @@ namespace GridActors.Gateway.Open311;
 /// <summary>
 /// Shows issues as Open311 service requests: open or closed, with status notes, the unit holding it
 /// (agency_responsible, 责任单位), the deadline there (expected_datetime) and the last history entry
-/// (updated_datetime). Never the reporter: Open311 reads are public, so no personal data is shown to anyone.
+/// (updated_datetime). Open311 reads are public (no key, any county's request by id), so an answer holds only what
+/// may be published, field by field as docs/open311.md says:
+/// <list type="bullet">
+/// <item>never the reporter (name, phone; email, device_id and account_id are not even stored);</item>
+/// <item>never a handler's note: status_notes says the state in the programme's own words, while notes are written for
+/// colleagues and name residents, households and neighbours;</item>
+/// <item>description, address, lat/long and media_url only of a request posted through Open311, whose reporter sent
+/// them to this public interface. An issue reported any other way (the 12345 hotline typed in by staff, a grid worker,
+/// a Party member through /api/v1) was told to the county, not published: its free text and its location (often a
+/// home) stay private, and only the county's handling of it is shown.</item>
+/// </list>
 /// Category and unit names are read once per answer.
 /// </summary>
 internal sealed class RequestShaper(IGrainFactory grains, CountyCode county)
@@ -33,52 +43,53 @@ internal sealed class RequestShaper(IGrainFactory grains, CountyCode county)
     {
         var holder = $"{_units[issue.Holder].Result} ({issue.Holder})";
         var updated = issue.History.Count > 0 ? issue.History[^1].At : issue.UpdatedAt;
+        var published = PostedThroughOpen311(issue);
         return new Open311Request(
             issue.Id.ToString(),
             Open311Api.StatusOf(issue),
             Notes(issue),
             _services!.GetValueOrDefault(issue.Category),
             issue.Category,
-            issue.Description ?? issue.Title,
+            published ? issue.Description ?? issue.Title : null,
             holder,
             null,
             Open311Api.W3c(issue.ReportedAt),
             Open311Api.W3c(updated),
             issue.Deadline is { } deadline ? Open311Api.W3c(deadline) : null,
-            issue.Location?.Address,
+            published ? issue.Location?.Address : null,
             null,
             null,
-            issue.Location?.Lat,
-            issue.Location?.Long,
-            mediaUrl);
+            published ? issue.Location?.Lat : null,
+            published ? issue.Location?.Long : null,
+            published ? mediaUrl : null);
     }
 
-    /// <summary>What the detailed state says, in the words of the programme with an English gloss.</summary>
+    /// <summary>Whether the issue's reporter sent it through Open311 (its first history entry names the Open311 app).</summary>
+    internal static bool PostedThroughOpen311(IssueView issue) =>
+        issue.History.Count > 0 && issue.History[0].By is { } by && by.StartsWith(Open311Api.ReportedByPrefix, StringComparison.Ordinal);
+
+    /// <summary>What the detailed state says, in the words of the programme with an English gloss; never a handler's note.</summary>
     internal static string Notes(IssueView issue)
     {
         var level = issue.HolderLevel.Name();
         var last = issue.History.Count > 0 ? issue.History[^1] : null;
-        var note = last?.Note is { Length: > 0 } n ? $": {n}" : "";
         return issue.Status switch
         {
             IssueStatus.Reported when last?.Reason is { } reason =>
                 $"已上报 escalated to the {level} ({Reason(reason)}), waiting to be accepted",
             IssueStatus.Reported when last?.From == IssueStatus.HandedDown =>
-                $"已交办 handed down to the {level}, waiting to be accepted{note}",
+                $"已交办 handed down to the {level}, waiting to be accepted",
             IssueStatus.Reported => $"待受理 reported, waiting to be accepted at the {level}",
             IssueStatus.Accepted => $"已受理 accepted at the {level}",
             IssueStatus.InProgress => $"办理中 in progress at the {level}",
-            IssueStatus.Reopened => $"重新办理 reopened at the {level}{note}",
-            IssueStatus.Resolved => $"已办结 resolved at the {(issue.ResolutionLevel ?? issue.HolderLevel).Name()}{note}",
-            IssueStatus.Closed => $"已办结 resolved at the {(issue.ResolutionLevel ?? issue.HolderLevel).Name()} and closed{ResolutionNote(issue)}",
-            IssueStatus.Rejected => $"不予受理 rejected at the {level}{note}",
+            IssueStatus.Reopened => $"重新办理 reopened at the {level}",
+            IssueStatus.Resolved => $"已办结 resolved at the {(issue.ResolutionLevel ?? issue.HolderLevel).Name()}",
+            IssueStatus.Closed => $"已办结 resolved at the {(issue.ResolutionLevel ?? issue.HolderLevel).Name()} and closed",
+            IssueStatus.Rejected => $"不予受理 rejected at the {level}",
             IssueStatus.Duplicate => $"重复件 duplicate of request {issue.DuplicateOf}",
             _ => IssueLifecycle.StatusName(issue.Status),
         };
     }
-
-    private static string ResolutionNote(IssueView issue) =>
-        issue.History.LastOrDefault(h => h.To == IssueStatus.Resolved)?.Note is { Length: > 0 } note ? $": {note}" : "";
 
     private static string Reason(EscalationReason reason) => reason switch
     {

@@ -192,12 +192,26 @@ public static partial class SchemaInstaller
         {
             try
             {
-                Directory.CreateDirectory(directory);
+                DataDirectoryPermissions.PrepareDirectory(directory, ownDirectory: string.IsNullOrWhiteSpace(options.ConnectionString), logger);
             }
             catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 throw new StorageUnavailableException(
                     $"Storage unavailable: cannot create the SQLite data directory '{directory}': {Reason(failure)}. Set {setting} to a writable directory.",
+                    failure);
+            }
+        }
+        // A connection string that asks SQLite not to create the file (Mode=ReadWrite) or for memory keeps its meaning.
+        if (!string.IsNullOrEmpty(file) && file != ":memory:" && new SqliteConnectionStringBuilder(connectionString).Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            try
+            {
+                DataDirectoryPermissions.PrepareFiles(file, logger);
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                throw new StorageUnavailableException(
+                    $"Storage unavailable: cannot create the SQLite file '{file}': {Reason(failure)}. Check the file and its directory, or set {setting}.",
                     failure);
             }
         }
