@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace GridActors.Gateway.Access;
 
 /// <summary>
-/// Who may call what, decided once for every <c>/api/v1</c> endpoint and the operator pages (docs/permissions.md is the
-/// same table):
-/// no or an unknown key → 401; a role the operation needs is missing → 403; a unit (the <c>{code}</c> in the
-/// path) outside the caller's jurisdiction → 404 for a read (nothing leaks) and 403 for a write.
-/// Endpoints whose unit is only known after loading (an issue, a member) check it in their handler with
-/// <see cref="CanRead"/> and <see cref="CanWrite"/>.
+/// Who may call what, decided for every request on the endpoint it matched (docs/permissions.md is the same table):
+/// the endpoint's <see cref="AccessPolicy"/> says whether a key is needed and which role; then no or an unknown key →
+/// 401; a role the operation needs is missing → 403; a unit (the <c>{code}</c> in the path) outside the caller's
+/// jurisdiction → 404 for a read (nothing leaks) and 403 for a write. Records named in a body are checked by
+/// <see cref="BodyReferences"/>; endpoints whose unit is only known after loading (an issue, a member) check it in their
+/// handler with <see cref="CanRead"/> and <see cref="CanWrite"/>.
 /// </summary>
 public sealed class AccessRules(IProblemDetailsService problems)
 {

@@ -43,7 +43,15 @@ public sealed partial class BootstrapAdminKey(IConfiguration configuration, ILog
         var path = Path.GetFullPath(Path.Combine(storage.DataDirectory, FileName));
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // The data folder is its owner's only (docs/operations.md), whichever of the key and the database makes it first.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var key = "gab." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())

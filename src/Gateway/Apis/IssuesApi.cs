@@ -99,6 +99,11 @@ public static class IssuesApi
         }
         var input = body.Validate(errors);
         var by = Rules.OptionalText(errors, "by", body.By);
+        // Open311 marks its own reports with this prefix, and Open311 reads publish what such a reporter sent.
+        if (by?.StartsWith(Open311.Open311Api.ReportedByPrefix, StringComparison.OrdinalIgnoreCase) == true)
+        {
+            errors.Add("by", $"must not start with \"{Open311.Open311Api.ReportedByPrefix.Trim()}\": that prefix marks reports made through Open311");
+        }
         if (!errors.IsEmpty || input is not { } v)
         {
             return Problems.Invalid(errors);

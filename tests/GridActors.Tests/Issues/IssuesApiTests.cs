@@ -117,6 +117,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"photo","url":"ftp://a/b","sha256":"00"}]}""", "attachments[0].url", "http or https")]
     [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"photo","url":"https://a/b","sha256":"00"}]}""", "attachments[0].sha256", "64 hexadecimal")]
     [InlineData("""{"category":"other","title":"t","priority":1}""", "priority", "is not a known field")]
+    [InlineData("""{"category":"other","title":"t","by":"Open311 12345热线"}""", "by", "marks reports made through Open311")]
     public async Task Report_BadInput_Is400NamingTheField_AndCreatesNothing(string json, string field, string rule)
     {
         var before = (await Queue(_http, "grids", County.Grid3)).Length;
