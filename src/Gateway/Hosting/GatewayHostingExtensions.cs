@@ -91,6 +91,7 @@ public static partial class GatewayHostingExtensions
             app.MapOrleansDashboard(AccessHosting.OperatorPages);
         }
         app.MapKeysApi();
+        app.MapAuditApi();
         app.MapUnitsApi();
         app.MapCategoriesApi();
         app.MapIssuesApi();
