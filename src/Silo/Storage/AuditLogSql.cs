@@ -55,12 +55,13 @@ internal sealed class PostgresAuditLogSql : AuditLogSql
         "FROM unnest($2::text[], $3::date[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[]) " +
         "WITH ORDINALITY AS r(county, day, at, key_id, app, what, unit, n) ORDER BY r.n";
 
+    // Every entry of a county's log has a unit in the county: the unit is tested only for a scope inside the county.
     private const string PageSql =
         "SELECT id, at, key_id, app, what, unit FROM audit_log " +
-        "WHERE service_id = $1 AND county = $2 AND day = $3 AND id > $4 AND starts_with(unit, $5) ORDER BY id LIMIT $6";
+        "WHERE service_id = $1 AND county = $2 AND day = $3 AND id > $4 AND ($5 = $2 OR starts_with(unit, $5)) ORDER BY id LIMIT $6";
 
     private const string CountSql =
-        "SELECT count(*) FROM audit_log WHERE service_id = $1 AND county = $2 AND day = $3 AND starts_with(unit, $4)";
+        "SELECT count(*) FROM audit_log WHERE service_id = $1 AND county = $2 AND day = $3 AND ($4 = $2 OR starts_with(unit, $4))";
 
     public override void Insert(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<AuditRead> reads)
     {
@@ -130,13 +131,22 @@ internal sealed class SqliteAuditLogSql : AuditLogSql
         "INSERT INTO audit_log (service_id, county, day, at, key_id, app, what, unit) " +
         "VALUES (@service, @county, @day, @at, @key, @app, @what, @unit)";
 
-    private const string Scope =
-        "service_id = @service AND county = @county AND day = @day AND substr(unit, 1, length(@scope)) = @scope";
+    private const string County = "service_id = @service AND county = @county AND day = @day";
 
-    private const string PageSql =
-        $"SELECT id, at, key_id, app, what, unit FROM audit_log WHERE {Scope} AND id > @after ORDER BY id LIMIT @limit";
+    // Every entry of a county's log has a unit in the county: the unit is tested only for a scope inside the county (a
+    // county's count then reads the index alone, a third of the time of testing each entry's unit).
+    private const string Inside = " AND substr(unit, 1, length(@scope)) = @scope";
 
-    private const string CountSql = $"SELECT count(*) FROM audit_log WHERE {Scope}";
+    private const string Select = "SELECT id, at, key_id, app, what, unit FROM audit_log WHERE ";
+
+    private const string Next = " AND id > @after ORDER BY id LIMIT @limit";
+
+    private const string CountAll = "SELECT count(*) FROM audit_log WHERE ";
+
+    /// <summary>(page, count) for a whole county, and for a scope inside it.</summary>
+    private static readonly (string Page, string Count) WholeCounty = (Select + County + Next, CountAll + County);
+
+    private static readonly (string Page, string Count) InsideCounty = (Select + County + Inside + Next, CountAll + County + Inside);
 
     public override void Insert(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<AuditRead> reads)
     {
@@ -167,7 +177,8 @@ internal sealed class SqliteAuditLogSql : AuditLogSql
     {
         // One snapshot for the page and the count (a deferred transaction reads, in WAL mode, without blocking the writer).
         await using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: true);
-        await using var page = Command(connection, transaction, PageSql, serviceId, query);
+        var sql = query.Scope == query.County ? WholeCounty : InsideCounty;
+        await using var page = Command(connection, transaction, sql.Page, serviceId, query);
         page.Parameters.AddWithValue("@after", query.After);
         page.Parameters.AddWithValue("@limit", query.Limit + 1);
         AuditPage result;
@@ -175,7 +186,7 @@ internal sealed class SqliteAuditLogSql : AuditLogSql
         {
             result = await Page(reader, query, (r, i) => DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).ConfigureAwait(false);
         }
-        await using var count = Command(connection, transaction, CountSql, serviceId, query);
+        await using var count = Command(connection, transaction, sql.Count, serviceId, query);
         var total = Convert.ToInt32(await count.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
         await transaction.CommitAsync().ConfigureAwait(false);
         return result with { Total = total };

@@ -45,8 +45,8 @@ public static class StorageSiloBuilderExtensions
 
     /// <summary>
     /// Grain storage <see cref="StorageNames.Grains"/> (group commit, System.Text.Json payloads), the audit log's
-    /// store (<see cref="IAuditLogStore"/>), durable ADO.NET reminders, and the schema install as the silo's first start-up step. Leaves
-    /// clustering, endpoints and ids alone, so test clusters (which bring their own membership)
+    /// store (<see cref="IAuditLogStore"/>), durable ADO.NET reminders, and the schema install as the silo's first
+    /// start-up step. Leaves clustering, endpoints and ids alone, so test clusters (which bring their own membership)
     /// can use it; they must still set a fixed ServiceId to find their state again after a restart.
     /// </summary>
     public static ISiloBuilder UseGridActorsPersistence(this ISiloBuilder silo, IConfiguration configuration)
