@@ -1,17 +1,13 @@
-using System.Globalization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Access;
-using GridActors.Grains.Audit;
-using GridActors.Grains.Stats;
-using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace GridActors.Gateway.Apis;
 
-/// <summary>API keys of calling apps (接入应用密钥) and the audit log of personal-data reads; admin only.</summary>
+/// <summary>API keys of calling apps (接入应用密钥); admin only.</summary>
 public static class KeysApi
 {
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder endpoints)
@@ -28,11 +24,6 @@ public static class KeysApi
         keys.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List API keys")
             .WithDescription("接入应用密钥列表, without secrets, ordered by id; paged by cursor like every list (a key created meanwhile is neither skipped nor repeated).");
         keys.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke an API key").WithDescription("吊销密钥: the key stops working at once on this gateway and within 30 s on the others.");
-
-        endpoints.MapGet("/api/v1/audit", ReadAudit).WithTags("Audit").RequireRole(Roles.Admin)
-            .WithName("ReadAudit")
-            .WithSummary("Read the audit log of personal-data reads")
-            .WithDescription("个人信息查阅记录: every read of a reporter's, household's or member's personal data, per county and day (China time), oldest first; paged by cursor.");
         return endpoints;
     }
 
@@ -144,40 +135,5 @@ public static class KeysApi
         // Verified keys are kept by the hash of their secret, which the id does not give: this gateway drops them all.
         keys.ForgetAll();
         return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<Ok<ListResponse<AuditEntry>>, ValidationProblem>> ReadAudit(
-        string? county, string? date, string? cursor, int? limit, IGrainFactory grains)
-    {
-        var errors = new ValidationErrors();
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
-        if (!CountyCode.TryParse(county, out var code, out var error))
-        {
-            errors.Add("county", error);
-        }
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
-        {
-            errors.Add("date", "is required: a date YYYY-MM-DD (China time)");
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
-        var page = await grains.GetGrain<IAuditLogGrain>(AuditLog.Key(code.ToString(), day)).Page(offset, take);
-        var end = offset + page.Entries.Count;
-        return TypedResults.Ok(new ListResponse<AuditEntry>(page.Entries, end < page.Total ? end.ToString(CultureInfo.InvariantCulture) : null, page.Total));
-    }
-}
-
-/// <summary>Recording reads of personal data.</summary>
-public static class AuditLog
-{
-    public static string Key(string county, DateOnly day) => $"{county}-{day:yyyyMMdd}";
-
-    public static Task Record(IGrainFactory grains, HttpContext http, DateTimeOffset now, string what, string unit)
-    {
-        var caller = http.Caller();
-        var county = unit[..Math.Min(6, unit.Length)];
-        return grains.GetGrain<IAuditLogGrain>(Key(county, StatsCalendar.Day(now))).Append(new AuditEntry(now, caller.Id, caller.App, what, unit));
     }
 }

@@ -100,6 +100,7 @@ public static partial class GatewayHostingExtensions
         var api = app.MapGroup("").WithAccess(AccessPolicy.ByMethod);
         api.AddEndpointFilterFactory(BodyReferences.Factory);
         api.MapKeysApi();
+        api.MapAuditApi();
         api.MapUnitsApi();
         api.MapCategoriesApi();
         api.MapIssuesApi();

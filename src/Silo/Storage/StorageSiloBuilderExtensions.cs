@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net;
+using GridActors.Grains.Audit;
 using GridActors.Grains.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -43,9 +44,9 @@ public static class StorageSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Grain storage <see cref="StorageNames.Grains"/> (group commit, System.Text.Json payloads), durable
-    /// ADO.NET reminders, and the schema install as the silo's first start-up step. Leaves
-    /// clustering, endpoints and ids alone, so test clusters (which bring their own membership)
+    /// Grain storage <see cref="StorageNames.Grains"/> (group commit, System.Text.Json payloads), the audit log's
+    /// store (<see cref="IAuditLogStore"/>), durable ADO.NET reminders, and the schema install as the silo's first
+    /// start-up step. Leaves clustering, endpoints and ids alone, so test clusters (which bring their own membership)
     /// can use it; they must still set a fixed ServiceId to find their state again after a restart.
     /// </summary>
     public static ISiloBuilder UseGridActorsPersistence(this ISiloBuilder silo, IConfiguration configuration)
@@ -68,6 +69,13 @@ public static class StorageSiloBuilderExtensions
             services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value,
             services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
+
+        // The audit log of personal-data reads: rows of its own table, appended in batches (AuditLogStore, docs/storage.md).
+        silo.Services.TryAddSingleton<IAuditLogStore>(services => new AuditLogStore(
+            services.GetRequiredKeyedService<DbDataSource>(DataSourceKey),
+            AuditLogSql.For(options.Provider),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            services.GetRequiredService<ILogger<AuditLogStore>>()));
 
         silo.UseAdoNetReminderService(reminders => reminders.Configure<IServiceProvider>((o, services) =>
         {
