@@ -11,6 +11,9 @@ public sealed record Caller(string Id, string App, string Jurisdiction, IReadOnl
 
     public bool Has(string role) => Roles.Contains(role);
 
+    /// <summary>Who this caller is, as recorded with what it does: its key id (or subject) and its app (or name).</summary>
+    public Grains.Issues.Actor Actor { get; } = new(Id, App);
+
     public bool Covers(string unitCode) => Jurisdictions.Covers(Jurisdiction, unitCode);
 
     /// <summary>May see personal data of an issue or record in <paramref name="unitCode"/> (handler or manager there).</summary>

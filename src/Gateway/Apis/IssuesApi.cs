@@ -110,7 +110,7 @@ public static class IssuesApi
         }
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
-        var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent);
+        var request = new NewIssue(grid.ToString(), v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, by, traceParent, http.Caller().Actor);
         var fingerprint = Fingerprint(request, key);
         var id = key.Length == 0 ? Guid.CreateVersion7() : IdFromKey(grid.ToString(), PartyApiSupport.ScopedToCaller(http, key));
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });
@@ -216,7 +216,7 @@ public static class IssuesApi
                 statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
         }
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
-        var outcome = await grains.Get<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent));
+        var outcome = await grains.Get<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent, http.Caller().Actor));
         return outcome.Status switch
         {
             IssueOutcomeStatus.Done => TypedResults.Ok(await Shown(outcome.Issue!, http, grains, clock)),

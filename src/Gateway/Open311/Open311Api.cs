@@ -333,7 +333,7 @@ public static partial class Open311Api
         }
 
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
-        var request = new NewIssue(grid, v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, input.By, traceParent);
+        var request = new NewIssue(grid, v.Category, v.Title, v.Description, v.Location, v.Reporter, v.Attachments, null, input.By, traceParent, new Actor(key.Id, key.App));
         var fingerprint = IssuesApi.Fingerprint(request, idempotencyKey);
         var id = idempotencyKey.Length == 0 ? Guid.CreateVersion7() : IssuesApi.IdFromKey(grid, "open311:" + IdempotencyScope.For(key.Id, idempotencyKey));
         var outcome = await grains.Get<IIssueIntakeGrain>(0).Report(id, request with { Fingerprint = fingerprint });

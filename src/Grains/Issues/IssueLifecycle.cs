@@ -52,14 +52,14 @@ public static class IssueLifecycle
         s.ReportedAt = now;
         s.OriginTraceParent = issue.TraceParent;
         ArriveAt(s, grid, now);
-        Record(s, now, issue.By, null, IssueStatus.Reported, null, null, traceId);
+        Record(s, now, issue.By, issue.Actor, null, IssueStatus.Reported, null, null, traceId);
         s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { Reported = 1 }));
 
         var lowest = category.LowestLevel ?? UnitLevel.Grid;
         var streamArrival = false;
         while (UnitCode.Parse(s.Holder).Level < lowest)
         {
-            MoveUp(s, now, issue.By, $"category {category.Code} starts at the {lowest.Name()}", EscalationReason.Rule, traceId);
+            MoveUp(s, now, issue.By, issue.Actor, $"category {category.Code} starts at the {lowest.Name()}", EscalationReason.Rule, traceId);
             streamArrival = true;
         }
         s.Version++;
@@ -131,7 +131,7 @@ public static class IssueLifecycle
                 {
                     return IssueOutcome.Illegal(view(), "cannot escalate: the county is the highest level");
                 }
-                MoveUp(s, now, c.By, c.Note, EscalationReason.Manual, traceId);
+                MoveUp(s, now, c.By, c.Actor, c.Note, EscalationReason.Manual, traceId);
                 s.Version++;
                 Notify(s, holder.Value, leaves: true);
                 Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Manual, traceParent: c.TraceParent);
@@ -142,15 +142,15 @@ public static class IssueLifecycle
                 {
                     return IssueOutcome.Invalid("to", $"must be a unit directly under {holder.Level.Name()} {holder}, which holds the issue");
                 }
-                Record(s, now, c.By, from, IssueStatus.HandedDown, c.Note, null, traceId);
+                Record(s, now, c.By, c.Actor, from, IssueStatus.HandedDown, c.Note, null, traceId);
                 ArriveAt(s, child, now);
-                Record(s, now, c.By, IssueStatus.HandedDown, IssueStatus.Reported, c.Note, null, traceId);
+                Record(s, now, c.By, c.Actor, IssueStatus.HandedDown, IssueStatus.Reported, c.Note, null, traceId);
                 s.Version++;
                 Notify(s, holder.Value, leaves: true);
                 Notify(s, s.Holder);
                 return null;
         }
-        Record(s, now, c.By, from, s.Status, c.Note, null, traceId);
+        Record(s, now, c.By, c.Actor, from, s.Status, c.Note, null, traceId);
         s.Version++;
         Notify(s, s.Holder);
         return null;
@@ -179,7 +179,7 @@ public static class IssueLifecycle
             Notify(s, s.Holder);
             return true;
         }
-        MoveUp(s, now, "deadline", $"deadline {deadline:u} passed at the {holder.Level.Name()}", EscalationReason.Deadline, traceId);
+        MoveUp(s, now, "deadline", Actor.Deadline, $"deadline {deadline:u} passed at the {holder.Level.Name()}", EscalationReason.Deadline, traceId);
         s.Version++;
         Notify(s, holder.Value, leaves: true);
         Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Deadline, traceParent: null);
@@ -205,13 +205,13 @@ public static class IssueLifecycle
         _ => action.ToString().ToLowerInvariant(),
     };
 
-    private static void MoveUp(IssueState s, DateTimeOffset now, string? by, string? note, EscalationReason reason, string? traceId)
+    private static void MoveUp(IssueState s, DateTimeOffset now, string? by, Actor? actor, string? note, EscalationReason reason, string? traceId)
     {
         var from = UnitCode.Parse(s.Holder);
         var parent = from.Parent!.Value;
-        Record(s, now, by, s.Status, IssueStatus.Escalated, note, reason, traceId);
+        Record(s, now, by, actor, s.Status, IssueStatus.Escalated, note, reason, traceId);
         ArriveAt(s, parent, now);
-        Record(s, now, by, IssueStatus.Escalated, IssueStatus.Reported, note, reason, traceId);
+        Record(s, now, by, actor, IssueStatus.Escalated, IssueStatus.Reported, note, reason, traceId);
         if (parent.Level >= UnitLevel.Township && !s.EscalatedBeyondVillage)
         {
             s.EscalatedBeyondVillage = true;
@@ -228,10 +228,10 @@ public static class IssueLifecycle
         s.AssignedMember = null;
     }
 
-    private static void Record(IssueState s, DateTimeOffset now, string? by, IssueStatus? from, IssueStatus to, string? note, EscalationReason? reason, string? traceId)
+    private static void Record(IssueState s, DateTimeOffset now, string? by, Actor? actor, IssueStatus? from, IssueStatus to, string? note, EscalationReason? reason, string? traceId)
     {
         var holder = UnitCode.Parse(s.Holder);
-        s.History.Add(new HistoryEntry(s.History.Count + 1, now, by, from, to, holder.Value, holder.Level, note, reason, traceId));
+        s.History.Add(new HistoryEntry(s.History.Count + 1, now, by, from, to, holder.Value, holder.Level, note, reason, traceId, actor));
         s.UpdatedAt = now;
     }
 

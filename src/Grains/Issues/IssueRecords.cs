@@ -25,7 +25,19 @@ public sealed record NewIssue(
     IReadOnlyList<Attachment> Attachments,
     string? Fingerprint, // hash of the request: a retried Idempotency-Key with another body is refused
     string? By,
-    string? TraceParent);
+    string? TraceParent,
+    Actor? Actor = null);
+
+/// <summary>
+/// Who did something, as the gateway authenticated it (经办人): a calling app's key (its id and app name), a signed-in
+/// staff member (subject and name), or the service itself (a deadline). Never taken from a request body.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.Actor")]
+public sealed record Actor(string Id, string Name)
+{
+    /// <summary>The service acting on its own: a deadline that passed.</summary>
+    public static readonly Actor Deadline = new("service", "deadline");
+}
 
 /// <summary>
 /// One transition of an issue's life. The history is append-only: entries are added, never rewritten.
@@ -41,7 +53,8 @@ public sealed record HistoryEntry(
     UnitLevel Level,
     string? Note,
     EscalationReason? Reason = null,
-    string? TraceId = null);
+    string? TraceId = null,
+    Actor? Actor = null);
 
 /// <summary>An issue as read back, with its whole history.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.IssueView")]
@@ -81,7 +94,8 @@ public sealed record IssueCommand(
     string? To = null,
     int? Satisfaction = null,
     Guid? Of = null,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    Actor? Actor = null);
 
 public enum IssueAction
 {
