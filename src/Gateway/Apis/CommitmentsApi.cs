@@ -24,7 +24,7 @@ public static class CommitmentsApi
 
     public static IEndpointRouteBuilder MapCommitmentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Commitments");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Commitments").AnswersConflict();
         foreach (var (prefix, kind, name) in Owners)
         {
             var owner = kind == StarSubjectKind.Group ? "the Party group (to its members and the residents of its grid)" : "the member (to its group and residents)";

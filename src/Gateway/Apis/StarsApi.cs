@@ -20,7 +20,7 @@ public static class StarsApi
 
     public static IEndpointRouteBuilder MapStarsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Stars");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Stars").AnswersConflict();
         api.MapGet("/counties/{code}/star-rubric", GetRubric)
             .WithName("GetStarRubric")
             .WithSummary("Read the county's star rubric for a year")

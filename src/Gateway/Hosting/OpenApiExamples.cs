@@ -87,6 +87,9 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             }
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(OpenApiAnswers.TransformAsync);
+        options.AddOperationTransformer(OpenApiSecurity.ApplyAsync);
+        options.AddDocumentTransformer<OpenApiSecurity>();
         options.AddDocumentTransformer<OpenApiExamples>();
     }
 
@@ -133,11 +136,16 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
                             : Example(media.Schema, document, null, 0);
                     }
                 }
-                foreach (var (_, response) in operation.Responses ?? [])
+                foreach (var (status, response) in operation.Responses ?? [])
                 {
                     foreach (var (type, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
                     {
-                        if (!type.Contains("xml", StringComparison.Ordinal))
+                        // A problem's example says what that status means, not what the schema's field names suggest.
+                        if (type == "application/problem+json" && int.TryParse(status, out var code))
+                        {
+                            media.Example = OpenApiAnswers.ProblemExample(code);
+                        }
+                        else if (!type.Contains("xml", StringComparison.Ordinal))
                         {
                             media.Example ??= Example(media.Schema, document, null, 0);
                         }
