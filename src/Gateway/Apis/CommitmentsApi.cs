@@ -24,7 +24,7 @@ public static class CommitmentsApi
 
     public static IEndpointRouteBuilder MapCommitmentsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Commitments");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Commitments").AnswersConflict();
         foreach (var (prefix, kind, name) in Owners)
         {
             var owner = kind == StarSubjectKind.Group ? "the Party group (to its members and the residents of its grid)" : "the member (to its group and residents)";
@@ -42,7 +42,7 @@ public static class CommitmentsApi
                 .WithSummary("Publish the commitments")
                 .WithDescription("亮诺: the commitments become public (the village's 三亮 view shows them) and can no longer be edited.");
             api.MapPost(prefix + "/progress", (HttpContext http, int year, ProgressInput body, IGrainFactory grains, GridClock clock) => Progress(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey()
+                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
                 .WithName($"Record{name}CommitmentProgress")
                 .WithSummary("Record progress on an item, with evidence")
                 .WithDescription("践诺: item, date, amount towards the target, note, links to records (issue: resolved or closed; activity; pairingVisit; postWork; task: done) "
@@ -52,7 +52,7 @@ public static class CommitmentsApi
                 .WithSummary("Record evaluation scores per item")
                 .WithDescription("评诺: scores 0-100 per item from members (member) and residents' representatives (residentRepresentative), with the evaluator's name.");
             api.MapPost(prefix + "/decisions", (HttpContext http, int year, DecisionInput body, IGrainFactory grains, GridClock clock) => Decide(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey()
+                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
                 .WithName($"Record{name}CommitmentDecision")
                 .WithSummary("Record a reward or penalty")
                 .WithDescription("奖惩: a reward or penalty decided after the evaluation (评诺); 409 before it.");

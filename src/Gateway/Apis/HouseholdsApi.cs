@@ -18,7 +18,7 @@ public static class HouseholdsApi
 {
     public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing").AddEndpointFilter<PersonalDataFilter>();
+        var api = endpoints.MapGroup("/api/v1").WithTags("Households and pairing").AnswersConflict().AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/grids/{code}/households", CreateHousehold)
             .HonoursIdempotencyKey()
             .WithName("CreateHousehold")
@@ -35,6 +35,7 @@ public static class HouseholdsApi
             .WithSummary("Read a household")
             .WithDescription("农户 with needs and links; ETag is the version.");
         api.MapPut("/grids/{code}/households/{id}", UpdateHousehold)
+            .HonoursIfMatch()
             .WithName("UpdateHousehold")
             .WithSummary("Update a household")
             .WithDescription("修改农户信息: replaces the household's details; 412 when If-Match names an older version.");

@@ -48,7 +48,7 @@ public static class IssuesApi
 
     public static IEndpointRouteBuilder MapIssuesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Issues");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Issues").AnswersConflict();
         api.MapPost("/grids/{code}/issues", ReportIssue)
             .RequireRole(Roles.Reporter)
             .HonoursIdempotencyKey()

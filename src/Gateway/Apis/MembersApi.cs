@@ -16,7 +16,7 @@ public static class MembersApi
 {
     public static IEndpointRouteBuilder MapMembersApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Members")
+        var api = endpoints.MapGroup("/api/v1").WithTags("Members").AnswersConflict()
             .AddEndpointFilter<MemberJurisdictionFilter>()
             .AddEndpointFilter<PersonalDataFilter>();
         api.MapPost("/members", CreateMember)
@@ -32,6 +32,7 @@ public static class MembersApi
             .WithSummary("Read a member")
             .WithDescription("党员: the member with card, the post held (岗位) and its history, transfers, post work counts and pairings (联系帮扶). ETag is the version.");
         api.MapPut("/members/{id}", UpdateMember)
+            .HonoursIfMatch()
             .WithName("UpdateMember")
             .WithSummary("Update a member")
             .WithDescription("Replaces the member's details and card. The grid changes only by a transfer. A member who becomes a migrant (外出务工) gives up a post that needs presence, "

@@ -18,7 +18,7 @@ public static class PartyBranchesApi
 {
     public static IEndpointRouteBuilder MapPartyBranchesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Party branches");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Party branches").AnswersConflict();
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.Village or UnitLevel.Township))
         {
             api.MapGet($"/{collection}/{{code}}/activity-compliance", (string code, string? month, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>

@@ -18,8 +18,9 @@ public static class PartyGroupsApi
 {
     public static IEndpointRouteBuilder MapPartyGroupsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Party groups");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Party groups").AnswersConflict();
         api.MapPut("/grids/{code}/party-group", PutGroup)
+            .HonoursIfMatch()
             .WithName("PutPartyGroup")
             .WithSummary("Set up or update a grid's Party group")
             .WithDescription("网格党小组: leaderId (党小组组长, a member of this grid, present in the village), activityCenter (活动中心: address, atLeaderHome) and exactly two "

@@ -16,7 +16,7 @@ public static class PartyTasksApi
 {
     public static IEndpointRouteBuilder MapPartyTasksApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Party tasks");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Party tasks").AnswersConflict();
         api.MapPost("/villages/{code}/party-tasks", CreateTask)
             .HonoursIdempotencyKey()
             .WithName("CreatePartyTask")

@@ -20,7 +20,7 @@ public static class StarsApi
 
     public static IEndpointRouteBuilder MapStarsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Stars");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Stars").AnswersConflict();
         api.MapGet("/counties/{code}/star-rubric", GetRubric)
             .WithName("GetStarRubric")
             .WithSummary("Read the county's star rubric for a year")
@@ -40,7 +40,7 @@ public static class StarsApi
                 .WithDescription("星级: stars (1-5), score (0-100), status (notPublished: computed now | provisional: 公示 | final), and for each criterion its inputs, ratio, "
                     + "contribution and explanation; the facts read; objections (异议) and history.");
             api.MapPost(prefix + "/objections", (HttpContext http, int? year, ObjectionInput body, IGrainFactory grains, GridClock clock) => Object(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey()
+                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
                 .WithName($"Object{name}Stars")
                 .WithSummary("File an objection during the notice period")
                 .WithDescription("异议: who objects (by) and why (text), during the notice period (公示) only; 409 after it.");

@@ -38,6 +38,7 @@ public static class UnitsApi
         foreach (var (collection, level) in Collections)
         {
             api.MapPut($"/{collection}/{{code}}", (string code, UnitInput body, HttpContext http, IGrainFactory grains) => PutUnit(level, code, body, http, grains))
+                .AnswersConflict().HonoursIfMatch()
                 .WithName($"Put{level}")
                 .WithSummary($"Create or update a {level.Name()}")
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "

@@ -34,7 +34,7 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
         ["township"] = "340822100", ["village"] = "340822100201", ["unit"] = "340822100201", ["holder"] = "340822100201003",
         ["parent"] = "340822100201", ["to"] = "340822100201003", ["toGrid"] = "340822100201004", ["jurisdiction"] = "340822",
         ["jurisdiction_id"] = "340822", ["service_code"] = "neighbour-dispute", ["category"] = "neighbour-dispute",
-        ["name"] = "董屋网格", ["head"] = "董大爷", ["title"] = "宅基地边界纠纷", ["description"] = "两户因宅基地边界争执，需网格调解",
+        ["name"] = "董屋网格", ["gender"] = "male", ["education"] = "seniorSecondary", ["roles"] = new JsonArray("reporter"), ["head"] = "董大爷", ["title"] = "宅基地边界纠纷", ["description"] = "两户因宅基地边界争执，需网格调解",
         ["note"] = "已上门调解", ["address"] = "董屋组12号", ["address_string"] = "董屋组路口", ["phone"] = "13955612345",
         ["app"] = "12345热线", ["by"] = "网格员董明", ["reason"] = "村民小组之间的纠纷，需村里协调", ["kind"] = "village",
         ["lat"] = 30.41, ["long"] = 116.61, ["satisfaction"] = 5, ["secret"] = "gak.k7m2q9x4w8r3t6y5n2p4.Zm9vYmFy",
@@ -87,6 +87,9 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             }
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(OpenApiAnswers.TransformAsync);
+        options.AddOperationTransformer(OpenApiSecurity.ApplyAsync);
+        options.AddDocumentTransformer<OpenApiSecurity>();
         options.AddDocumentTransformer<OpenApiExamples>();
     }
 
@@ -130,14 +133,19 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
                     {
                         media.Example ??= type == "text/csv" && operation.OperationId is { } id && CsvSamples.TryGetValue(id, out var csv)
                             ? JsonValue.Create(csv)
-                            : Example(media.Schema, document, null, 0);
+                            : (type == "application/json" ? OpenApiRequestExamples.For(operation.OperationId) : null) ?? Example(media.Schema, document, null, 0);
                     }
                 }
-                foreach (var (_, response) in operation.Responses ?? [])
+                foreach (var (status, response) in operation.Responses ?? [])
                 {
                     foreach (var (type, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
                     {
-                        if (!type.Contains("xml", StringComparison.Ordinal))
+                        // A problem's example says what that status means, not what the schema's field names suggest.
+                        if (type == "application/problem+json" && int.TryParse(status, out var code))
+                        {
+                            media.Example = OpenApiAnswers.ProblemExample(code);
+                        }
+                        else if (!type.Contains("xml", StringComparison.Ordinal))
                         {
                             media.Example ??= Example(media.Schema, document, null, 0);
                         }
