@@ -33,7 +33,7 @@ internal static partial class BodyProblems
             // the value of a token type" is a value of the wrong type, said below in the caller's terms.
             { InnerException: { } inner } when !inner.Message.StartsWith("Cannot get the value of a token type", StringComparison.Ordinal) =>
                 (Field(path), $"is not valid: {Reason(inner.Message)}"),
-            _ => (Field(path), $"must be {Expected(options, TypeAt(options, root, path))}"),
+            _ => (Field(path), $"has the wrong JSON type: must be {Expected(options, TypeAt(options, root, path))}"),
         };
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
         {
