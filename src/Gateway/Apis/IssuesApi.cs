@@ -294,7 +294,9 @@ public static class IssuesApi
         }
         else if (from is null)
         {
-            fromDay = toDay.AddDays(-29);
+            // The default 30-day window; clamped so a `to` in the first days of year 1 (or one that failed to parse and
+            // left toDay at its default) names a window rather than overflowing DateOnly into a 500.
+            fromDay = DateOnly.FromDayNumber(Math.Max(0, toDay.DayNumber - 29));
         }
         if (errors.IsEmpty && fromDay > toDay)
         {

@@ -6,7 +6,8 @@ namespace GridActors.Gateway.Hosting;
 
 /// <summary>
 /// Turns what escapes a handler into problem+json: a body that is not valid JSON becomes 400 naming the
-/// JSON path; an unreachable cluster or database becomes 503 with Retry-After. Nothing reaches the caller
+/// position of the error, a field of the wrong type or an unknown field 400 naming the field (BodyProblems), a
+/// query, route or header value that does not parse 400 naming the parameter; an unreachable cluster or database becomes 503 with Retry-After. Nothing reaches the caller
 /// as a bare 500 with a stack trace.
 /// </summary>
 internal sealed partial class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
@@ -15,13 +16,17 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
     {
         var problem = exception switch
         {
-            BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+            BadHttpRequestException { InnerException: JsonException json } => BodyProblems.Describe(context, json),
+            // A handler that reads its body itself meets the same rules as one the framework binds.
+            JsonException json => BodyProblems.Describe(context, json),
+            BadHttpRequestException bad when BodyProblems.Parameter(bad) is { } parameter => Invalid(parameter.Field, parameter.Rule),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
                 Title = "The request is not valid",
                 Detail = bad.Message,
             },
+            _ when BodyProblems.Form(context, exception) is { } form => Invalid(form.Field, form.Rule),
             _ when IsUnavailable(exception) => Unavailable(context, exception),
             _ => null,
         };
@@ -42,23 +47,13 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails BadJson(JsonException json)
-    {
-        // JsonException.Path is "$.leader.phone" (or "$['leader']" for odd names); callers know the field as "leader.phone".
-        var field = json.Path is { Length: > 2 } path ? path[2..].Replace("['", ".").Replace("']", "").TrimStart('.') : "";
-        var unknown = json.Message.Contains("could not be mapped", StringComparison.Ordinal);
-        if (field.Length == 0)
-        {
-            field = unknown && json.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : "body";
-        }
-        var rule = unknown ? "is not a known field" : "has the wrong JSON type or is not valid JSON";
-        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
+    private static HttpValidationProblemDetails Invalid(string field, string rule) =>
+        new(new Dictionary<string, string[]> { [field] = [rule] })
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request is not valid",
             Type = "https://gridactors.org/problems/validation",
         };
-    }
 
     /// <summary>Seconds a caller is told to wait (Retry-After) when the cluster or its database did not answer.</summary>
     internal const int RetryAfterSeconds = 5;

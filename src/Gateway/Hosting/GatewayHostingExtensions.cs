@@ -53,6 +53,9 @@ public static partial class GatewayHostingExtensions
             // An unknown field is a mistake worth naming, not something to drop silently.
             json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
+        // Minimal APIs answer a body or parameter they cannot bind with a bare 400 outside Development; thrown instead,
+        // ExceptionProblems names the field and the rule in every environment alike.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddOpenApi(OpenApiExamples.Configure);
