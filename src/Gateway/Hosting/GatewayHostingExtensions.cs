@@ -25,7 +25,7 @@ public static partial class GatewayHostingExtensions
     public static WebApplicationBuilder AddGridActorsGateway(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration.GetValue("Gateway:CoHostSilo", true))
+        if (CoHostsSilo(configuration))
         {
             builder.UseOrleans(silo => silo.AddGridActorsSilo(configuration));
         }
@@ -73,6 +73,9 @@ public static partial class GatewayHostingExtensions
         builder.AddGridActorsHttpHygiene();
         return builder;
     }
+
+    /// <summary>Whether this gateway runs a silo (<c>Gateway:CoHostSilo</c>, default true), and so binds Orleans' ports.</summary>
+    public static bool CoHostsSilo(IConfiguration configuration) => configuration.GetValue("Gateway:CoHostSilo", true);
 
     private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
