@@ -53,7 +53,8 @@ public static partial class GatewayHostingExtensions
             // An unknown field is a mistake worth naming, not something to drop silently.
             json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
-        builder.Services.AddProblemDetails();
+        // Every problem's type is one of ProblemTypes', whoever wrote it (a handler, the access checks, ASP.NET Core).
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails += ProblemTypes.Complete);
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddOpenApi(OpenApiExamples.Configure);
         builder.Services.AddGridActorsHealthChecks();
@@ -71,6 +72,7 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddSingleton<UnitAnswerCache>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         builder.AddGridActorsHttpHygiene();
+        builder.AddGridActorsCors();
         return builder;
     }
 
@@ -84,12 +86,15 @@ public static partial class GatewayHostingExtensions
         app.UseGridActorsHttpHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGridActorsCors();
         app.UseGridActorsAccess();
         // After access checks, so a retried request is authorised and counted once.
         app.UseRetryWhenUnavailable();
         // Access is endpoint metadata (AccessPolicy): what needs no key is mapped in one group, the API in another whose
         // default lets every role read and managers write; endpoints that need another role say so where they are mapped.
         var anyone = app.MapGroup("").WithAccess(AccessPolicy.Anyone);
+        // Someone who opens the address in a browser lands on the interactive docs.
+        anyone.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         anyone.MapOpenApi("/openapi/{documentName}.json");
         anyone.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         anyone.MapGridActorsHealth();
