@@ -4,7 +4,7 @@ namespace GridActors.Silo.Hosting;
 /// Framework categories (<c>Microsoft.*</c>, <c>Orleans.*</c>, <c>System.*</c>, <c>Polly</c>) log at Warning unless the
 /// configuration names a level for them. Set in code, not in appsettings.json, because that file is read from the
 /// content root, which is the working directory: started from the repository root as the README says, the file was not
-/// found and every framework event was logged at Information (275 KB in seven minutes of an idle service).
+/// found and every framework event was logged at Information (275 KB in seven minutes).
 /// </summary>
 public static class LogDefaults
 {
