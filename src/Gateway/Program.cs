@@ -8,7 +8,11 @@ builder.AddGridActorsGateway();
 var app = builder.Build();
 app.MapGridActorsGateway();
 
-// Check the database first: an unreachable one stops start-up with one line naming the setting to fix.
+// A taken Orleans port or an unreachable database stops start-up with one line naming the setting to fix.
+if (GatewayHostingExtensions.CoHostsSilo(app.Configuration) && !OrleansPorts.CheckFree(app.Configuration))
+{
+    return 1;
+}
 if (!await SchemaInstaller.TryInstallAsync(app.Configuration, app.Logger))
 {
     return 1;
@@ -21,6 +25,12 @@ catch (StorageUnavailableException e)
 {
     // One line that says what to fix, instead of a stack trace.
     Console.Error.WriteLine(e.Message);
+    return 1;
+}
+catch (Microsoft.AspNetCore.Connections.AddressInUseException e) when (GatewayHostingExtensions.CoHostsSilo(app.Configuration))
+{
+    // An Orleans port taken after the check above.
+    Console.Error.WriteLine(OrleansPorts.InUseMessage(e));
     return 1;
 }
 return 0;

@@ -29,6 +29,11 @@ internal static class SiloProgram
             // A deployment's schema job (k8s/schema-job.yaml): the schema is in place, start nothing.
             return 0;
         }
+        // So does an Orleans port taken by another process.
+        if (!OrleansPorts.CheckFree(app.Configuration))
+        {
+            return 1;
+        }
         try
         {
             await app.RunAsync();
@@ -37,6 +42,12 @@ internal static class SiloProgram
         {
             // One line that says what to fix, instead of a stack trace.
             await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        catch (Microsoft.AspNetCore.Connections.AddressInUseException e)
+        {
+            // An Orleans port taken after the check above.
+            await Console.Error.WriteLineAsync(OrleansPorts.InUseMessage(e));
             return 1;
         }
         return 0;

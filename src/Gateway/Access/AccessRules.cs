@@ -87,7 +87,7 @@ public sealed class AccessRules(IProblemDetailsService problems)
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://gridactors.org/problems/{status}" },
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = ProblemTypes.ForStatus(status) },
         });
         return false;
     }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
+using GridActors.Gateway.Hosting;
 using GridActors.Grains.Issues;
 using GridActors.Grains.Members;
 using GridActors.Grains.Validation;
@@ -54,7 +55,7 @@ internal static class BodyReferences
         {
             case ReferenceKind.Unit when Grains.Units.UnitCode.TryParse(value, out _, out _) && !caller.Covers(value):
                 return TypedResults.Problem(title: "Forbidden", detail: $"{field}: unit {value} is outside this key's jurisdiction.", statusCode: StatusCodes.Status403Forbidden,
-                    type: "https://gridactors.org/problems/403", extensions: new Dictionary<string, object?> { ["errors"] = Errors(field, $"unit {value} is outside this key's jurisdiction") });
+                    type: ProblemTypes.Forbidden, extensions: new Dictionary<string, object?> { ["errors"] = Errors(field, $"unit {value} is outside this key's jurisdiction") });
             case ReferenceKind.Member when Guid.TryParse(value, out var id):
                 var member = await grains.GetMember(id).Get();
                 return member is null || !caller.Covers(member.Details.Grid) ? Missing(field, $"no member {value} exists") : null;
@@ -69,7 +70,7 @@ internal static class BodyReferences
     /// <summary>A record the body names that does not exist, or that the caller may not see: the same answer for both.</summary>
     private static IResult Missing(string field, string rule) =>
         TypedResults.Problem(title: "Not found", detail: $"{field}: {rule}.", statusCode: StatusCodes.Status404NotFound,
-            type: "https://gridactors.org/problems/not-found", extensions: new Dictionary<string, object?> { ["errors"] = Errors(field, rule) });
+            type: ProblemTypes.NotFound, extensions: new Dictionary<string, object?> { ["errors"] = Errors(field, rule) });
 
     private static Dictionary<string, string[]> Errors(string field, string rule) => new() { [field] = [rule] };
 

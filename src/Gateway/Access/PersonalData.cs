@@ -144,7 +144,7 @@ public sealed class MemberJurisdictionFilter(IGrainFactory grains) : IEndpointFi
             return HttpMethods.IsGet(http.Request.Method)
                 ? Problems.NotFound($"No member {id} exists.")
                 : TypedResults.Problem(title: "Forbidden", detail: "The member belongs to a grid outside this key's jurisdiction.",
-                    statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
+                    statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden);
         }
         return await next(context);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using GridActors.Gateway.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -119,7 +120,7 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
                 Detail = $"{what} Retry after {retry} s.",
-                Type = "https://gridactors.org/problems/rate-limited",
+                Type = ProblemTypes.RateLimited,
             },
         });
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Xml;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Categories;
@@ -161,5 +162,8 @@ public sealed record CategoryResponse(string Code, string Name, DeadlinesRespons
         c.SuggestedPost);
 }
 
-/// <summary>Every list of the API answers the same way: the items, and a cursor for the next page (null on the last).</summary>
-public sealed record ListResponse<T>(IReadOnlyList<T> Items, string? NextCursor, int? Total = null);
+/// <summary>
+/// Every list of the API answers the same way: the items, and a cursor for the next page. On the last page the cursor is
+/// written as <c>"nextCursor": null</c>, not left out as other null fields are: that null is how a client knows it is done.
+/// </summary>
+public sealed record ListResponse<T>(IReadOnlyList<T> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor, int? Total = null);

@@ -31,6 +31,8 @@ public static class HouseholdsApi
             .WithSummary("List a grid's households")
             .WithDescription("农户: in registration order; need=TAG and vulnerable=true|false filter; paged by cursor.");
         api.MapGet("/grids/{code}/households/{id}", GetHousehold)
+            .AddEndpointFilter(ETags.NotModified)
+            .Produces(StatusCodes.Status304NotModified)
             .WithName("GetHousehold")
             .WithSummary("Read a household")
             .WithDescription("农户 with needs and links; ETag is the version.");

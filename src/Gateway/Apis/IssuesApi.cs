@@ -126,7 +126,7 @@ public static class IssuesApi
                 return Problems.NotFound(outcome.Message!);
             case IssueOutcomeStatus.IdempotencyMismatch:
                 return TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {outcome.Message}.",
-                    statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused");
+                    statusCode: StatusCodes.Status422UnprocessableEntity, type: ProblemTypes.IdempotencyKeyReused);
             default:
                 return Problems.Invalid(outcome.Field!, outcome.Message!);
         }
@@ -213,7 +213,7 @@ public static class IssuesApi
         if (!AccessRules.CanWrite(http, current.Holder) || (to is not null && !AccessRules.CanWrite(http, to)))
         {
             return TypedResults.Problem(title: "Forbidden", detail: $"The issue is held by {current.Holder}, outside this key's jurisdiction.",
-                statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403");
+                statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden);
         }
         var traceParent = Activity.Current is { } activity ? activity.Id : null;
         var outcome = await grains.Get<IIssueGrain>(issueId).Act(new IssueCommand(action, by, note, memberId, to, satisfaction, of, traceParent, http.Caller().Actor));

@@ -88,7 +88,7 @@ public static class KeysApi
         {
             return TypedResults.Problem(title: "Idempotency-Key reused",
                 detail: "The Idempotency-Key was already used for a different request; send a new Idempotency-Key to create another API key.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused");
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: ProblemTypes.IdempotencyKeyReused);
         }
         var shown = created.Status == ApiKeyCreationStatus.Created || created.SameSecret;
         if (!shown)

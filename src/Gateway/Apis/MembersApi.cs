@@ -28,6 +28,8 @@ public static class MembersApi
                 + "developmentCapability 发展能力, technicalSkills 技术特长 as tags, willingness 服务意愿: servicesOffered tags and hoursPerMonth). "
                 + "Tags of the shared vocabulary (GET /api/v1/service-tags) match households' needs. An Idempotency-Key makes a retry return the first member.");
         api.MapGet("/members/{id}", GetMember)
+            .AddEndpointFilter(ETags.NotModified)
+            .Produces(StatusCodes.Status304NotModified)
             .WithName("GetMember")
             .WithSummary("Read a member")
             .WithDescription("党员: the member with card, the post held (岗位) and its history, transfers, post work counts and pairings (联系帮扶). ETag is the version.");

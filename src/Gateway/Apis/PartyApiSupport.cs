@@ -164,7 +164,7 @@ internal static class PartyApiSupport
         PartyStatus.Conflict => Problems.Conflict("Not allowed in the current state", result.Message!),
         PartyStatus.Stale => Problems.PreconditionFailed(result.Message!),
         _ => TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {result.Message}.",
-            statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://gridactors.org/problems/idempotency-key-reused"),
+            statusCode: StatusCodes.Status422UnprocessableEntity, type: ProblemTypes.IdempotencyKeyReused),
     };
 }
 

@@ -27,6 +27,8 @@ public static class PartyGroupsApi
                 + "instructors (指导员: name, phone, unit): one cadre of the township Party committee (unit = the township's code) and one of the village branch "
                 + "(unit = the village's code). 201 when set up, 200 when updated; 400 naming the rule broken; 412 when If-Match names an older version.");
         api.MapGet("/grids/{code}/party-group", GetGroup)
+            .AddEndpointFilter(ETags.NotModified)
+            .Produces(StatusCodes.Status304NotModified)
             .WithName("GetPartyGroup")
             .WithSummary("Read a grid's Party group")
             .WithDescription("网格党小组: leader, activity centre, instructors (指导员), members with status, office (无职党员 when holdsOffice is false), post and card tags, "

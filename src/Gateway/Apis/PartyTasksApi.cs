@@ -142,7 +142,7 @@ public static class PartyTasksApi
     private static async Task<ProblemHttpResult?> RefuseWrite(Guid taskId, HttpContext http, IGrainFactory grains) =>
         await grains.GetGrain<IPartyTaskGrain>(taskId).Get() is { } task && !Visible(http, task)
             ? TypedResults.Problem(title: "Forbidden", detail: $"Task {taskId} belongs to village {task.Village}, outside this key's jurisdiction.",
-                statusCode: StatusCodes.Status403Forbidden, type: "https://gridactors.org/problems/403")
+                statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden)
             : null;
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(

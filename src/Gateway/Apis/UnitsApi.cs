@@ -3,6 +3,7 @@ using GridActors.Gateway.Hosting;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
 
 namespace GridActors.Gateway.Apis;
 
@@ -44,6 +45,8 @@ public static class UnitsApi
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
                     + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
             api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http) => GetUnit(level, code, http, grainFactory, unitAnswers))
+                .AddEndpointFilter(ETags.NotModified)
+                .Produces(StatusCodes.Status304NotModified)
                 .Produces<UnitResponse>()
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status404NotFound)
@@ -186,10 +189,46 @@ internal sealed class JsonBytes(byte[] json) : IResult
     }
 }
 
-/// <summary>Versions travel as strong ETags ("3"); If-Match guards updates against lost writes.</summary>
+/// <summary>
+/// Versions travel as strong ETags ("3"); If-Match guards updates against lost writes, If-None-Match spares a reader the
+/// body it already has (304).
+/// </summary>
 internal static class ETags
 {
     public static void Set(HttpResponse response, long version) => response.Headers.ETag = $"\"{version}\"";
+
+    /// <summary>
+    /// On a read that sends an ETag (<c>.AddEndpointFilter(ETags.NotModified)</c>): 304 without a body when If-None-Match
+    /// names the ETag the handler set. A filter rather than a check in each handler, because the handler knows the
+    /// version only once it has read the record, and the 304 needs nothing else from it.
+    /// </summary>
+    public static async ValueTask<object?> NotModified(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var http = context.HttpContext;
+        var asked = http.Request.Headers.IfNoneMatch;
+        return asked.Count > 0 && http.Response.Headers.ETag is { Count: 1 } etag && Matches(asked, etag.ToString())
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : result;
+    }
+
+    // If-None-Match compares weakly (RFC 9110 13.1.2): W/"3" matches "3"; "*" matches any current version.
+    private static bool Matches(StringValues asked, string etag)
+    {
+        foreach (var header in asked)
+        {
+            foreach (var tag in (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (tag == "*" || Opaque(tag) == Opaque(etag))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 
     public static bool TryParseIfMatch(HttpRequest request, out long? version)
     {

@@ -25,7 +25,7 @@ public static partial class GatewayHostingExtensions
     public static WebApplicationBuilder AddGridActorsGateway(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration.GetValue("Gateway:CoHostSilo", true))
+        if (CoHostsSilo(configuration))
         {
             builder.UseOrleans(silo => silo.AddGridActorsSilo(configuration));
         }
@@ -56,7 +56,8 @@ public static partial class GatewayHostingExtensions
         // Minimal APIs answer a body or parameter they cannot bind with a bare 400 outside Development; thrown instead,
         // ExceptionProblems names the field and the rule in every environment alike.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        // Every problem's type is one of ProblemTypes', whoever wrote it (a handler, the access checks, ASP.NET Core).
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails += ProblemTypes.Complete);
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddOpenApi(OpenApiExamples.Configure);
         builder.Services.AddGridActorsHealthChecks();
@@ -74,8 +75,12 @@ public static partial class GatewayHostingExtensions
         builder.Services.AddSingleton<UnitAnswerCache>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         builder.AddGridActorsHttpHygiene();
+        builder.AddGridActorsCors();
         return builder;
     }
+
+    /// <summary>Whether this gateway runs a silo (<c>Gateway:CoHostSilo</c>, default true), and so binds Orleans' ports.</summary>
+    public static bool CoHostsSilo(IConfiguration configuration) => configuration.GetValue("Gateway:CoHostSilo", true);
 
     private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
@@ -84,12 +89,15 @@ public static partial class GatewayHostingExtensions
         app.UseGridActorsHttpHygiene();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGridActorsCors();
         app.UseGridActorsAccess();
         // After access checks, so a retried request is authorised and counted once.
         app.UseRetryWhenUnavailable();
         // Access is endpoint metadata (AccessPolicy): what needs no key is mapped in one group, the API in another whose
         // default lets every role read and managers write; endpoints that need another role say so where they are mapped.
         var anyone = app.MapGroup("").WithAccess(AccessPolicy.Anyone);
+        // Someone who opens the address in a browser lands on the interactive docs.
+        anyone.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         anyone.MapOpenApi("/openapi/{documentName}.json");
         anyone.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         anyone.MapGridActorsHealth();

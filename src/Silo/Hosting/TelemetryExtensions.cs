@@ -34,6 +34,7 @@ public static class TelemetryExtensions
         builder.Logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         builder.Logging.AddSimpleConsole(options => options.IncludeScopes = true);
+        builder.Logging.AddGridActorsLogDefaults();
         if (logs.Count > 0)
         {
             builder.Logging.AddOpenTelemetry(options =>

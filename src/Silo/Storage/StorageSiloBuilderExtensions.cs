@@ -28,8 +28,8 @@ public static class StorageSiloBuilderExtensions
     /// <summary>Orleans' invariant for PostgreSQL (Npgsql).</summary>
     internal const string PostgresInvariant = "Npgsql";
 
-    private const int DefaultSiloPort = 11111;
-    private const int DefaultGatewayPort = 30000;
+    private const int DefaultSiloPort = Hosting.OrleansPorts.DefaultSiloPort;
+    private const int DefaultGatewayPort = Hosting.OrleansPorts.DefaultGatewayPort;
 
     /// <summary>
     /// The whole storage profile of a silo: <see cref="UseGridActorsPersistence"/> (grain storage,
