@@ -114,6 +114,28 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
         }
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("xml")]
+    public async Task PostRequest_WithAMediaUrl_AttachesItToTheIssueAsAPhoto_WithoutAHash(string format)
+    {
+        var photo = $"https://img.example.cn/reports/{format}/rubbish-heap.jpg";
+        var (status, body, _) = await fixture.Admin.Post(format, Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid).Also(f => f["media_url"] = photo));
+        Assert.True(status == 201, body);
+        var id = format == "json"
+            ? JsonNode.Parse(body)![0]!["service_request_id"].Str()
+            : XDocument.Parse(body).Root!.Element("request")!.Element("service_request_id")!.Value;
+
+        // Handlers see the photo on the issue; the hash is empty because the app never had the file.
+        var issue = await IssueApi.Get(fixture.Admin, id);
+        var attachment = Assert.Single(issue["attachments"]!.AsArray())!;
+        Assert.Equal("photo", attachment["kind"].Str());
+        Assert.Equal(photo, attachment["url"].Str());
+        Assert.Null(attachment["sha256"]);
+        // And the public read still shows it as the request's media_url.
+        Assert.Equal(photo, (await Request(id))["media_url"].Str());
+    }
+
     [Fact]
     public async Task PostRequest_AfterAGridIsDrawnOrRedrawn_IsRoutedByTheCurrentBoundaries()
     {
