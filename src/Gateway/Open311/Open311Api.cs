@@ -49,6 +49,7 @@ public static partial class Open311Api
                 "Open311:PublicBaseUrl must be an absolute http or https URL such as https://grid.example.gov.cn (environment variable Open311__PublicBaseUrl)")
             .ValidateOnStart();
         services.AddSingleton<GridLocator>();
+        services.AddSingleton<IStartupFilter, GridWrites>();
         return services;
     }
 
