@@ -28,6 +28,9 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
         var id = await app.PostOk(Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid2, service, "村道旁电线杆倾斜"));
         var shown = await Request(id);
         Assert.Equal($"汪屋网格 ({County.Grid2})", shown["agency_responsible"].Str());
+        var token = await app.Get($"/tokens/{id}.json?jurisdiction_id={County.Code}");
+        Assert.Equal(200, token.Status);
+        Open311Schemas.AssertValid("tokens.json", token.Body);
         Assert.Equal("open", shown["status"].Str());
 
         var staff = fixture.App.ClientWith(await fixture.Key(County.Code, "handler"));
@@ -45,6 +48,7 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
     {
         var json = await fixture.Public.Get("/discovery.json");
         Assert.Equal(200, json.Status);
+        Open311Schemas.AssertValid("discovery.json", json.Body);
         var endpoint = JsonNode.Parse(json.Body)!["endpoints"]![0]!;
         Assert.EndsWith("/open311/v2", endpoint["url"].Str());
         Assert.Equal("http://wiki.open311.org/GeoReport_v2", endpoint["specification"].Str());
