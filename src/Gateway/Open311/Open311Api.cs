@@ -84,7 +84,7 @@ public static partial class Open311Api
             .WithDescription("民情上报 through Open311: form fields as the spec names them. api_key must be a key with the reporter role whose jurisdiction covers the grid. "
                 + "lat/long route the request to the grid whose boundary contains the point (a point outside every grid: 400); without them, "
                 + "address_string (or address_id) with attribute[grid_code] names the grid. first_name, last_name and phone become the reporter (private); "
-                + "email, device_id and account_id are not stored. Stored before the answer, which carries the service_request_id (no token). "
+                + "email, device_id and account_id are not stored; media_url becomes the issue's photo attachment. Stored before the answer, which carries the service_request_id (no token). "
                 + "An Idempotency-Key header makes a retry return the first request.")
             .Accepts<Open311RequestForm>("application/x-www-form-urlencoded", "multipart/form-data")
             .Produces<Open311Created[]>(StatusCodes.Status201Created, "application/json", "text/xml")

@@ -126,6 +126,10 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
         var photo = $"https://img.example.cn/reports/{format}/rubbish-heap.jpg";
         var (status, body, _) = await fixture.Admin.Post(format, Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid).Also(f => f["media_url"] = photo));
         Assert.True(status == 201, body);
+        if (format == "json")
+        {
+            Open311Schemas.AssertValid("request-created.json", body);
+        }
         var id = format == "json"
             ? JsonNode.Parse(body)![0]!["service_request_id"].Str()
             : XDocument.Parse(body).Root!.Element("request")!.Element("service_request_id")!.Value;
