@@ -19,7 +19,7 @@ internal sealed class HouseholdRows(IGrainFactory grains, Caller caller) : Group
         new("grid", true, "网格", "网格编码", "网格代码", "所在网格"),
         new("head", true, "户主", "户主姓名"),
         new("address", true, "地址", "住址", "家庭住址"),
-        new("phone", false, "电话", "联系电话"),
+        new("phone", false, ImportColumn.PhoneAliases),
         new("size", false, "人口", "家庭人口", "人数"),
         new("needs", false, "需求", "群众需求"),
         new("needs_note", false, "需求说明", "备注"),

@@ -105,6 +105,13 @@ public static class ImportApi
         {
             return Problems.Invalid("file", e.Message);
         }
+        catch (DecoderFallbackException)
+        {
+            // Without this, the GB18030 bytes of a Chinese header decode to replacement characters, no header matches,
+            // and the answer blames the first required column instead of the file's encoding.
+            return Problems.Invalid("file", "is not UTF-8; send charset=gb18030 on the content type (text/csv; charset=gb18030) for a CSV "
+                + "saved by Excel on Chinese Windows, or save it as \"CSV UTF-8\"");
+        }
         spool.Position = 0;
         var sheet = Read(source, spool, http.RequestAborted);
 
@@ -172,6 +179,8 @@ public static class ImportApi
         return TypedResults.Ok(results.Report(kind, source.Format, ignored, stoppedAt));
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private sealed record FileSource(Stream Body, string Format, Encoding Encoding);
 
     private static IAsyncEnumerable<SheetRow> Read(FileSource source, FileStream spool, CancellationToken cancellationToken) =>
@@ -222,12 +231,18 @@ public static class ImportApi
         {
             return (null, Unsupported(http.Request.ContentType));
         }
-        var encoding = Encoding.UTF8;
+        // UTF-8 unless the sender names another charset, and strictly so: bytes that are not UTF-8 fail the check of the
+        // file rather than being read as replacement characters.
+        Encoding encoding = StrictUtf8;
         if (type?.Charset.Value is { Length: > 0 } charset)
         {
             try
             {
                 encoding = Encoding.GetEncoding(charset);
+                if (encoding.CodePage == StrictUtf8.CodePage)
+                {
+                    encoding = StrictUtf8;
+                }
             }
             catch (ArgumentException)
             {

@@ -6,6 +6,12 @@ namespace GridActors.Gateway.Import;
 /// <summary>A column an import reads: its documented name, the other headers accepted for it (Chinese ones too), and whether it must be there.</summary>
 public sealed record ImportColumn(string Name, bool Required, params string[] Aliases)
 {
+    /// <summary>
+    /// The headers a phone column goes by in every import: counties keep one register's column names when they make the
+    /// next, so a household sheet headed 手机号 must read like a member sheet headed so.
+    /// </summary>
+    public static readonly string[] PhoneAliases = ["电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"];
+
     /// <summary>Headers are compared without case, spaces, underscores, hyphens and a trailing remark in brackets.</summary>
     public static string Normalize(string header)
     {

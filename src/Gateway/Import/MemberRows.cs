@@ -24,7 +24,7 @@ internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock 
         new("birth_date", true, "出生日期", "出生年月"),
         new("joined_party_on", true, "入党日期", "入党时间"),
         new("education", true, "学历", "文化程度"),
-        new("phone", true, "电话", "联系电话", "手机", "手机号"),
+        new("phone", true, ImportColumn.PhoneAliases),
         new("grid", true, "网格", "网格编码", "网格代码", "所在网格"),
         new("status", true, "状态", "党员状态", "类别"),
         new("holds_office", false, "是否有职务", "有无职务"),

@@ -20,7 +20,10 @@ namespace GridActors.Gateway.Open311;
 /// anyway); a grid whose version changed rebuilds the county's index and the point is located again;</item>
 /// <item>a miss rebuilds the index when it is older than <see cref="Open311Options.RebuildOnMissAfter"/>,
 /// so a newly drawn grid is found;</item>
-/// <item>every index is rebuilt after <see cref="Open311Options.GridIndexLifetime"/> regardless.</item>
+/// <item>every index is rebuilt after <see cref="Open311Options.GridIndexLifetime"/> regardless;</item>
+/// <item>a grid written through this gateway (<c>PUT /api/v1/grids/{code}</c>) drops its county's index before the
+/// PUT answers (<see cref="GridWrites"/>), so the boundary is used from the next request on, whatever it changed.
+/// Other gateways learn of it by the rules above.</item>
 /// </list>
 /// </summary>
 public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Options> options)
@@ -28,6 +31,19 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
     private readonly ConcurrentDictionary<string, CountyIndex> _indexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _building = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Moved by every <see cref="Forget"/>: an index is used only while it was built in the county's current
+    /// generation, so a build that read the grids before a write and finished after it is not kept.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
+
+    /// <summary>Drops the county's index: a grid of it was written, and the next lookup must see the new boundary.</summary>
+    public void Forget(CountyCode county)
+    {
+        var key = county.ToString();
+        _generations.AddOrUpdate(key, 1, (_, g) => g + 1);
+        _indexes.TryRemove(key, out _);
+    }
 
     /// <summary>The grid containing the point (latitude, longitude in WGS84), or null when none does.</summary>
     public async Task<string?> Locate(CountyCode county, double latitude, double longitude, CancellationToken cancellationToken = default)
@@ -62,7 +78,7 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
     private async Task<CountyIndex> Index(CountyCode county, Func<CountyIndex, bool> usable, CancellationToken cancellationToken)
     {
         var key = county.ToString();
-        if (_indexes.TryGetValue(key, out var index) && usable(index))
+        if (_indexes.TryGetValue(key, out var index) && Current(key, index) && usable(index))
         {
             return index;
         }
@@ -71,11 +87,12 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
         try
         {
             // Another request may have rebuilt it while this one waited.
-            if (_indexes.TryGetValue(key, out index) && usable(index))
+            if (_indexes.TryGetValue(key, out index) && Current(key, index) && usable(index))
             {
                 return index;
             }
-            index = await Build(county);
+            var generation = Generation(key);
+            index = await Build(county, generation);
             _indexes[key] = index;
             return index;
         }
@@ -85,7 +102,11 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
         }
     }
 
-    private async Task<CountyIndex> Build(CountyCode county)
+    private long Generation(string county) => _generations.TryGetValue(county, out var generation) ? generation : 0;
+
+    private bool Current(string county, CountyIndex index) => index.Generation == Generation(county);
+
+    private async Task<CountyIndex> Build(CountyCode county, long generation)
     {
         var started = Stopwatch.GetTimestamp();
         var tree = await grains.GetCounty(county).GetSubtree();
@@ -106,7 +127,7 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
                 }
             }
         }
-        return new CountyIndex(shapes, Stopwatch.GetElapsedTime(started));
+        return new CountyIndex(shapes, Stopwatch.GetElapsedTime(started), generation);
     }
 
     private static void CollectGrids(UnitTreeNode node, List<string> codes)
@@ -127,8 +148,9 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
     {
         private readonly STRtree<GridShape> _tree = new();
 
-        public CountyIndex(IReadOnlyList<GridShape> shapes, TimeSpan buildTime)
+        public CountyIndex(IReadOnlyList<GridShape> shapes, TimeSpan buildTime, long generation)
         {
+            Generation = generation;
             foreach (var shape in shapes)
             {
                 _tree.Insert(shape.Boundary.EnvelopeInternal, shape);
@@ -140,6 +162,7 @@ public sealed class GridLocator(IGrainFactory grains, IOptionsMonitor<Open311Opt
             Built = Stopwatch.GetTimestamp();
         }
 
+        public long Generation { get; }
         public int Count { get; }
         public TimeSpan BuildTime { get; }
         public long Built { get; }

@@ -49,6 +49,7 @@ public static partial class Open311Api
                 "Open311:PublicBaseUrl must be an absolute http or https URL such as https://grid.example.gov.cn (environment variable Open311__PublicBaseUrl)")
             .ValidateOnStart();
         services.AddSingleton<GridLocator>();
+        services.AddSingleton<IStartupFilter, GridWrites>();
         return services;
     }
 
@@ -83,7 +84,7 @@ public static partial class Open311Api
             .WithDescription("民情上报 through Open311: form fields as the spec names them. api_key must be a key with the reporter role whose jurisdiction covers the grid. "
                 + "lat/long route the request to the grid whose boundary contains the point (a point outside every grid: 400); without them, "
                 + "address_string (or address_id) with attribute[grid_code] names the grid. first_name, last_name and phone become the reporter (private); "
-                + "email, device_id and account_id are not stored. Stored before the answer, which carries the service_request_id (no token). "
+                + "email, device_id and account_id are not stored; media_url becomes the issue's photo attachment. Stored before the answer, which carries the service_request_id (no token). "
                 + "An Idempotency-Key header makes a retry return the first request.")
             .Accepts<Open311RequestForm>("application/x-www-form-urlencoded", "multipart/form-data")
             .Produces<Open311Created[]>(StatusCodes.Status201Created, "application/json", "text/xml")
@@ -276,6 +277,7 @@ public static partial class Open311Api
         if (mediaUrl is not null && (mediaUrl.Length > 2000 || !Uri.TryCreate(mediaUrl, UriKind.Absolute, out var media) || media.Scheme is not ("http" or "https")))
         {
             problems.Add("media_url must be an absolute http or https URL of at most 2000 characters");
+            mediaUrl = null; // said once, in Open311's words, not again as the attachment's url
         }
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > IssuesApi.MaxIdempotencyKey || idempotencyKey.Any(char.IsControl))
@@ -289,7 +291,10 @@ public static partial class Open311Api
         var reporter = phone is null ? null : new ReporterInput(name ?? "匿名", phone);
         var title = TitleOf(description, category.Name);
         var location = lat is not null || address is not null ? new LocationInput(lat, lon, address) : null;
-        var input = new IssueInput(serviceCode, title, description, location, reporter, null, Truncate(ReportedByPrefix + key.App, Rules.MaxNameLength));
+        // media_url is the reporter's photo (the spec: "a URL to media associated with the request, eg an image"): it becomes
+        // the issue's photo attachment, which handlers see through /api/v1; without a hash, as the app never fetched it.
+        var attachments = mediaUrl is null ? null : new AttachmentInput?[] { new(nameof(AttachmentKind.Photo), mediaUrl, null, null) };
+        var input = new IssueInput(serviceCode, title, description, location, reporter, attachments, Truncate(ReportedByPrefix + key.App, Rules.MaxNameLength));
         var errors = new ValidationErrors();
         var valid = input.Validate(errors);
         problems.AddRange(errors.ToDictionary().Select(e => $"{FieldName(e.Key)} {string.Join(", ", e.Value)}"));
@@ -411,6 +416,7 @@ public static partial class Open311Api
         "location.address" => "address_string",
         "reporter.name" => "first_name/last_name",
         "reporter.phone" => "phone",
+        "attachments[0].url" => "media_url",
         _ => field,
     };
 
@@ -508,9 +514,11 @@ public static partial class Open311Api
             problems.Add($"status {badStatus} is not open or closed");
         }
         var window = TimeSpan.FromDays(WindowDays);
+        // The clock is read once: two reads a few ticks apart make the default window longer than 90 days.
+        var now = clock.GetUtcNow();
         var (from, to) = (start, end) switch
         {
-            (null, null) => (clock.GetUtcNow() - window, clock.GetUtcNow()),
+            (null, null) => (now - window, now),
             ({ } s, null) => (s, s + window),
             (null, { } e) => (e - window, e),
             ({ } s, { } e) => (s, e),

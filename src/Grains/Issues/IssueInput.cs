@@ -76,15 +76,17 @@ public sealed record IssueInput(
                 {
                     errors.Add($"attachments[{i}].url", "must be an absolute http or https URL");
                 }
-                var sha = a.Sha256?.Trim().ToLowerInvariant();
-                if (sha is null || sha.Length != 64 || !sha.All(char.IsAsciiHexDigit))
+                // Optional: an app that passes a file's address along (Open311's media_url) never fetched the file, so
+                // cannot know its hash. Given, it must be a SHA-256: a wrong one would vouch for another file.
+                var sha = string.IsNullOrWhiteSpace(a.Sha256) ? null : a.Sha256.Trim().ToLowerInvariant();
+                if (sha is not null && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit)))
                 {
                     errors.Add($"attachments[{i}].sha256", "must be the file's SHA-256 as 64 hexadecimal characters");
                 }
                 var caption = Rules.OptionalText(errors, $"attachments[{i}].caption", a.Caption, 200);
                 if (errors.IsEmpty)
                 {
-                    attachments.Add(new Attachment(kind, url!, sha!, caption));
+                    attachments.Add(new Attachment(kind, url!, sha, caption));
                 }
             }
         }

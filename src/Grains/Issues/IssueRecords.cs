@@ -9,9 +9,12 @@ public sealed record IssueLocation(double? Lat, double? Long, string? Address);
 [GenerateSerializer, Immutable, Alias("GridActors.Reporter")]
 public sealed record Reporter(string Name, string Phone);
 
-/// <summary>Evidence metadata (证据): kind, where the file is, its SHA-256 and a caption.</summary>
+/// <summary>
+/// Evidence metadata (证据): kind, where the file is, its SHA-256 (null when the sender never had the file, as with an
+/// Open311 media_url) and a caption.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.Attachment")]
-public sealed record Attachment(AttachmentKind Kind, string Url, string Sha256, string? Caption);
+public sealed record Attachment(AttachmentKind Kind, string Url, string? Sha256, string? Caption);
 
 /// <summary>A new issue as checked at the edge.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.NewIssue")]

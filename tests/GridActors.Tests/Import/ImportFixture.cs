@@ -42,7 +42,8 @@ internal static class SheetCalls
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static Task<HttpResponseMessage> PostCsv(this HttpClient http, string kind, string csv, Encoding? encoding = null, string charset = "utf-8")
+    /// <summary>A CSV as the body; <paramref name="charset"/> null sends <c>text/csv</c> without one, as many clients do.</summary>
+    public static Task<HttpResponseMessage> PostCsv(this HttpClient http, string kind, string csv, Encoding? encoding = null, string? charset = "utf-8")
     {
         var content = new ByteArrayContent((encoding ?? Encoding.UTF8).GetBytes(csv));
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = charset };

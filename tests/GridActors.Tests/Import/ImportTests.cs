@@ -190,6 +190,35 @@ public sealed class ImportTests(ImportFixture fixture, ITestOutputHelper output)
         Assert.Equal("石镜村", (await fixture.Admin.GetJson("/api/v1/villages/340822100203"))["name"].Str());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("utf-8")]
+    public async Task ACsvThatIsNotUtf8_SentAsUtf8OrWithoutACharset_IsRefusedNamingItsEncoding(string? charset)
+    {
+        var gb = Encoding.GetEncoding("GB18030");
+        var village = charset is null ? "340822100204" : "340822100205";
+        var response = await fixture.Manager.PostCsv("units", $"代码,名称,类型\n{village},石门村,村\n", gb, charset);
+
+        await response.AssertInvalid("file", "is not UTF-8; send charset=gb18030");
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Admin.GetAsync($"/api/v1/villages/{village}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("手机号", "查大爷", "新城5栋501")]
+    [InlineData("手机", "查二叔", "新城5栋502")]
+    [InlineData("联系电话", "查三婶", "新城5栋503")]
+    public async Task Households_ReadThePhoneColumn_UnderTheHeadersMembersUse(string header, string head, string address)
+    {
+        var csv = $"网格,户主,地址,{header}\n{County.Grid3},{head},{address},13900007777\n";
+        var report = await (await fixture.Manager.PostCsv("households", csv)).Report();
+
+        Assert.Equal(new[] { "2:created" }, report.Outcomes());
+        Assert.Empty(report.Json["ignoredColumns"]!.AsArray());
+        var households = await fixture.Admin.GetJson($"/api/v1/grids/{County.Grid3}/households");
+        var household = Assert.Single(households["items"]!.AsArray(), h => h!["head"].Str() == head)!;
+        Assert.Equal("13900007777", household["phone"].Str());
+    }
+
     [Fact]
     public async Task ALargeFile_IsStreamedPastTheJsonBodyLimit()
     {

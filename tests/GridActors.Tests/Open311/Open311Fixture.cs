@@ -113,6 +113,7 @@ internal static class Open311Calls
     {
         var (status, body, _) = await http.Post("json", form, idempotencyKey);
         Assert.True(status == 201, $"POST requests.json: {status} {body}");
+        Open311Schemas.AssertValid("request-created.json", body);
         var answer = JsonNode.Parse(body)!.AsArray();
         Assert.Single(answer);
         Assert.True(Guid.TryParse(answer[0]!["service_request_id"].Str(), out _), body);
@@ -136,6 +137,7 @@ internal static class Open311Calls
         }
         else
         {
+            Open311Schemas.AssertValid("errors.json", answer.Body);
             var errors = JsonNode.Parse(answer.Body)!.AsArray();
             var error = Assert.Single(errors)!.AsObject();
             Assert.Equal(new[] { "code", "description" }, error.Select(p => p.Key));
@@ -151,47 +153,55 @@ internal static class Open311Calls
 }
 
 /// <summary>
-/// The Open311 project's JSON Schemas of GeoReport v2 answers (shared/open311-schemas, beside the repository).
-/// Every JSON answer of a test is checked against them, date-time and uri formats included.
+/// The JSON Schemas every JSON answer of an Open311 test is checked against, date-time and uri formats included:
+/// always the repository's own (Open311/Schemas, copied beside the test binaries), and also the Open311 project's
+/// published ones when they are found (<see cref="FolderVariable"/>, or shared/open311-schemas in a folder above the
+/// tests). So a fresh clone checks its answers on its own, and a machine with the published schemas checks both.
 /// </summary>
 internal static class Open311Schemas
 {
-    private static readonly Lazy<Dictionary<string, JsonSchema>> Schemas = new(Load);
-
-    public static void AssertValid(string schema, string json)
-    {
-        var results = Schemas.Value[schema].Evaluate(JsonDocument.Parse(json).RootElement,
-            new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
-        Assert.True(results.IsValid, $"not valid against {schema}: {JsonSerializer.Serialize(results)}\n{json}");
-    }
-
-    private static Dictionary<string, JsonSchema> Load()
-    {
-        var folder = Folder();
-        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-        var schemas = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
-        // Items first: the list schemas refer to them ("$ref": "request.json").
-        foreach (var name in new[] { "request.json", "service.json", "service-definition.json", "requests.json", "services.json" })
-        {
-            schemas[name] = JsonSchema.FromFile(Path.Combine(folder, name), options);
-        }
-        return schemas;
-    }
-
     public const string FolderVariable = "GRIDACTORS_OPEN311_SCHEMAS";
 
-    private static string Folder() => Folder(Environment.GetEnvironmentVariable(FolderVariable), AppContext.BaseDirectory);
+    /// <summary>Where the repository's schemas are copied with the build (GridActors.Tests.csproj).</summary>
+    public static string OwnFolder => Path.Combine(AppContext.BaseDirectory, "Open311", "Schemas");
+
+    private static readonly Lazy<IReadOnlyList<Open311SchemaSet>> Sets =
+        new(() => For(Environment.GetEnvironmentVariable(FolderVariable), AppContext.BaseDirectory));
+
+    /// <summary>The sets a test run checks against: the repository's, then the published ones when found.</summary>
+    public static IReadOnlyList<Open311SchemaSet> Checked => Sets.Value;
+
+    internal static IReadOnlyList<Open311SchemaSet> For(string? configured, string start) =>
+        OfficialFolder(configured, start) is { } official ? [new(OwnFolder), new(official)] : [new(OwnFolder)];
+
+    public static void AssertValid(string schema, string json) => AssertValid(Sets.Value, schema, json);
 
     /// <summary>
-    /// The folder of the GeoReport v2 schemas: <paramref name="configured"/> (the open311-schemas folder or its
-    /// georeport-v2 folder) when set, else shared/open311-schemas/georeport-v2 in the nearest folder above
-    /// <paramref name="start"/>. Not finding them is an error naming every place looked at, never a skipped check.
+    /// Valid against <paramref name="schema"/> of every set that has it. The repository's set must have it: a name
+    /// only the published set knows would leave a fresh clone unchecked.
     /// </summary>
-    internal static string Folder(string? configured, string start)
+    internal static void AssertValid(IReadOnlyList<Open311SchemaSet> sets, string schema, string json)
     {
-        var looked = new List<string>();
+        Assert.True(sets[0].Has(schema), $"no schema {schema} in {sets[0].Folder}");
+        using var document = JsonDocument.Parse(json);
+        foreach (var set in sets.Where(s => s.Has(schema)))
+        {
+            var results = set.Evaluate(schema, document.RootElement);
+            Assert.True(results.IsValid, $"not valid against {Path.Combine(set.Folder, schema)}: {JsonSerializer.Serialize(results)}\n{json}");
+        }
+    }
+
+    /// <summary>
+    /// The folder of the published GeoReport v2 schemas: <paramref name="configured"/> (the open311-schemas folder or
+    /// its georeport-v2 folder) when set, else shared/open311-schemas/georeport-v2 in the nearest folder above
+    /// <paramref name="start"/>, else none (the repository's schemas alone are checked). Set but wrong is an error naming
+    /// the places looked at: whoever set it meant those schemas to be checked.
+    /// </summary>
+    internal static string? OfficialFolder(string? configured, string start)
+    {
         if (!string.IsNullOrWhiteSpace(configured))
         {
+            var looked = new List<string>();
             foreach (var candidate in new[] { Path.Combine(configured, "georeport-v2"), configured })
             {
                 looked.Add(Path.GetFullPath(candidate));
@@ -200,20 +210,49 @@ internal static class Open311Schemas
                     return candidate;
                 }
             }
-            // Set but wrong: looking elsewhere could validate against other schemas than the ones asked for.
             throw new InvalidOperationException($"{FolderVariable} is {configured}, but no Open311 GeoReport v2 schemas (requests.json) are in "
                 + string.Join(" or ", looked));
         }
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared", "open311-schemas", "georeport-v2");
-            looked.Add(candidate);
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new InvalidOperationException("The Open311 GeoReport v2 JSON Schemas were not found. Looked in:\n  " + string.Join("\n  ", looked)
-            + $"\nSet {FolderVariable} to the folder holding them (open311-schemas, or its georeport-v2 folder).");
+        return null;
     }
+}
+
+/// <summary>The JSON Schemas of one folder, by file name; a schema may refer to a sibling ("$ref": "request.json").</summary>
+internal sealed class Open311SchemaSet
+{
+    private readonly Dictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
+
+    public Open311SchemaSet(string folder)
+    {
+        Folder = folder;
+        var files = Directory.GetFiles(folder, "*.json");
+        if (files.Length == 0)
+        {
+            throw new InvalidOperationException($"no JSON Schemas in {folder}");
+        }
+        // A registry per folder, so two sets with the same file names never resolve into each other. Schemas that
+        // refer to none come first: a list's "$ref" to its item is resolved when the list is built.
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        foreach (var file in files.OrderBy(f => File.ReadAllText(f).Contains("\"$ref\"", StringComparison.Ordinal)).ThenBy(f => f, StringComparer.Ordinal))
+        {
+            _schemas[Path.GetFileName(file)] = JsonSchema.FromFile(file, options);
+        }
+    }
+
+    public string Folder { get; }
+
+    public IEnumerable<string> Names => _schemas.Keys;
+
+    public bool Has(string name) => _schemas.ContainsKey(name);
+
+    public EvaluationResults Evaluate(string name, JsonElement json) =>
+        _schemas[name].Evaluate(json, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
 }

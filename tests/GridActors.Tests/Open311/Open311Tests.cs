@@ -28,6 +28,9 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
         var id = await app.PostOk(Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid2, service, "村道旁电线杆倾斜"));
         var shown = await Request(id);
         Assert.Equal($"汪屋网格 ({County.Grid2})", shown["agency_responsible"].Str());
+        var token = await app.Get($"/tokens/{id}.json?jurisdiction_id={County.Code}");
+        Assert.Equal(200, token.Status);
+        Open311Schemas.AssertValid("tokens.json", token.Body);
         Assert.Equal("open", shown["status"].Str());
 
         var staff = fixture.App.ClientWith(await fixture.Key(County.Code, "handler"));
@@ -45,6 +48,7 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
     {
         var json = await fixture.Public.Get("/discovery.json");
         Assert.Equal(200, json.Status);
+        Open311Schemas.AssertValid("discovery.json", json.Body);
         var endpoint = JsonNode.Parse(json.Body)!["endpoints"]![0]!;
         Assert.EndsWith("/open311/v2", endpoint["url"].Str());
         Assert.Equal("http://wiki.open311.org/GeoReport_v2", endpoint["specification"].Str());
@@ -112,6 +116,32 @@ public sealed class Open311Tests(Open311Fixture fixture) : IClassFixture<Open311
             Assert.Equal("living-environment", issue["category"].Str());
             Assert.Equal(at.Lat, issue["location"]!["lat"]!.GetValue<double>());
         }
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("xml")]
+    public async Task PostRequest_WithAMediaUrl_AttachesItToTheIssueAsAPhoto_WithoutAHash(string format)
+    {
+        var photo = $"https://img.example.cn/reports/{format}/rubbish-heap.jpg";
+        var (status, body, _) = await fixture.Admin.Post(format, Open311Calls.Located(fixture.Reporter, Open311Fixture.InGrid).Also(f => f["media_url"] = photo));
+        Assert.True(status == 201, body);
+        if (format == "json")
+        {
+            Open311Schemas.AssertValid("request-created.json", body);
+        }
+        var id = format == "json"
+            ? JsonNode.Parse(body)![0]!["service_request_id"].Str()
+            : XDocument.Parse(body).Root!.Element("request")!.Element("service_request_id")!.Value;
+
+        // Handlers see the photo on the issue; the hash is empty because the app never had the file.
+        var issue = await IssueApi.Get(fixture.Admin, id);
+        var attachment = Assert.Single(issue["attachments"]!.AsArray())!;
+        Assert.Equal("photo", attachment["kind"].Str());
+        Assert.Equal(photo, attachment["url"].Str());
+        Assert.Null(attachment["sha256"]);
+        // And the public read still shows it as the request's media_url.
+        Assert.Equal(photo, (await Request(id))["media_url"].Str());
     }
 
     [Fact]
