@@ -20,7 +20,8 @@ internal sealed class GridWrites(GridLocator locator) : IStartupFilter
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        app.Use(async (http, call) =>
+        // Not async: every request passes here, and an awaiting wrapper would keep a state machine per request.
+        app.Use((http, call) =>
         {
             if (HttpMethods.IsPut(http.Request.Method))
             {
@@ -37,7 +38,7 @@ internal sealed class GridWrites(GridLocator locator) : IStartupFilter
                     return Task.CompletedTask;
                 });
             }
-            await call(http);
+            return call(http);
         });
         next(app);
     };
