@@ -155,8 +155,8 @@ internal static class Open311Calls
 /// <summary>
 /// The JSON Schemas every JSON answer of an Open311 test is checked against, date-time and uri formats included:
 /// always the repository's own (Open311/Schemas, copied beside the test binaries), and also the Open311 project's
-/// published ones when they are found (<see cref="FolderVariable"/>, or shared/open311-schemas in a folder above the
-/// tests). So a fresh clone checks its answers on its own, and a machine with the published schemas checks both.
+/// published ones when <see cref="FolderVariable"/> names them. A clone checks its answers on its own; nothing outside
+/// the repository is looked for unless asked.
 /// </summary>
 internal static class Open311Schemas
 {
@@ -166,13 +166,13 @@ internal static class Open311Schemas
     public static string OwnFolder => Path.Combine(AppContext.BaseDirectory, "Open311", "Schemas");
 
     private static readonly Lazy<IReadOnlyList<Open311SchemaSet>> Sets =
-        new(() => For(Environment.GetEnvironmentVariable(FolderVariable), AppContext.BaseDirectory));
+        new(() => For(Environment.GetEnvironmentVariable(FolderVariable)));
 
     /// <summary>The sets a test run checks against: the repository's, then the published ones when found.</summary>
     public static IReadOnlyList<Open311SchemaSet> Checked => Sets.Value;
 
-    internal static IReadOnlyList<Open311SchemaSet> For(string? configured, string start) =>
-        OfficialFolder(configured, start) is { } official ? [new(OwnFolder), new(official)] : [new(OwnFolder)];
+    internal static IReadOnlyList<Open311SchemaSet> For(string? configured) =>
+        OfficialFolder(configured) is { } official ? [new(OwnFolder), new(official)] : [new(OwnFolder)];
 
     public static void AssertValid(string schema, string json) => AssertValid(Sets.Value, schema, json);
 
@@ -193,35 +193,26 @@ internal static class Open311Schemas
 
     /// <summary>
     /// The folder of the published GeoReport v2 schemas: <paramref name="configured"/> (the open311-schemas folder or
-    /// its georeport-v2 folder) when set, else shared/open311-schemas/georeport-v2 in the nearest folder above
-    /// <paramref name="start"/>, else none (the repository's schemas alone are checked). Set but wrong is an error naming
-    /// the places looked at: whoever set it meant those schemas to be checked.
+    /// its georeport-v2 folder) when set, else none (the repository's schemas alone are checked). Set but wrong is an
+    /// error naming the places looked at: whoever set it meant those schemas to be checked.
     /// </summary>
-    internal static string? OfficialFolder(string? configured, string start)
+    internal static string? OfficialFolder(string? configured)
     {
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (string.IsNullOrWhiteSpace(configured))
         {
-            var looked = new List<string>();
-            foreach (var candidate in new[] { Path.Combine(configured, "georeport-v2"), configured })
-            {
-                looked.Add(Path.GetFullPath(candidate));
-                if (File.Exists(Path.Combine(candidate, "requests.json")))
-                {
-                    return candidate;
-                }
-            }
-            throw new InvalidOperationException($"{FolderVariable} is {configured}, but no Open311 GeoReport v2 schemas (requests.json) are in "
-                + string.Join(" or ", looked));
+            return null;
         }
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        var looked = new List<string>();
+        foreach (var candidate in new[] { Path.Combine(configured, "georeport-v2"), configured })
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "open311-schemas", "georeport-v2");
-            if (Directory.Exists(candidate))
+            looked.Add(Path.GetFullPath(candidate));
+            if (File.Exists(Path.Combine(candidate, "requests.json")))
             {
                 return candidate;
             }
         }
-        return null;
+        throw new InvalidOperationException($"{FolderVariable} is {configured}, but no Open311 GeoReport v2 schemas (requests.json) are in "
+            + string.Join(" or ", looked));
     }
 }
 

@@ -20,8 +20,6 @@ public sealed class Open311SchemaLookupTests : IDisposable
         return folder;
     }
 
-    private string Start() => Directory.CreateDirectory(Path.Combine(_root.FullName, "repo", "tests", "bin")).FullName;
-
     [Fact]
     public void TheRepositorysSchemas_AreBesideTheTests_ForEveryAnswer()
     {
@@ -50,11 +48,11 @@ public sealed class Open311SchemaLookupTests : IDisposable
     }
 
     [Fact]
-    public void WhenThePublishedSchemasAreFound_AnAnswerIsCheckedAgainstBoth()
+    public void WhenTheVariableNamesThePublishedSchemas_AnAnswerIsCheckedAgainstBoth()
     {
         // A published requests.json that allows no request: the answer passes the repository's schema and fails this one.
-        var published = Schemas("shared", """{"type":"array","maxItems":0}""");
-        var sets = Open311Schemas.For(null, Start());
+        var published = Schemas("published", """{"type":"array","maxItems":0}""");
+        var sets = Open311Schemas.For(published);
 
         Assert.Equal(new[] { Open311Schemas.OwnFolder, published }, sets.Select(s => s.Folder));
         var error = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Open311Schemas.AssertValid(sets, "requests.json", ValidRequest));
@@ -67,35 +65,25 @@ public sealed class Open311SchemaLookupTests : IDisposable
     public void TheVariable_MayNameTheSchemasFolder_OrItsGeoreportFolder()
     {
         var folder = Schemas("elsewhere");
-        Assert.Equal(folder, Open311Schemas.OfficialFolder(Path.GetDirectoryName(folder), _root.FullName));
-        Assert.Equal(folder, Open311Schemas.OfficialFolder(folder, _root.FullName));
+        Assert.Equal(folder, Open311Schemas.OfficialFolder(Path.GetDirectoryName(folder)));
+        Assert.Equal(folder, Open311Schemas.OfficialFolder(folder));
     }
 
     [Fact]
-    public void TheVariable_SetToAFolderWithoutSchemas_Fails_NamingIt_EvenWhenSharedSchemasLieAbove()
+    public void TheVariable_SetToAFolderWithoutSchemas_Fails_NamingIt()
     {
-        Schemas("shared");
         var wrong = Path.Combine(_root.FullName, "nowhere");
 
-        var error = Assert.Throws<InvalidOperationException>(() => Open311Schemas.OfficialFolder(wrong, Start()));
+        var error = Assert.Throws<InvalidOperationException>(() => Open311Schemas.OfficialFolder(wrong));
 
         Assert.Contains(Open311Schemas.FolderVariable, error.Message);
         Assert.Contains(wrong, error.Message);
     }
 
     [Fact]
-    public void WithoutTheVariable_TheNearestSharedFolderAboveTheTestsIsUsed()
+    public void WithoutTheVariable_TheRepositorysSchemasAloneAreChecked_WhateverLiesAroundTheRepository()
     {
-        var folder = Schemas("shared");
-        Assert.Equal(folder, Open311Schemas.OfficialFolder(null, Start()));
-    }
-
-    [Fact]
-    public void WithoutTheVariable_AndNoSharedFolder_TheRepositorysSchemasAloneAreChecked()
-    {
-        var start = Start();
-
-        Assert.Null(Open311Schemas.OfficialFolder(null, start));
-        Assert.Equal(new[] { Open311Schemas.OwnFolder }, Open311Schemas.For(null, start).Select(s => s.Folder));
+        Assert.Null(Open311Schemas.OfficialFolder(null));
+        Assert.Equal(new[] { Open311Schemas.OwnFolder }, Open311Schemas.For(null).Select(s => s.Folder));
     }
 }
