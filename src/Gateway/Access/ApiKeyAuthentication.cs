@@ -41,13 +41,13 @@ public static class ApiKeys
     public static string NewId() => "k" + RandomNumberGenerator.GetString(Alphabet, 19);
 
     /// <summary>
-    /// The id of a key created with an Idempotency-Key: derived from the calling key's id and the Idempotency-Key, so
-    /// a retry reaches the key the first attempt made and no table of Idempotency-Keys is needed. Two callers using
-    /// the same Idempotency-Key get different keys.
+    /// The id of a key created with an Idempotency-Key (already scoped to its caller, as every Idempotency-Key is:
+    /// PartyApiSupport.IdempotencyKey), so a retry reaches the key the first attempt made and no table of
+    /// Idempotency-Keys is needed. Two callers using the same Idempotency-Key get different keys.
     /// </summary>
-    public static string IdFor(string callerId, string idempotencyKey)
+    public static string IdFor(string scopedIdempotencyKey)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"gridactors/api-key/{callerId.Length}:{callerId}/{idempotencyKey}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"gridactors/api-key/{scopedIdempotencyKey}"));
         var id = new char[20];
         id[0] = 'k';
         for (var i = 1; i < id.Length; i++)

@@ -48,7 +48,7 @@ internal sealed class ApiKeyGate(ApiKeyVerifier keys, RateLimits limits)
             await limits.RefuseFailedKeys(http, wait);
             return false;
         }
-        var key = await keys.Verify(secret);
+        var key = await keys.VerifyUnkept(secret);
         if (key is null)
         {
             limits.CountFailedKey(http);

@@ -63,12 +63,11 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, BootstrapAdminKey boots
     }
 
     /// <summary>The key a secret belongs to; null when the secret is malformed, unknown or revoked.</summary>
-    public async ValueTask<VerifiedKey?> Verify(string secret)
+    public ValueTask<VerifiedKey?> Verify(string secret) => TryKept(secret, out var key) ? ValueTask.FromResult(key) : VerifyUnkept(secret);
+
+    /// <summary>As <see cref="Verify"/>, for a secret <see cref="TryKept"/> has just not found: asks the key's grain.</summary>
+    public async ValueTask<VerifiedKey?> VerifyUnkept(string secret)
     {
-        if (TryKept(secret, out var key))
-        {
-            return key;
-        }
         if (secret.Length > MaxSecretLength || !TryKeyId(secret, out var keyId) || !await IsIssued(keyId))
         {
             return null;

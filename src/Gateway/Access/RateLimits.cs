@@ -95,11 +95,13 @@ internal sealed class RateLimits(IOptions<RateLimitSettings> settings, IProblemD
         Write(http, wait, $"Too many unknown keys from this address: at most {settings.Value.FailedKeysBurst}, then {settings.Value.FailedKeysPerMinute} a minute.");
 
     /// <summary>The failed-key bucket in the terms of the request buckets: permits a second and a burst.</summary>
-    private RateLimitSettings FailedKeyLimits => new()
+    private RateLimitSettings FailedKeyLimits => _failedKeyLimits ??= new()
     {
         PermitsPerSecond = Math.Max(1, settings.Value.FailedKeysPerMinute) / 60.0,
         Burst = Math.Max(1, settings.Value.FailedKeysBurst),
     };
+
+    private RateLimitSettings? _failedKeyLimits;
 
     private async ValueTask<bool> Refuse(HttpContext http, RateLimitSettings limits, TimeSpan wait)
     {

@@ -75,7 +75,7 @@ public static class KeysApi
         {
             return Problems.Forbidden($"role {extra} is not held by this key; a key can give only the roles it has.");
         }
-        var id = idempotencyKey.Length == 0 ? ApiKeys.NewId() : ApiKeys.IdFor(http.Caller().Id, idempotencyKey);
+        var id = idempotencyKey.Length == 0 ? ApiKeys.NewId() : ApiKeys.IdFor(idempotencyKey);
         // The gateway runs this handler again when the cluster failed mid-request (UnavailableRetry); the same secret
         // then lets the grain tell that retry, whose caller has seen nothing yet, from a caller's own retry.
         var secret = http.Items[typeof(CreatedKey)] as string ?? ApiKeys.NewSecret(id);
