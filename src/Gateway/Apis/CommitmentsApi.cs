@@ -111,7 +111,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).Draft(name, grid, items, by);
+        var result = await grains.GetCommitments(kind, id, year).Draft(name, grid, items, by, http.Caller().Actor);
         return Answer(result, v => v, http);
     }
 
@@ -144,7 +144,7 @@ public static class CommitmentsApi
             return Problems.Invalid(errors);
         }
         var (id, _, _, stop) = await Owner(kind, http, grains, write: true);
-        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Publish(who), v => v, http);
+        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Publish(who, http.Caller().Actor), v => v, http);
     }
 
     private static async Task<IResult> Progress(StarSubjectKind kind, HttpContext http, int year, ProgressInput body, IGrainFactory grains, GridClock clock)
@@ -165,7 +165,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).RecordProgress(progress with { Id = NewId($"commitment-progress/{kind}/{id}/{year}", key) });
+        var result = await grains.GetCommitments(kind, id, year).RecordProgress(progress with { Id = NewId($"commitment-progress/{kind}/{id}/{year}", key), Actor = http.Caller().Actor });
         return Answer(result, v => v, http, _ => http.Request.Path.Value![..^"/progress".Length]);
     }
 
@@ -182,7 +182,7 @@ public static class CommitmentsApi
             return Problems.Invalid(errors);
         }
         var (id, _, _, stop) = await Owner(kind, http, grains, write: true);
-        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Evaluate(scores), v => v, http);
+        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Evaluate(scores, http.Caller().Actor), v => v, http);
     }
 
     private static async Task<IResult> Decide(StarSubjectKind kind, HttpContext http, int year, DecisionInput body, IGrainFactory grains, GridClock clock)
@@ -203,7 +203,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).Decide(decision with { Id = NewId($"commitment-decision/{kind}/{id}/{year}", key) });
+        var result = await grains.GetCommitments(kind, id, year).Decide(decision with { Id = NewId($"commitment-decision/{kind}/{id}/{year}", key), Actor = http.Caller().Actor });
         return Answer(result, v => v, http, _ => http.Request.Path.Value![..^"/decisions".Length]);
     }
 }

@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Commitments;
 using GridActors.Grains.Infrastructure;
@@ -156,7 +157,7 @@ public static class StarsApi
             return stop;
         }
         var objectionId = NewId($"star-objection/{kind}/{id}/{y}", key);
-        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default));
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default, Actor: http.Caller().Actor));
         return Answer(result, StarsResponse.From, http, _ => $"{http.Request.Path}/{objectionId}");
     }
 
@@ -180,11 +181,11 @@ public static class StarsApi
         {
             return stop;
         }
-        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Answer(objection!.Value, answer!, body.Upheld!.Value, by);
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Answer(objection!.Value, answer!, body.Upheld!.Value, by, http.Caller().Actor);
         return Answer(result, StarsResponse.From, http);
     }
 
-    private static async Task<IResult> PublishVillage(string code, int? year, string? by, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> PublishVillage(HttpContext http, string code, int? year, string? by, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -201,7 +202,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No village {code} is registered.");
         }
-        var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who)));
+        var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who, http.Caller().Actor)));
         var published = results.Where(r => r.Status == PartyStatus.Done).Select(r => StarsResponse.From(r.Value!)).ToArray();
         return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
     }
