@@ -97,7 +97,7 @@ public static class StarsApi
         return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
     }
 
-    private static async Task<IResult> SetRubric(string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> SetRubric(HttpContext http, string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -114,7 +114,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No county {code} is registered.");
         }
-        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric), r => r);
+        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric with { Actor = http.Caller().Actor }), r => r);
     }
 
     private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
