@@ -12,7 +12,7 @@ public sealed record Caller(string Id, string App, string Jurisdiction, IReadOnl
     public bool Has(string role) => Roles.Contains(role);
 
     /// <summary>Who this caller is, as recorded with what it does: its key id (or subject) and its app (or name).</summary>
-    public Grains.Issues.Actor Actor { get; } = new(Id, App);
+    public Actor Actor { get; } = new(Id, App);
 
     public bool Covers(string unitCode) => Jurisdictions.Covers(Jurisdiction, unitCode);
 

@@ -29,6 +29,7 @@ public static class CommitmentsApi
         {
             var owner = kind == StarSubjectKind.Group ? "the Party group (to its members and the residents of its grid)" : "the member (to its group and residents)";
             api.MapPut(prefix, (HttpContext http, int year, DraftInput body, IGrainFactory grains) => Draft(kind, http, year, body, grains))
+                .Produces<CommitmentView>()
                 .WithName($"Draft{name}Commitments")
                 .WithSummary($"Draft the commitments of {owner} for a year")
                 .WithDescription("定诺: items (text; to = members | residents | group; measure and target where it can be measured, e.g. \"visits\" and 60). "
@@ -38,21 +39,23 @@ public static class CommitmentsApi
                 .WithSummary($"Read the commitments of {owner} for a year")
                 .WithDescription("承诺书: status (drafted 定诺 | published 亮诺 | fulfilling 践诺 | evaluated 评诺), items, progress with linked evidence, evaluation scores, rewards and penalties, history.");
             api.MapPost(prefix + "/publish", (HttpContext http, int year, string? by, IGrainFactory grains) => Publish(kind, http, year, by, grains))
+                .Produces<CommitmentView>()
                 .WithName($"Publish{name}Commitments")
                 .WithSummary("Publish the commitments")
                 .WithDescription("亮诺: the commitments become public (the village's 三亮 view shows them) and can no longer be edited.");
             api.MapPost(prefix + "/progress", (HttpContext http, int year, ProgressInput body, IGrainFactory grains, GridClock clock) => Progress(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
+                .HonoursIdempotencyKey().Produces<CommitmentView>(StatusCodes.Status201Created).Produces<CommitmentView>()
                 .WithName($"Record{name}CommitmentProgress")
                 .WithSummary("Record progress on an item, with evidence")
                 .WithDescription("践诺: item, date, amount towards the target, note, links to records (issue: resolved or closed; activity; pairingVisit; postWork; task: done) "
                     + "checked against the owner, and files (photo, document, certificate). At least one link or file. Idempotency-Key makes a retry safe.");
             api.MapPost(prefix + "/evaluations", (HttpContext http, int year, EvaluationInput body, IGrainFactory grains) => Evaluate(kind, http, year, body, grains))
+                .Produces<CommitmentView>()
                 .WithName($"Evaluate{name}Commitments")
                 .WithSummary("Record evaluation scores per item")
                 .WithDescription("评诺: scores 0-100 per item from members (member) and residents' representatives (residentRepresentative), with the evaluator's name.");
             api.MapPost(prefix + "/decisions", (HttpContext http, int year, DecisionInput body, IGrainFactory grains, GridClock clock) => Decide(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
+                .HonoursIdempotencyKey().Produces<CommitmentView>(StatusCodes.Status201Created).Produces<CommitmentView>()
                 .WithName($"Record{name}CommitmentDecision")
                 .WithSummary("Record a reward or penalty")
                 .WithDescription("奖惩: a reward or penalty decided after the evaluation (评诺); 409 before it.");
@@ -111,7 +114,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).Draft(name, grid, items, by);
+        var result = await grains.GetCommitments(kind, id, year).Draft(name, grid, items, by, http.Caller().Actor);
         return Answer(result, v => v, http);
     }
 
@@ -144,7 +147,7 @@ public static class CommitmentsApi
             return Problems.Invalid(errors);
         }
         var (id, _, _, stop) = await Owner(kind, http, grains, write: true);
-        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Publish(who), v => v, http);
+        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Publish(who, http.Caller().Actor), v => v, http);
     }
 
     private static async Task<IResult> Progress(StarSubjectKind kind, HttpContext http, int year, ProgressInput body, IGrainFactory grains, GridClock clock)
@@ -165,7 +168,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).RecordProgress(progress with { Id = NewId($"commitment-progress/{kind}/{id}/{year}", key) });
+        var result = await grains.GetCommitments(kind, id, year).RecordProgress(progress with { Id = NewId($"commitment-progress/{kind}/{id}/{year}", key), Actor = http.Caller().Actor });
         return Answer(result, v => v, http, _ => http.Request.Path.Value![..^"/progress".Length]);
     }
 
@@ -182,7 +185,7 @@ public static class CommitmentsApi
             return Problems.Invalid(errors);
         }
         var (id, _, _, stop) = await Owner(kind, http, grains, write: true);
-        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Evaluate(scores), v => v, http);
+        return stop ?? Answer(await grains.GetCommitments(kind, id, year).Evaluate(scores, http.Caller().Actor), v => v, http);
     }
 
     private static async Task<IResult> Decide(StarSubjectKind kind, HttpContext http, int year, DecisionInput body, IGrainFactory grains, GridClock clock)
@@ -203,7 +206,7 @@ public static class CommitmentsApi
         {
             return stop;
         }
-        var result = await grains.GetCommitments(kind, id, year).Decide(decision with { Id = NewId($"commitment-decision/{kind}/{id}/{year}", key) });
+        var result = await grains.GetCommitments(kind, id, year).Decide(decision with { Id = NewId($"commitment-decision/{kind}/{id}/{year}", key), Actor = http.Caller().Actor });
         return Answer(result, v => v, http, _ => http.Request.Path.Value![..^"/decisions".Length]);
     }
 }

@@ -1,5 +1,6 @@
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
 using GridActors.Grains.Households;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyNetwork;
@@ -227,7 +228,8 @@ public static class HouseholdsApi
         {
             return Problems.Invalid(errors);
         }
-        var request = new PairingRequest(NewId($"pairing/{grid}", key), household!.Value, member!.Value, needs, by, null);
+        // The actor is part of the fingerprint, so a retry is recognised only as the same caller's same request.
+        var request = new PairingRequest(NewId($"pairing/{grid}", key), household!.Value, member!.Value, needs, by, null, http.Caller().Actor);
         var result = await grains.Households(grid).AcceptPairing(request with { Fingerprint = Fingerprint(request) });
         return Answer(result, PairingResponse.From, http, _ => $"/api/v1/grids/{grid}/pairings");
     }
@@ -287,7 +289,8 @@ public static class HouseholdsApi
         {
             return Problems.Invalid(errors);
         }
-        var visit = new PairingVisit(NewId($"visit/{pairingId}", key), date, note!, default, by, null);
+        // The actor is part of the fingerprint, so a retry is recognised only as the same caller's same request.
+        var visit = new PairingVisit(NewId($"visit/{pairingId}", key), date, note!, default, by, null, http.Caller().Actor);
         var result = await grains.Households(grid).LogVisit(pairingId!.Value, visit with { Fingerprint = Fingerprint(visit) });
         return Answer(result, VisitResponse.From, http, _ => $"/api/v1/grids/{grid}/pairings");
     }
@@ -307,7 +310,7 @@ public static class HouseholdsApi
         {
             return Problems.Invalid(errors);
         }
-        return Changed(await grains.Households(grid).EndPairing(pairingId!.Value, reason!, by), PairingResponse.From);
+        return Changed(await grains.Households(grid).EndPairing(pairingId!.Value, reason!, by, http.Caller().Actor), PairingResponse.From);
     }
 }
 
@@ -406,9 +409,9 @@ public sealed record HouseholdSuggestionResponse(
         new(s.HouseholdId, grid, s.Head, s.Vulnerable, s.Needs, s.UnmetNeeds, s.Candidates, s.NoCandidate);
 }
 
-public sealed record VisitResponse(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By)
+public sealed record VisitResponse(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By, Actor? Actor)
 {
-    public static VisitResponse From(PairingVisit v) => new(v.Id, v.Date, v.Note, v.RecordedAt, v.By);
+    public static VisitResponse From(PairingVisit v) => new(v.Id, v.Date, v.Note, v.RecordedAt, v.By, v.Actor);
 }
 
 public sealed record PairingResponse(
@@ -424,8 +427,10 @@ public sealed record PairingResponse(
     IReadOnlyList<VisitResponse> Visits,
     int VisitCount,
     DateTimeOffset? EndedAt,
-    string? EndReason)
+    string? EndReason,
+    Actor? Actor,
+    Actor? EndedActor)
 {
     public static PairingResponse From(Pairing p) => new(p.Id, p.HouseholdId, p.MemberId, p.MemberName, p.MemberGrid, p.Needs, p.Status, p.AcceptedAt, p.AcceptedBy,
-        p.Visits.Select(VisitResponse.From).ToArray(), p.Visits.Count, p.EndedAt, p.EndReason);
+        p.Visits.Select(VisitResponse.From).ToArray(), p.Visits.Count, p.EndedAt, p.EndReason, p.Actor, p.EndedActor);
 }

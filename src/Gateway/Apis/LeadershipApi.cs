@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Leadership;
 using GridActors.Grains.Stats;
@@ -110,7 +112,7 @@ public static class LeadershipApi
     // ---- Terms --------------------------------------------------------------------------------------------
 
     private static async Task<Results<Ok<TermResponse>, Created<TermResponse>, ValidationProblem, ProblemHttpResult>> PutTerm(
-        string code, string year, TermInput body, IGrainFactory grains, GridClock clock)
+        string code, string year, TermInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var village = VillageOf(errors, code);
@@ -125,7 +127,7 @@ public static class LeadershipApi
         {
             return missing;
         }
-        var record = new VillageTerm(term!.Value, t.ElectedOn, t.Cadres, clock.GetUtcNow());
+        var record = new VillageTerm(term!.Value, t.ElectedOn, t.Cadres, clock.GetUtcNow(), http.Caller().Actor);
         var created = await grains.GetVillageLeadership(village).PutTerm(record);
         var response = TermResponse.From(village, record);
         return created
@@ -210,7 +212,7 @@ public static class LeadershipApi
     // ---- Filing -------------------------------------------------------------------------------------------
 
     private static async Task<Results<Ok<FilingResponse>, ValidationProblem, ProblemHttpResult>> PutFiling(
-        string code, string year, FilingInput body, IGrainFactory grains, GridClock clock)
+        string code, string year, FilingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var village = VillageOf(errors, code);
@@ -234,7 +236,7 @@ public static class LeadershipApi
         {
             return Problems.Invalid(errors);
         }
-        var filed = await grains.GetLeadershipBook(CountyOf(village), term.Value).File(village.ToString(), decision);
+        var filed = await grains.GetLeadershipBook(CountyOf(village), term.Value).File(village.ToString(), decision with { Actor = http.Caller().Actor });
         return filed is null ? NoTerm(village, term.Value) : TypedResults.Ok(FilingResponse.From(filed));
     }
 
@@ -290,7 +292,7 @@ public static class LeadershipApi
     // ---- Training -----------------------------------------------------------------------------------------
 
     private static async Task<Results<Ok<TrainingSessionResponse>, Created<TrainingSessionResponse>, ValidationProblem, ProblemHttpResult>> PutTrainingSession(
-        string code, string year, string sessionId, TrainingSessionInput body, IGrainFactory grains, GridClock clock)
+        string code, string year, string sessionId, TrainingSessionInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
@@ -310,7 +312,7 @@ public static class LeadershipApi
         {
             return Problems.Invalid(errors);
         }
-        var record = new TrainingSession(id!, session.Title, session.HeldOn, session.Attendees, now);
+        var record = new TrainingSession(id!, session.Title, session.HeldOn, session.Attendees, now, http.Caller().Actor);
         var created = await grains.GetSecretaryTraining(county, y.Value).Put(record);
         var response = TrainingSessionResponse.From(record);
         return created
@@ -365,7 +367,7 @@ public static class LeadershipApi
     // ---- Team assessment ----------------------------------------------------------------------------------
 
     private static async Task<Results<Ok<AssessmentResponse>, Created<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> PutAssessment(
-        string code, string year, AssessmentInput body, IGrainFactory grains, GridClock clock)
+        string code, string year, AssessmentInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var village = VillageOf(errors, code);
@@ -375,7 +377,7 @@ public static class LeadershipApi
         {
             errors.Add("year", "must not be a future year: a team is assessed on what it has done");
         }
-        var assessment = body.Validate(errors, now);
+        var assessment = body.Validate(errors, now) is { } checkedAssessment ? checkedAssessment with { Actor = http.Caller().Actor } : null;
         if (!errors.IsEmpty || assessment is null)
         {
             return Problems.Invalid(errors);
@@ -446,7 +448,7 @@ public static class LeadershipApi
     // ---- Slate --------------------------------------------------------------------------------------------
 
     private static async Task<Results<Ok<SlateRulesResponse>, ValidationProblem, ProblemHttpResult>> PutSlateRules(
-        string code, SlateRulesInput body, IGrainFactory grains, GridClock clock)
+        string code, SlateRulesInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var county = CountyOf(errors, code);
@@ -459,7 +461,7 @@ public static class LeadershipApi
         {
             return missing;
         }
-        return TypedResults.Ok(SlateRulesResponse.From(await grains.GetSlateRules(county).Put(rules, clock.GetUtcNow())));
+        return TypedResults.Ok(SlateRulesResponse.From(await grains.GetSlateRules(county).Put(rules, clock.GetUtcNow(), http.Caller().Actor)));
     }
 
     private static async Task<Results<Ok<SlateRulesResponse>, ValidationProblem, ProblemHttpResult>> GetSlateRules(string code, IGrainFactory grains)
@@ -545,7 +547,8 @@ public sealed record TermResponse(
     DateOnly ElectedOn,
     bool OneShoulder,
     IReadOnlyList<CadreResponse> Cadres,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Actor? Actor)
 {
     public static TermResponse From(VillageCode village, VillageTerm term) => new(
         village.ToString(),
@@ -558,7 +561,8 @@ public sealed record TermResponse(
             CadreFacts.AgeAt(c.BirthDate, term.ElectedOn),
             CadreFacts.IsCrossAppointed(c.Roles),
             CadreFacts.IsCollegeOrAbove(c.Education))).ToArray(),
-        term.UpdatedAt);
+        term.UpdatedAt,
+        term.Actor);
 }
 
 /// <summary>
@@ -596,18 +600,19 @@ public sealed record FilingResponse(
     FilingStatus Status,
     DateOnly? FiledOn,
     string? Note,
-    DateTimeOffset? RecordedAt)
+    DateTimeOffset? RecordedAt,
+    Actor? Actor)
 {
     public static FilingResponse From(SecretaryRecord r) => new(
-        r.Village, r.Term, r.Secretary.Name, r.Secretary.BirthDate, r.Status, r.Filing?.FiledOn, r.Filing?.Note, r.Filing?.RecordedAt);
+        r.Village, r.Term, r.Secretary.Name, r.Secretary.BirthDate, r.Status, r.Filing?.FiledOn, r.Filing?.Note, r.Filing?.RecordedAt, r.Filing?.Actor);
 }
 
 public sealed record AttendeeResponse(string Village, string Name);
 
-public sealed record TrainingSessionResponse(string Id, string Title, DateOnly HeldOn, IReadOnlyList<AttendeeResponse> Attendees, DateTimeOffset UpdatedAt)
+public sealed record TrainingSessionResponse(string Id, string Title, DateOnly HeldOn, IReadOnlyList<AttendeeResponse> Attendees, DateTimeOffset UpdatedAt, Actor? Actor)
 {
     public static TrainingSessionResponse From(TrainingSession s) =>
-        new(s.Id, s.Title, s.HeldOn, s.Attendees.Select(a => new AttendeeResponse(a.Village, a.Name)).ToArray(), s.UpdatedAt);
+        new(s.Id, s.Title, s.HeldOn, s.Attendees.Select(a => new AttendeeResponse(a.Village, a.Name)).ToArray(), s.UpdatedAt, s.Actor);
 }
 
 /// <summary>A secretary in office: the village, the term that elected them, and who they are.</summary>
@@ -617,9 +622,9 @@ public sealed record SecretaryResponse(string Village, int Term, string Name, Ge
         new(r.Village, r.Term, r.Secretary.Name, r.Secretary.Gender, r.Secretary.Age, r.Secretary.Education);
 }
 
-public sealed record AssessmentResponse(string Village, int Year, AssessmentRating Rating, string? Notes, string? AssessedBy, DateTimeOffset UpdatedAt)
+public sealed record AssessmentResponse(string Village, int Year, AssessmentRating Rating, string? Notes, string? AssessedBy, DateTimeOffset UpdatedAt, Actor? Actor)
 {
-    public static AssessmentResponse From(string village, int year, TeamAssessment a) => new(village, year, a.Rating, a.Notes, a.AssessedBy, a.UpdatedAt);
+    public static AssessmentResponse From(string village, int year, TeamAssessment a) => new(village, year, a.Rating, a.Notes, a.AssessedBy, a.UpdatedAt, a.Actor);
 }
 
 public sealed record SlateRulesResponse(
@@ -630,11 +635,12 @@ public sealed record SlateRulesResponse(
     int? SecretaryMaxAge,
     bool OneShoulder,
     bool Configured,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt,
+    Actor? Actor)
 {
     public static SlateRulesResponse From(SlateRulesView v) => new(
         v.Rules.MinWomen, v.Rules.MinUnder35, v.Rules.MinCollegeOrAbove, v.Rules.SecretaryMinEducation, v.Rules.SecretaryMaxAge, v.Rules.OneShoulder,
-        v.Configured, v.UpdatedAt);
+        v.Configured, v.UpdatedAt, v.Actor);
 }
 
 public sealed record SlateCheckResponse(IReadOnlyList<SlateWarning> Warnings, SlateRulesResponse Rules);

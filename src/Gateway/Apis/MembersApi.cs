@@ -1,5 +1,6 @@
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
@@ -123,7 +124,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.GetMember(memberId!.Value).Update(details, expected);
+        var result = await grains.GetMember(memberId!.Value).Update(details, expected, http.Caller().Actor);
         if (result.Value is { } updated)
         {
             ETags.Set(http.Response, updated.Version);
@@ -131,7 +132,7 @@ public static class MembersApi
         return Changed(result, MemberResponse.From);
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveMember(string id, string? reason, string? by, IGrainFactory grains)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RemoveMember(string id, string? reason, string? by, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
@@ -141,7 +142,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.GetMember(memberId!.Value).Remove(why!, who);
+        var result = await grains.GetMember(memberId!.Value).Remove(why!, who, http.Caller().Actor);
         return result.Status switch
         {
             PartyStatus.Done => TypedResults.NoContent(),
@@ -160,7 +161,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Changed(await grains.GetMember(memberId!.Value).Transfer(request), MemberResponse.From);
+        return Changed(await grains.GetMember(memberId!.Value).Transfer(request with { Actor = http.Caller().Actor }), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ClaimPost(
@@ -173,7 +174,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Changed(await grains.GetMember(memberId!.Value).ClaimPost(claim), MemberResponse.From);
+        return Changed(await grains.GetMember(memberId!.Value).ClaimPost(claim with { Actor = http.Caller().Actor }), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ReleasePost(
@@ -187,7 +188,7 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        return Changed(await grains.GetMember(memberId!.Value).ReleasePost(why, who), MemberResponse.From);
+        return Changed(await grains.GetMember(memberId!.Value).ReleasePost(why, who, http.Caller().Actor), MemberResponse.From);
     }
 
     private static async Task<Results<Ok<PostWorkResponse>, Created<PostWorkResponse>, ValidationProblem, ProblemHttpResult>> LogPostWork(
@@ -201,7 +202,8 @@ public static class MembersApi
         {
             return Problems.Invalid(errors);
         }
-        var entry = new PostWorkEntry(NewId($"post-work/{memberId}", key), default, v.Kind, v.Date, v.Summary, "", v.IssueId, default, v.By, null);
+        // The actor is part of the fingerprint, so a retry is recognised only as the same caller's same request.
+        var entry = new PostWorkEntry(NewId($"post-work/{memberId}", key), default, v.Kind, v.Date, v.Summary, "", v.IssueId, default, v.By, null, http.Caller().Actor);
         var result = await grains.GetMember(memberId!.Value).LogPostWork(entry with { Fingerprint = Fingerprint(entry) });
         return Answer(result, PostWorkResponse.From, http, _ => $"/api/v1/members/{memberId}/post-work");
     }
@@ -311,7 +313,7 @@ public sealed record MemberResponse(
     }
 }
 
-public sealed record PostWorkResponse(Guid Id, Post Post, PostWorkKind Kind, DateOnly Date, string Summary, string Grid, Guid? IssueId, DateTimeOffset RecordedAt, string? By)
+public sealed record PostWorkResponse(Guid Id, Post Post, PostWorkKind Kind, DateOnly Date, string Summary, string Grid, Guid? IssueId, DateTimeOffset RecordedAt, string? By, Actor? Actor)
 {
-    public static PostWorkResponse From(PostWorkEntry w) => new(w.Id, w.Post, w.Kind, w.Date, w.Summary, w.Grid, w.IssueId, w.RecordedAt, w.By);
+    public static PostWorkResponse From(PostWorkEntry w) => new(w.Id, w.Post, w.Kind, w.Date, w.Summary, w.Grid, w.IssueId, w.RecordedAt, w.By, w.Actor);
 }

@@ -1,4 +1,6 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyBranches;
 using GridActors.Grains.PartyNetwork;
@@ -119,7 +121,8 @@ public static class PartyBranchesApi
         {
             return Problems.Invalid(errors);
         }
-        meeting = meeting with { Id = NewId($"branch-meeting/{village}", key) };
+        // The actor is part of the fingerprint, so a retry is recognised only as the same caller's same request.
+        meeting = meeting with { Id = NewId($"branch-meeting/{village}", key), Actor = http.Caller().Actor };
         meeting = meeting with { Fingerprint = Fingerprint(meeting), RecordedAt = clock.GetUtcNow() };
         var result = await grains.GetGrain<IVillageBranchGrain>(village.ToString()).RecordMeeting(meeting);
         return Answer(result, MeetingResponse.From, http, m => $"/api/v1/villages/{village}/branch-meetings?year={m.Date.Year}");
@@ -176,7 +179,7 @@ public static class PartyBranchesApi
 }
 
 public sealed record MeetingResponse(Guid Id, DateOnly Date, string Topic, IReadOnlyList<MeetingAttendee> Attendees, IReadOnlyList<NonVotingAttendee> GroupLeaders,
-    string? Notes, DateTimeOffset RecordedAt, string? By)
+    string? Notes, DateTimeOffset RecordedAt, string? By, Actor? Actor)
 {
-    public static MeetingResponse From(BranchMeeting m) => new(m.Id, m.Date, m.Topic, m.Attendees, m.NonVoting, m.Notes, m.RecordedAt, m.By);
+    public static MeetingResponse From(BranchMeeting m) => new(m.Id, m.Date, m.Topic, m.Attendees, m.NonVoting, m.Notes, m.RecordedAt, m.By, m.Actor);
 }

@@ -1,4 +1,6 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
@@ -152,7 +154,8 @@ public static class PartyGroupsApi
         {
             return Problems.Invalid(errors);
         }
-        activity = activity with { Id = NewId($"activity/{grid}", key), RecordedAt = clock.GetUtcNow() };
+        // The actor is part of the fingerprint, so a retry is recognised only as the same caller's same request.
+        activity = activity with { Id = NewId($"activity/{grid}", key), RecordedAt = clock.GetUtcNow(), Actor = http.Caller().Actor };
         var result = await grains.GetPartyGroup(grid).RecordActivity(activity with { Fingerprint = Fingerprint(activity with { RecordedAt = default }) });
         return Answer(result, ActivityResponse.From, http, a => $"/api/v1/grids/{grid}/party-group/activities?month={PartyMonth.Of(a.Date)}");
     }
@@ -201,8 +204,8 @@ public sealed record PartyGroupResponse(
 }
 
 public sealed record ActivityResponse(Guid Id, DateOnly Date, ActivityKind Kind, string Topic, IReadOnlyList<Guid> Attendees, int Attendance,
-    IReadOnlyList<string> Guests, string? Notes, DateTimeOffset RecordedAt, string? By)
+    IReadOnlyList<string> Guests, string? Notes, DateTimeOffset RecordedAt, string? By, Actor? Actor)
 {
     public static ActivityResponse From(GroupActivity a) =>
-        new(a.Id, a.Date, a.Kind, a.Topic, a.Attendees, a.Attendees.Count, a.Guests, a.Notes, a.RecordedAt, a.By);
+        new(a.Id, a.Date, a.Kind, a.Topic, a.Attendees, a.Attendees.Count, a.Guests, a.Notes, a.RecordedAt, a.By, a.Actor);
 }

@@ -63,7 +63,7 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        var result = await grains.GetGrain<IPartyTaskGrain>(NewId($"party-task/{village}", key)).Create(task with { Fingerprint = Fingerprint(task) });
+        var result = await grains.GetGrain<IPartyTaskGrain>(NewId($"party-task/{village}", key)).Create(task with { Fingerprint = Fingerprint(task), Actor = http.Caller().Actor });
         return Answer(result, t => t, http, t => $"/api/v1/party-tasks/{t.Id}");
     }
 
@@ -163,7 +163,7 @@ public static class PartyTasksApi
         {
             return refused;
         }
-        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts), t => t);
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).Split(grid.ToString(), s.By, s.Parts, http.Caller().Actor), t => t);
     }
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
@@ -186,7 +186,7 @@ public static class PartyTasksApi
         {
             return refused;
         }
-        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence), t => t);
+        return Changed(await grains.GetGrain<IPartyTaskGrain>(taskId!.Value).ReportDone(grid.ToString(), member!.Value, note!, evidence, http.Caller().Actor), t => t);
     }
 
     /// <summary>A summary as of now: past its due day and not done is overdue even before the wake-up has flagged it.</summary>

@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Commitments;
 using GridActors.Grains.Infrastructure;
@@ -27,6 +28,7 @@ public static class StarsApi
             .WithDescription("星级评定标准: criteria for groups (五个好) and members (四讲四有), each with weight, data source and target; thresholds of 2-5 stars; "
                 + "the notice period in days (公示期). The default rubric until the county sets one (isDefault).");
         api.MapPut("/counties/{code}/star-rubric", SetRubric)
+            .Produces<StarRubric>()
             .WithName("SetStarRubric")
             .WithSummary("Set the county's star rubric for a year")
             .WithDescription("星级评定标准: groupCriteria and memberCriteria (key, name, source, weight in points, each list adding up to 100; target only for the counted sources "
@@ -40,18 +42,20 @@ public static class StarsApi
                 .WithDescription("星级: stars (1-5), score (0-100), status (notPublished: computed now | provisional: 公示 | final), and for each criterion its inputs, ratio, "
                     + "contribution and explanation; the facts read; objections (异议) and history.");
             api.MapPost(prefix + "/objections", (HttpContext http, int? year, ObjectionInput body, IGrainFactory grains, GridClock clock) => Object(kind, http, year, body, grains, clock))
-                .HonoursIdempotencyKey().Produces(StatusCodes.Status201Created)
+                .HonoursIdempotencyKey().Produces<StarsResponse>(StatusCodes.Status201Created).Produces<StarsResponse>()
                 .WithName($"Object{name}Stars")
                 .WithSummary("File an objection during the notice period")
                 .WithDescription("异议: who objects (by) and why (text), during the notice period (公示) only; 409 after it.");
             api.MapPost(prefix + "/objections/{objectionId}/answer", (HttpContext http, int? year, string objectionId, AnswerInput body, IGrainFactory grains, GridClock clock) =>
                     AnswerObjection(kind, http, year, objectionId, body, grains, clock))
+                .Produces<StarsResponse>()
                 .WithName($"Answer{name}StarsObjection")
                 .WithSummary("Answer an objection")
                 .WithDescription("异议答复: the answer, whether it is upheld (the rating is then computed again from today's data and the change recorded), and by whom. "
                     + "A rating becomes final when the notice period is over and every objection is answered.");
         }
         api.MapPost("/villages/{code}/stars/publish", PublishVillage)
+            .Produces<PublishResponse>()
             .WithName("PublishVillageStars")
             .WithSummary("Publish the provisional stars of every group and member of a village")
             .WithDescription("星级公示: computes each rating now and publishes it as provisional for the county's notice period (公示). Ratings already published are left as they are.");
@@ -96,7 +100,7 @@ public static class StarsApi
         return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
     }
 
-    private static async Task<IResult> SetRubric(string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> SetRubric(HttpContext http, string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -113,7 +117,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No county {code} is registered.");
         }
-        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric), r => r);
+        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric with { Actor = http.Caller().Actor }), r => r);
     }
 
     private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
@@ -156,7 +160,7 @@ public static class StarsApi
             return stop;
         }
         var objectionId = NewId($"star-objection/{kind}/{id}/{y}", key);
-        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default));
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Object(new StarObjection(objectionId, by!, text!, default, Actor: http.Caller().Actor));
         return Answer(result, StarsResponse.From, http, _ => $"{http.Request.Path}/{objectionId}");
     }
 
@@ -180,11 +184,11 @@ public static class StarsApi
         {
             return stop;
         }
-        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Answer(objection!.Value, answer!, body.Upheld!.Value, by);
+        var result = await grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(kind, id, y)).Answer(objection!.Value, answer!, body.Upheld!.Value, by, http.Caller().Actor);
         return Answer(result, StarsResponse.From, http);
     }
 
-    private static async Task<IResult> PublishVillage(string code, int? year, string? by, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> PublishVillage(HttpContext http, string code, int? year, string? by, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -201,7 +205,7 @@ public static class StarsApi
         {
             return Problems.NotFound($"No village {code} is registered.");
         }
-        var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who)));
+        var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who, http.Caller().Actor)));
         var published = results.Where(r => r.Status == PartyStatus.Done).Select(r => StarsResponse.From(r.Value!)).ToArray();
         return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
     }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Stars;
@@ -8,15 +9,17 @@ internal sealed class CommitmentGrain(
     [PersistentState("commitment-book", StorageNames.Grains)] IPersistentState<CommitmentState> state,
     GridClock clock) : Grain, ICommitmentGrain
 {
-    // The date is left out: a retry after midnight of a request that named no date would otherwise differ.
+    // The date is left out: a retry after midnight of a request that named no date would otherwise differ. The actor is
+    // compared: the record's id comes from the caller-scoped Idempotency-Key, so another caller's retry never lands
+    // here, and a record must never be answered as made by someone who did not make it.
     private static bool SameProgress(ProgressRecord recorded, NewProgress retry) =>
         recorded.Item == retry.Item && recorded.Amount == retry.Amount && recorded.Note == retry.Note
-        && recorded.By == retry.By && recorded.Files.SequenceEqual(retry.Files)
+        && recorded.By == retry.By && recorded.Actor == retry.Actor && recorded.Files.SequenceEqual(retry.Files)
         && recorded.Links.Select(l => (l.Kind, l.Id)).SequenceEqual(retry.Links.Select(l => (l.Kind, l.Id)));
 
     private CommitmentState S => state.State;
 
-    public async Task<PartyResult<CommitmentView>> Draft(string ownerName, string grid, IReadOnlyList<CommitmentItem> items, string? by)
+    public async Task<PartyResult<CommitmentView>> Draft(string ownerName, string grid, IReadOnlyList<CommitmentItem> items, string? by, Actor? actor = null)
     {
         if (S.Exists && S.Status != CommitmentStatus.Drafted)
         {
@@ -28,12 +31,12 @@ internal sealed class CommitmentGrain(
         S.Exists = true;
         (S.Owner, S.OwnerId, S.Year, S.OwnerName, S.Grid) = (kind, id, year, ownerName, grid);
         S.Items = [.. items];
-        S.History.Add(new CommitmentEvent(clock.GetUtcNow(), created ? "drafted (定诺)" : "draft changed", by));
+        S.History.Add(new CommitmentEvent(clock.GetUtcNow(), created ? "drafted (定诺)" : "draft changed", by, actor));
         await Write();
         return PartyResult.Ok(View(), created);
     }
 
-    public async Task<PartyResult<CommitmentView>> Publish(string? by)
+    public async Task<PartyResult<CommitmentView>> Publish(string? by, Actor? actor = null)
     {
         if (!S.Exists)
         {
@@ -45,7 +48,7 @@ internal sealed class CommitmentGrain(
         }
         S.Status = CommitmentStatus.Published;
         S.PublishedAt = clock.GetUtcNow();
-        S.History.Add(new CommitmentEvent(S.PublishedAt.Value, "published (亮诺)", by));
+        S.History.Add(new CommitmentEvent(S.PublishedAt.Value, "published (亮诺)", by, actor));
         await Write();
         return PartyResult.Ok(View());
     }
@@ -87,17 +90,17 @@ internal sealed class CommitmentGrain(
             links.Add(linked);
         }
         var now = clock.GetUtcNow();
-        S.Progress.Add(new ProgressRecord(progress.Id, progress.Item, progress.Date, progress.Amount, progress.Note, links, progress.Files, now, progress.By));
+        S.Progress.Add(new ProgressRecord(progress.Id, progress.Item, progress.Date, progress.Amount, progress.Note, links, progress.Files, now, progress.By, progress.Actor));
         if (S.Status == CommitmentStatus.Published)
         {
             S.Status = CommitmentStatus.Fulfilling;
-            S.History.Add(new CommitmentEvent(now, "fulfilling (践诺): first progress recorded", progress.By));
+            S.History.Add(new CommitmentEvent(now, "fulfilling (践诺): first progress recorded", progress.By, progress.Actor));
         }
         await Write();
         return PartyResult.Ok(View(), true);
     }
 
-    public async Task<PartyResult<CommitmentView>> Evaluate(IReadOnlyList<EvaluationScore> scores)
+    public async Task<PartyResult<CommitmentView>> Evaluate(IReadOnlyList<EvaluationScore> scores, Actor? actor = null)
     {
         if (!S.Exists)
         {
@@ -115,13 +118,13 @@ internal sealed class CommitmentGrain(
             }
         }
         var now = clock.GetUtcNow();
-        S.Evaluations.AddRange(scores.Select(s => s with { RecordedAt = now }));
+        S.Evaluations.AddRange(scores.Select(s => s with { RecordedAt = now, Actor = actor }));
         if (S.Status != CommitmentStatus.Evaluated)
         {
             S.Status = CommitmentStatus.Evaluated;
             S.EvaluatedAt = now;
         }
-        S.History.Add(new CommitmentEvent(now, $"evaluated (评诺): {scores.Count} scores", null));
+        S.History.Add(new CommitmentEvent(now, $"evaluated (评诺): {scores.Count} scores", null, actor));
         await Write();
         return PartyResult.Ok(View());
     }
@@ -134,7 +137,7 @@ internal sealed class CommitmentGrain(
         }
         if (S.Decisions.FirstOrDefault(d => d.Id == decision.Id) is { } recorded)
         {
-            return recorded.Kind == decision.Kind && recorded.Text == decision.Text && recorded.By == decision.By
+            return recorded.Kind == decision.Kind && recorded.Text == decision.Text && recorded.By == decision.By && recorded.Actor == decision.Actor
                 ? PartyResult.Ok(View())
                 : PartyResult.Mismatch<CommitmentView>();
         }
@@ -144,7 +147,7 @@ internal sealed class CommitmentGrain(
         }
         var now = clock.GetUtcNow();
         S.Decisions.Add(decision with { RecordedAt = now });
-        S.History.Add(new CommitmentEvent(now, $"{decision.Kind}: {decision.Text}", decision.By));
+        S.History.Add(new CommitmentEvent(now, $"{decision.Kind}: {decision.Text}", decision.By, decision.Actor));
         await Write();
         return PartyResult.Ok(View(), true);
     }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Stars;
 
@@ -71,11 +72,12 @@ public sealed record ProgressRecord(
     IReadOnlyList<LinkedEvidence> Links,
     IReadOnlyList<Evidence> Files,
     DateTimeOffset RecordedAt,
-    string? By);
+    string? By,
+    Actor? Actor = null);
 
 /// <summary>One score (0-100) for one item from a member or a residents' representative (评诺).</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.EvaluationScore")]
-public sealed record EvaluationScore(int Item, EvaluatorRole Role, string Evaluator, int Score, string? Comment, DateTimeOffset RecordedAt);
+public sealed record EvaluationScore(int Item, EvaluatorRole Role, string Evaluator, int Score, string? Comment, DateTimeOffset RecordedAt, Actor? Actor = null);
 
 public enum DecisionKind
 {
@@ -87,15 +89,15 @@ public enum DecisionKind
 
 /// <summary>A reward or penalty decided after the evaluation.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.CommitmentDecision")]
-public sealed record CommitmentDecision(Guid Id, DecisionKind Kind, string Text, DateOnly DecidedOn, string? By, DateTimeOffset RecordedAt);
+public sealed record CommitmentDecision(Guid Id, DecisionKind Kind, string Text, DateOnly DecidedOn, string? By, DateTimeOffset RecordedAt, Actor? Actor = null);
 
 /// <summary>A change of state, for the record.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.CommitmentEvent")]
-public sealed record CommitmentEvent(DateTimeOffset At, string What, string? By);
+public sealed record CommitmentEvent(DateTimeOffset At, string What, string? By, Actor? Actor = null);
 
 /// <summary>A progress record as sent to the grain (links not yet checked).</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.NewProgress")]
-public sealed record NewProgress(Guid Id, int Item, DateOnly Date, decimal Amount, string Note, IReadOnlyList<EvidenceLink> Links, IReadOnlyList<Evidence> Files, string? By);
+public sealed record NewProgress(Guid Id, int Item, DateOnly Date, decimal Amount, string Note, IReadOnlyList<EvidenceLink> Links, IReadOnlyList<Evidence> Files, string? By, Actor? Actor = null);
 
 /// <summary>One owner's commitments for a year (承诺书) as read back.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.CommitmentView")]

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Stars;
 
@@ -13,11 +14,11 @@ public interface ICommitmentGrain : IGrainWithStringKey
 {
     /// <summary>定诺: creates or replaces the items while drafted; 409 once published.</summary>
     [Alias("Draft")]
-    Task<PartyResult<CommitmentView>> Draft(string ownerName, string grid, IReadOnlyList<CommitmentItem> items, string? by);
+    Task<PartyResult<CommitmentView>> Draft(string ownerName, string grid, IReadOnlyList<CommitmentItem> items, string? by, Actor? actor = null);
 
     /// <summary>亮诺: publishes the commitments; from then on they are public and no longer editable.</summary>
     [Alias("Publish")]
-    Task<PartyResult<CommitmentView>> Publish(string? by);
+    Task<PartyResult<CommitmentView>> Publish(string? by, Actor? actor = null);
 
     /// <summary>践诺: records progress on an item with evidence; every link is checked against its record.</summary>
     [Alias("RecordProgress")]
@@ -25,7 +26,7 @@ public interface ICommitmentGrain : IGrainWithStringKey
 
     /// <summary>评诺: records scores per item from members and residents' representatives.</summary>
     [Alias("Evaluate")]
-    Task<PartyResult<CommitmentView>> Evaluate(IReadOnlyList<EvaluationScore> scores);
+    Task<PartyResult<CommitmentView>> Evaluate(IReadOnlyList<EvaluationScore> scores, Actor? actor = null);
 
     /// <summary>Records a reward or penalty decided after the evaluation.</summary>
     [Alias("Decide")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
@@ -192,7 +193,7 @@ internal sealed partial class GridHouseholdsGrain(
             return taken.As<int, Pairing>();
         }
         var pairing = new Pairing(request.PairingId, household.Id, member.Id, member.Details.Name, member.Details.Grid, needs, PairingStatus.Active,
-            clock.GetUtcNow(), request.By, request.Fingerprint, []);
+            clock.GetUtcNow(), request.By, request.Fingerprint, [], Actor: request.Actor);
         s.Pairings[pairing.Id] = pairing;
         try
         {
@@ -206,7 +207,7 @@ internal sealed partial class GridHouseholdsGrain(
         return PartyResult.Ok(pairing, created: true);
     }
 
-    public async Task<PartyResult<Pairing>> EndPairing(Guid pairingId, string reason, string? by)
+    public async Task<PartyResult<Pairing>> EndPairing(Guid pairingId, string reason, string? by, Actor? actor = null)
     {
         if (!state.State.Pairings.TryGetValue(pairingId, out var pairing))
         {
@@ -216,7 +217,7 @@ internal sealed partial class GridHouseholdsGrain(
         {
             return PartyResult.Conflict<Pairing>($"Pairing {pairingId} already ended at {pairing.EndedAt:u}.");
         }
-        var ended = pairing with { Status = PairingStatus.Ended, EndedAt = clock.GetUtcNow(), EndReason = by is null ? reason : $"{reason} (by {by})" };
+        var ended = pairing with { Status = PairingStatus.Ended, EndedAt = clock.GetUtcNow(), EndReason = by is null ? reason : $"{reason} (by {by})", EndedActor = actor };
         state.State.Pairings[pairingId] = ended;
         await Save();
         await GiveBack(pairing.MemberId, pairingId);

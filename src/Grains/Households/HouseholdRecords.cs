@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.Households;
 
 /// <summary>
@@ -35,7 +37,7 @@ public enum PairingStatus
 
 /// <summary>A visit (走访) logged against a pairing.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PairingVisit")]
-public sealed record PairingVisit(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By, string? Fingerprint);
+public sealed record PairingVisit(Guid Id, DateOnly Date, string Note, DateTimeOffset RecordedAt, string? By, string? Fingerprint, Actor? Actor = null);
 
 /// <summary>联系帮扶: a member accepted to contact and help a household, for the needs named.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.Pairing")]
@@ -52,11 +54,13 @@ public sealed record Pairing(
     string? Fingerprint,
     IReadOnlyList<PairingVisit> Visits,
     DateTimeOffset? EndedAt = null,
-    string? EndReason = null);
+    string? EndReason = null,
+    Actor? Actor = null,
+    Actor? EndedActor = null);
 
 /// <summary>A request to accept a pairing.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PairingRequest")]
-public sealed record PairingRequest(Guid PairingId, Guid HouseholdId, Guid MemberId, IReadOnlyList<string>? Needs, string? By, string? Fingerprint);
+public sealed record PairingRequest(Guid PairingId, Guid HouseholdId, Guid MemberId, IReadOnlyList<string>? Needs, string? By, string? Fingerprint, Actor? Actor = null);
 
 [GenerateSerializer, Immutable, Alias("GridActors.HomeMember")]
 public sealed record HomeMember(Guid MemberId, string Name);

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 
 namespace GridActors.Grains.Households;
@@ -41,7 +42,7 @@ public interface IGridHouseholdsGrain : IGrainWithStringKey
     Task<PartyResult<Pairing>> AcceptPairing(PairingRequest request);
 
     [Alias("EndPairing")]
-    Task<PartyResult<Pairing>> EndPairing(Guid pairingId, string reason, string? by);
+    Task<PartyResult<Pairing>> EndPairing(Guid pairingId, string reason, string? by, Actor? actor = null);
 
     [Alias("LogVisit")]
     Task<PartyResult<PairingVisit>> LogVisit(Guid pairingId, PairingVisit visit);

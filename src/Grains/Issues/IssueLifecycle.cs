@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Categories;
 using GridActors.Grains.Queues;
 using GridActors.Grains.Stats;

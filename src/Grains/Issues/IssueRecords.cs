@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Units;
 
 namespace GridActors.Grains.Issues;
@@ -30,17 +31,6 @@ public sealed record NewIssue(
     string? By,
     string? TraceParent,
     Actor? Actor = null);
-
-/// <summary>
-/// Who did something, as the gateway authenticated it (经办人): a calling app's key (its id and app name), a signed-in
-/// staff member (subject and name), or the service itself (a deadline). Never taken from a request body.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("GridActors.Actor")]
-public sealed record Actor(string Id, string Name)
-{
-    /// <summary>The service acting on its own: a deadline that passed.</summary>
-    public static readonly Actor Deadline = new("service", "deadline");
-}
 
 /// <summary>
 /// One transition of an issue's life. The history is append-only: entries are added, never rewritten.

@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.Leadership;
 
 /// <summary>A cadre (村干部): a member of the branch committee (支委), the villagers' committee (村委), or both.</summary>
@@ -16,7 +18,8 @@ public sealed record VillageTerm(
     int Year,
     DateOnly ElectedOn,
     IReadOnlyList<Cadre> Cadres,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Actor? Actor = null)
 {
     /// <summary>The branch secretary; validation guarantees exactly one.</summary>
     public Cadre Secretary => Cadres.First(c => c.Roles.Contains(CadreRole.BranchSecretary));

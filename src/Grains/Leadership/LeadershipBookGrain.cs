@@ -73,7 +73,7 @@ internal sealed class LeadershipBookGrain(
         }
         var previous = state.State.Filings.GetValueOrDefault(village);
         state.State.Filings[village] = new SecretaryFiling(
-            summary.Secretary.Name, summary.Secretary.BirthDate, decision.Status, decision.FiledOn, decision.Note, decision.RecordedAt);
+            summary.Secretary.Name, summary.Secretary.BirthDate, decision.Status, decision.FiledOn, decision.Note, decision.RecordedAt, decision.Actor);
         try
         {
             await state.WriteStateAsync();

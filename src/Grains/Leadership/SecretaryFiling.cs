@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.Leadership;
 
 /// <summary>Status of a secretary's filing with the county Party committee (县级党委备案).</summary>
@@ -24,11 +26,12 @@ public sealed record SecretaryFiling(
     FilingStatus Status,
     DateOnly? FiledOn,
     string? Note,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    Actor? Actor = null);
 
 /// <summary>A filing decision as the API takes it: the book adds whom it is about.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.FilingDecision")]
-public sealed record FilingDecision(FilingStatus Status, DateOnly? FiledOn, string? Note, DateTimeOffset RecordedAt);
+public sealed record FilingDecision(FilingStatus Status, DateOnly? FiledOn, string? Note, DateTimeOffset RecordedAt, Actor? Actor = null);
 
 /// <summary>A village's secretary of one term, with the county's filing record (pending when there is none).</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.SecretaryRecord")]

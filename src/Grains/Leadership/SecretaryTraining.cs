@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 
 namespace GridActors.Grains.Leadership;
@@ -13,7 +14,8 @@ public sealed record TrainingSession(
     string Title,
     DateOnly HeldOn,
     IReadOnlyList<TrainingAttendee> Attendees,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    Actor? Actor = null);
 
 /// <summary>
 /// A county's training sessions for village secretaries in one year (1 to 2 a year), keyed <c>county-year</c>.

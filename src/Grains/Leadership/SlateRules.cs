@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Validation;
 
@@ -24,7 +25,7 @@ public sealed record SlateRules(
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.SlateRulesView")]
-public sealed record SlateRulesView(SlateRules Rules, bool Configured, DateTimeOffset? UpdatedAt);
+public sealed record SlateRulesView(SlateRules Rules, bool Configured, DateTimeOffset? UpdatedAt, Actor? Actor = null);
 
 /// <summary>One rule of the county that a slate breaks.</summary>
 public sealed record SlateWarning(string Rule, string Message);
@@ -105,7 +106,7 @@ public sealed record SlateRulesInput(
 public interface ISlateRulesGrain : IGrainWithStringKey
 {
     [Alias("Put")]
-    Task<SlateRulesView> Put(SlateRules rules, DateTimeOffset at);
+    Task<SlateRulesView> Put(SlateRules rules, DateTimeOffset at, Actor? actor = null);
 
     /// <summary>The county's rules, or <see cref="SlateRules.Default"/> until it sets them.</summary>
     [Alias("Get")]
@@ -117,23 +118,25 @@ public sealed class SlateRulesState
 {
     [Id(0)] public SlateRules? Rules { get; set; }
     [Id(1)] public DateTimeOffset? UpdatedAt { get; set; }
+    /// <summary>Who set the rules last, as authenticated.</summary>
+    [Id(2)] public Actor? Actor { get; set; }
 }
 
 internal sealed class SlateRulesGrain(
     [PersistentState("slate-rules", StorageNames.Grains)] IPersistentState<SlateRulesState> state)
     : Grain, ISlateRulesGrain
 {
-    public async Task<SlateRulesView> Put(SlateRules rules, DateTimeOffset at)
+    public async Task<SlateRulesView> Put(SlateRules rules, DateTimeOffset at, Actor? actor = null)
     {
-        var previous = (state.State.Rules, state.State.UpdatedAt);
-        (state.State.Rules, state.State.UpdatedAt) = (rules, at);
+        var previous = (state.State.Rules, state.State.UpdatedAt, state.State.Actor);
+        (state.State.Rules, state.State.UpdatedAt, state.State.Actor) = (rules, at, actor);
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            (state.State.Rules, state.State.UpdatedAt) = previous;
+            (state.State.Rules, state.State.UpdatedAt, state.State.Actor) = previous;
             throw;
         }
         return View();
@@ -141,5 +144,5 @@ internal sealed class SlateRulesGrain(
 
     public Task<SlateRulesView> Get() => Task.FromResult(View());
 
-    private SlateRulesView View() => new(state.State.Rules ?? SlateRules.Default, state.State.Rules is not null, state.State.UpdatedAt);
+    private SlateRulesView View() => new(state.State.Rules ?? SlateRules.Default, state.State.Rules is not null, state.State.UpdatedAt, state.State.Actor);
 }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 
 namespace GridActors.Grains.Leadership;
@@ -16,7 +17,7 @@ public enum AssessmentRating
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.TeamAssessment")]
-public sealed record TeamAssessment(AssessmentRating Rating, string? Notes, string? AssessedBy, DateTimeOffset UpdatedAt);
+public sealed record TeamAssessment(AssessmentRating Rating, string? Notes, string? AssessedBy, DateTimeOffset UpdatedAt, Actor? Actor = null);
 
 [GenerateSerializer, Immutable, Alias("GridActors.VillageAssessment")]
 public sealed record VillageAssessment(string Village, TeamAssessment Assessment);

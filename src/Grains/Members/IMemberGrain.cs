@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 
 namespace GridActors.Grains.Members;
@@ -12,7 +13,7 @@ public interface IMemberGrain : IGrainWithGuidKey
 
     /// <summary>Replaces the member's details; the grid changes only by <see cref="Transfer"/>.</summary>
     [Alias("Update")]
-    Task<PartyResult<MemberView>> Update(MemberDetails details, long? expectedVersion);
+    Task<PartyResult<MemberView>> Update(MemberDetails details, long? expectedVersion, Actor? actor = null);
 
     [Alias("Get")]
     Task<MemberView?> Get();
@@ -39,7 +40,7 @@ public interface IMemberGrain : IGrainWithGuidKey
     /// as a tombstone, so its id (and Idempotency-Key) cannot bring it back by accident.
     /// </summary>
     [Alias("Remove")]
-    Task<PartyResult<MemberView>> Remove(string reason, string? by);
+    Task<PartyResult<MemberView>> Remove(string reason, string? by, Actor? actor = null);
 
     /// <summary>Moves the member to another grid's Party group and records the transfer; the post held is given up.</summary>
     [Alias("Transfer")]
@@ -50,7 +51,7 @@ public interface IMemberGrain : IGrainWithGuidKey
     Task<PartyResult<MemberView>> ClaimPost(PostClaim claim);
 
     [Alias("ReleasePost")]
-    Task<PartyResult<MemberView>> ReleasePost(string? reason, string? by);
+    Task<PartyResult<MemberView>> ReleasePost(string? reason, string? by, Actor? actor = null);
 
     /// <summary>Logs post work; an entry id seen before returns the first entry (Idempotency-Key).</summary>
     [Alias("LogPostWork")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
@@ -40,7 +41,7 @@ internal sealed partial class MemberGrain(
         return PartyResult.Ok(View(), created: true);
     }
 
-    public async Task<PartyResult<MemberView>> Update(MemberDetails details, long? expectedVersion)
+    public async Task<PartyResult<MemberView>> Update(MemberDetails details, long? expectedVersion, Actor? actor = null)
     {
         var s = state.State;
         if (!s.Exists)
@@ -62,7 +63,7 @@ internal sealed partial class MemberGrain(
         if (ReleasesPost(details))
         {
             // Leaving the village ends a post done on the spot; the record says why, and the village sees the gap.
-            Release(now, MigrantReleasesPost, null);
+            Release(now, MigrantReleasesPost, null, actor);
         }
         var answer = await GrainFactory.GetPartyGroup(details.Grid).SyncMember(Entry());
         if (!answer.Accepted)
@@ -107,7 +108,8 @@ internal sealed partial class MemberGrain(
         s.Details = details;
         if (releasesPost)
         {
-            Release(now, MigrantReleasesPost, null);
+            // An import names no actor per row: the audit log names the caller who sent the sheet.
+            Release(now, MigrantReleasesPost, null, null);
         }
         Touch(now);
         await Save(() => Group().SyncMember(before));
@@ -171,7 +173,7 @@ internal sealed partial class MemberGrain(
     /// <summary>The idempotency fingerprint an import gives a member it creates (its details as JSON), and how it tells a row already as the sheet says.</summary>
     private static string Fingerprint(MemberDetails details) => JsonSerializer.Serialize(details);
 
-    public async Task<PartyResult<MemberView>> Remove(string reason, string? by)
+    public async Task<PartyResult<MemberView>> Remove(string reason, string? by, Actor? actor = null)
     {
         var s = state.State;
         if (!s.Exists)
@@ -192,7 +194,7 @@ internal sealed partial class MemberGrain(
         var now = clock.GetUtcNow();
         if (s.Post is not null)
         {
-            Release(now, "the member was removed", by);
+            Release(now, "the member was removed", by, actor);
         }
         s.Exists = false;
         s.Removed = true;
@@ -235,10 +237,10 @@ internal sealed partial class MemberGrain(
         var released = s.Post?.Post;
         if (released is not null)
         {
-            Release(now, $"transferred to grid {request.ToGrid}", request.By);
+            Release(now, $"transferred to grid {request.ToGrid}", request.By, request.Actor);
         }
         s.Details = s.Details with { Grid = request.ToGrid };
-        s.Transfers.Add(new MemberTransfer(from, request.ToGrid, request.On, request.Reason, now, request.By, released));
+        s.Transfers.Add(new MemberTransfer(from, request.ToGrid, request.On, request.Reason, now, request.By, released, request.Actor));
         Touch(now);
         var newGroup = GrainFactory.GetPartyGroup(request.ToGrid);
         try
@@ -282,14 +284,14 @@ internal sealed partial class MemberGrain(
         }
         var before = Entry();
         var now = clock.GetUtcNow();
-        s.Post = new PostAssignment(claim.Post, claim.Recommendation, claim.RecommendedOn, claim.Note, s.Details.Grid, now, claim.By);
+        s.Post = new PostAssignment(claim.Post, claim.Recommendation, claim.RecommendedOn, claim.Note, s.Details.Grid, now, claim.By, Actor: claim.Actor);
         Touch(now);
         await Sync();
         await Save(() => GrainFactory.GetPartyGroup(s.Details.Grid).SyncMember(before));
         return PartyResult.Ok(View());
     }
 
-    public async Task<PartyResult<MemberView>> ReleasePost(string? reason, string? by)
+    public async Task<PartyResult<MemberView>> ReleasePost(string? reason, string? by, Actor? actor = null)
     {
         var s = state.State;
         if (!s.Exists)
@@ -302,7 +304,7 @@ internal sealed partial class MemberGrain(
         }
         var before = Entry();
         var now = clock.GetUtcNow();
-        Release(now, reason ?? "released", by);
+        Release(now, reason ?? "released", by, actor);
         Touch(now);
         await Sync();
         await Save(() => GrainFactory.GetPartyGroup(s.Details!.Grid).SyncMember(before));
@@ -396,10 +398,10 @@ internal sealed partial class MemberGrain(
         await Save(() => GrainFactory.GetPartyGroup(s.Details!.Grid).SyncMember(before));
     }
 
-    private void Release(DateTimeOffset now, string reason, string? by)
+    private void Release(DateTimeOffset now, string reason, string? by, Actor? actor)
     {
         var s = state.State;
-        s.PostHistory.Add(s.Post! with { ReleasedAt = now, ReleaseReason = by is null ? reason : $"{reason} (by {by})" });
+        s.PostHistory.Add(s.Post! with { ReleasedAt = now, ReleaseReason = by is null ? reason : $"{reason} (by {by})", ReleasedActor = actor });
         s.Post = null;
     }
 

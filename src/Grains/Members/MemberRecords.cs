@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
 
@@ -42,11 +43,13 @@ public sealed record PostAssignment(
     DateTimeOffset ClaimedAt,
     string? ClaimedBy,
     DateTimeOffset? ReleasedAt = null,
-    string? ReleaseReason = null);
+    string? ReleaseReason = null,
+    Actor? Actor = null,
+    Actor? ReleasedActor = null);
 
 /// <summary>A move from one grid to another (组织关系转接 within the county's grids), with the post it gave up.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.MemberTransfer")]
-public sealed record MemberTransfer(string FromGrid, string ToGrid, DateOnly On, string Reason, DateTimeOffset RecordedAt, string? By, Post? ReleasedPost);
+public sealed record MemberTransfer(string FromGrid, string ToGrid, DateOnly On, string Reason, DateTimeOffset RecordedAt, string? By, Post? ReleasedPost, Actor? Actor = null);
 
 /// <summary>One piece of post work (岗位履职记录); it counts toward the member's star rating.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PostWorkEntry")]
@@ -60,15 +63,16 @@ public sealed record PostWorkEntry(
     Guid? IssueId,
     DateTimeOffset RecordedAt,
     string? By,
-    string? Fingerprint);
+    string? Fingerprint,
+    Actor? Actor = null);
 
 /// <summary>A request to claim a post.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PostClaim")]
-public sealed record PostClaim(Post Post, Recommendation Recommendation, DateOnly RecommendedOn, string? Note, string? By);
+public sealed record PostClaim(Post Post, Recommendation Recommendation, DateOnly RecommendedOn, string? Note, string? By, Actor? Actor = null);
 
 /// <summary>A request to move a member to another grid.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.TransferRequest")]
-public sealed record TransferRequest(string ToGrid, DateOnly On, string Reason, string? By);
+public sealed record TransferRequest(string ToGrid, DateOnly On, string Reason, string? By, Actor? Actor = null);
 
 /// <summary>A member as read back.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.MemberView")]

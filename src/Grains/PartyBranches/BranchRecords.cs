@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.PartyBranches;
 
 /// <summary>A voting attendee of a branch committee meeting (支委会议): a committee member, by name.</summary>
@@ -19,7 +21,8 @@ public sealed record BranchMeeting(
     string? Notes,
     DateTimeOffset RecordedAt,
     string? By,
-    string? Fingerprint);
+    string? Fingerprint,
+    Actor? Actor = null);
 
 /// <summary>How often a grid's group leader attended the branch committee (列席) in a year.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.LeaderAttendance")]

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyNetwork;
 
@@ -78,7 +79,8 @@ public sealed record GroupActivity(
     string? Notes,
     DateTimeOffset RecordedAt,
     string? By,
-    string? Fingerprint);
+    string? Fingerprint,
+    Actor? Actor = null);
 
 /// <summary>One of the eight posts in a group and who holds it.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PostCoverage")]

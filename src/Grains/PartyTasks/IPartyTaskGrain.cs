@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Scheduling;
 
@@ -18,11 +19,14 @@ public interface IPartyTaskGrain : IWakeUpTarget, IGrainWithGuidKey
     [Alias("Get")]
     Task<PartyTaskView?> Get();
 
-    /// <summary>The group leader (<paramref name="by"/>) splits the group's share among its members; parts already done stay.</summary>
+    /// <summary>
+    /// The group leader (<paramref name="by"/>, a member) splits the group's share among its members; parts already done
+    /// stay. <paramref name="actor"/> is who sent it, as authenticated.
+    /// </summary>
     [Alias("Split")]
-    Task<PartyResult<PartyTaskView>> Split(string grid, Guid by, IReadOnlyList<PartAssignment> parts);
+    Task<PartyResult<PartyTaskView>> Split(string grid, Guid by, IReadOnlyList<PartAssignment> parts, Actor? actor = null);
 
     /// <summary>A member reports its part done, with evidence.</summary>
     [Alias("ReportDone")]
-    Task<PartyResult<PartyTaskView>> ReportDone(string grid, Guid memberId, string note, IReadOnlyList<Evidence> evidence);
+    Task<PartyResult<PartyTaskView>> ReportDone(string grid, Guid memberId, string note, IReadOnlyList<Evidence> evidence, Actor? actor = null);
 }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyBranches;
 using GridActors.Grains.PartyGroups;
@@ -22,6 +23,8 @@ internal sealed partial class PartyTaskGrain(
         var s = state.State;
         if (s.Exists)
         {
+            // The actor is not compared: the task's id comes from the caller-scoped Idempotency-Key, so a retry that
+            // lands here comes from the caller who created it.
             return task.Fingerprint is not null && task.Fingerprint == s.Fingerprint ? PartyResult.Ok(View()) : PartyResult.Mismatch<PartyTaskView>();
         }
         if (!await GrainFactory.GetUnit(UnitCode.Parse(task.Village)).IsRegistered())
@@ -44,6 +47,7 @@ internal sealed partial class PartyTaskGrain(
         s.Due = task.Due;
         s.Groups = task.Grids.Select(g => new TaskGroupShare(g, PartyTaskStatus.Assigned, [])).ToList();
         s.AssignedBy = task.By;
+        s.Actor = task.Actor;
         s.AssignedAt = now;
         s.Fingerprint = task.Fingerprint;
         s.Version = 1;
@@ -55,7 +59,7 @@ internal sealed partial class PartyTaskGrain(
 
     public Task<PartyTaskView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
 
-    public async Task<PartyResult<PartyTaskView>> Split(string grid, Guid by, IReadOnlyList<PartAssignment> parts)
+    public async Task<PartyResult<PartyTaskView>> Split(string grid, Guid by, IReadOnlyList<PartAssignment> parts, Actor? actor = null)
     {
         var s = state.State;
         if (FindShare(grid) is not { } index)
@@ -93,7 +97,7 @@ internal sealed partial class PartyTaskGrain(
             parts2.Add(new TaskPart(member.MemberId, member.Name, parts[i].Work));
         }
         var now = clock.GetUtcNow();
-        var split = share with { Parts = parts2, SplitBy = by, SplitAt = now };
+        var split = share with { Parts = parts2, SplitBy = by, SplitAt = now, Actor = actor };
         s.Groups[index] = split with { Status = TaskRollup.Of(split) };
         Roll(now);
         await Save();
@@ -101,7 +105,7 @@ internal sealed partial class PartyTaskGrain(
         return PartyResult.Ok(View());
     }
 
-    public async Task<PartyResult<PartyTaskView>> ReportDone(string grid, Guid memberId, string note, IReadOnlyList<Evidence> evidence)
+    public async Task<PartyResult<PartyTaskView>> ReportDone(string grid, Guid memberId, string note, IReadOnlyList<Evidence> evidence, Actor? actor = null)
     {
         var s = state.State;
         if (FindShare(grid) is not { } index)
@@ -120,7 +124,7 @@ internal sealed partial class PartyTaskGrain(
         }
         var now = clock.GetUtcNow();
         var parts = share.Parts.ToArray();
-        parts[p] = parts[p] with { Done = true, DoneAt = now, Note = note, Evidence = evidence, DoneLate = now >= DueEnd };
+        parts[p] = parts[p] with { Done = true, DoneAt = now, Note = note, Evidence = evidence, DoneLate = now >= DueEnd, Actor = actor };
         var updated = share with { Parts = parts };
         var status = TaskRollup.Of(updated);
         s.Groups[index] = updated with { Status = status, DoneAt = status == PartyTaskStatus.Done ? now : null };
@@ -235,7 +239,7 @@ internal sealed partial class PartyTaskGrain(
         var overdue = OverdueNow;
         return new PartyTaskView(Id, s.Village, s.Title, s.Description, s.Due, TaskRollup.Of(s.Groups), overdue, s.OverdueAt,
             s.Groups.Select(g => g with { Overdue = g.Overdue || (overdue && g.Status != PartyTaskStatus.Done) }).ToArray(),
-            s.AssignedBy, s.AssignedAt, s.DoneAt, s.Version);
+            s.AssignedBy, s.AssignedAt, s.DoneAt, s.Version, s.Actor);
     }
 
     private TaskSummary Summary()

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.PartyNetwork;
 
 namespace GridActors.Grains.PartyTasks;
@@ -22,7 +23,8 @@ public sealed record TaskPart(
     DateTimeOffset? DoneAt = null,
     string? Note = null,
     IReadOnlyList<Evidence>? Evidence = null,
-    bool DoneLate = false);
+    bool DoneLate = false,
+    Actor? Actor = null);
 
 /// <summary>A group's share of a task.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.TaskGroupShare")]
@@ -33,11 +35,12 @@ public sealed record TaskGroupShare(
     Guid? SplitBy = null,
     DateTimeOffset? SplitAt = null,
     DateTimeOffset? DoneAt = null,
-    bool Overdue = false);
+    bool Overdue = false,
+    Actor? Actor = null);
 
 /// <summary>A new task from a village branch, as checked at the edge.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.NewPartyTask")]
-public sealed record NewPartyTask(string Village, string Title, string? Description, DateOnly Due, IReadOnlyList<string> Grids, string? By, string? Fingerprint);
+public sealed record NewPartyTask(string Village, string Title, string? Description, DateOnly Due, IReadOnlyList<string> Grids, string? By, string? Fingerprint, Actor? Actor = null);
 
 /// <summary>A member's part as the leader hands it out.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.PartAssignment")]
@@ -58,7 +61,8 @@ public sealed record PartyTaskView(
     string? AssignedBy,
     DateTimeOffset AssignedAt,
     DateTimeOffset? DoneAt,
-    long Version);
+    long Version,
+    Actor? Actor = null);
 
 /// <summary>A group's share as the village's task list shows it.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.TaskGroupSummary")]

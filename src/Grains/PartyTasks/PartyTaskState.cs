@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.PartyTasks;
 
 /// <summary>
@@ -21,4 +23,6 @@ public sealed class PartyTaskState
     [Id(10)] public DateTimeOffset? OverdueAt { get; set; }
     [Id(11)] public string? Fingerprint { get; set; }
     [Id(12)] public long Version { get; set; }
+    /// <summary>Who handed the task out, as authenticated (the body's <see cref="AssignedBy"/> is only a note).</summary>
+    [Id(13)] public Actor? Actor { get; set; }
 }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Commitments;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyNetwork;
@@ -23,14 +24,14 @@ public interface IStarRatingGrain : IWakeUpTarget, IGrainWithStringKey
 
     /// <summary>Computes the rating now and publishes it as provisional for the rubric's notice period.</summary>
     [Alias("Publish")]
-    Task<PartyResult<RatingView>> Publish(string? by);
+    Task<PartyResult<RatingView>> Publish(string? by, Actor? actor = null);
 
     [Alias("Object")]
     Task<PartyResult<RatingView>> Object(StarObjection objection);
 
     /// <summary>Answers an objection; when upheld, the rating is computed again from today's data and the change recorded.</summary>
     [Alias("Answer")]
-    Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by);
+    Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by, Actor? actor = null);
 }
 
 [GenerateSerializer, Alias("GridActors.StarRatingState")]
@@ -74,7 +75,7 @@ internal sealed partial class StarRatingGrain(
         return View();
     }
 
-    public async Task<PartyResult<RatingView>> Publish(string? by)
+    public async Task<PartyResult<RatingView>> Publish(string? by, Actor? actor = null)
     {
         if (S.Computation is not null)
         {
@@ -94,7 +95,7 @@ internal sealed partial class StarRatingGrain(
         S.Status = RatingStatus.Provisional;
         S.PublishedAt = now;
         S.NoticeEndsAt = now.AddDays(computed.NoticeDays);
-        S.History.Add(new RatingEvent(now, $"published as provisional (公示) with {computed.Score.Stars} stars, score {computed.Score.Score}; notice until {S.NoticeEndsAt:u}", by));
+        S.History.Add(new RatingEvent(now, $"published as provisional (公示) with {computed.Score.Stars} stars, score {computed.Score.Score}; notice until {S.NoticeEndsAt:u}", by, actor));
         await Changed();
         return PartyResult.Ok(View(), true);
     }
@@ -107,8 +108,10 @@ internal sealed partial class StarRatingGrain(
         }
         if (S.Objections.FirstOrDefault(o => o.Id == objection.Id) is { } filed)
         {
-            // A retry with the same Idempotency-Key: the same objection again, or another one under a used key.
-            return filed.By == objection.By && filed.Text == objection.Text ? PartyResult.Ok(View()) : PartyResult.Mismatch<RatingView>();
+            // A retry with the same Idempotency-Key: the same objection again, or another one under a used key. The
+            // actor is compared too: the id comes from the caller-scoped key, so it matches unless the record was made
+            // by someone else, and then it is not this caller's to answer as its own.
+            return filed.By == objection.By && filed.Actor == objection.Actor && filed.Text == objection.Text ? PartyResult.Ok(View()) : PartyResult.Mismatch<RatingView>();
         }
         await FinaliseIfDue();
         var now = clock.GetUtcNow();
@@ -117,12 +120,12 @@ internal sealed partial class StarRatingGrain(
             return PartyResult.Conflict<RatingView>($"the notice period (公示) ended at {S.NoticeEndsAt:u} (status {S.Status}): objections are no longer taken");
         }
         S.Objections.Add(objection with { FiledAt = now });
-        S.History.Add(new RatingEvent(now, "objection (异议) filed", objection.By));
+        S.History.Add(new RatingEvent(now, "objection (异议) filed", objection.By, objection.Actor));
         await Changed();
         return PartyResult.Ok(View(), true);
     }
 
-    public async Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by)
+    public async Task<PartyResult<RatingView>> Answer(Guid objectionId, string answer, bool upheld, string? by, Actor? actor = null)
     {
         var index = S.Objections.FindIndex(o => o.Id == objectionId);
         if (S.Computation is null || index < 0)
@@ -134,8 +137,8 @@ internal sealed partial class StarRatingGrain(
             return PartyResult.Conflict<RatingView>($"objection {objectionId} is already answered");
         }
         var now = clock.GetUtcNow();
-        S.Objections[index] = S.Objections[index] with { Answer = answer, Upheld = upheld, AnsweredBy = by, AnsweredAt = now };
-        S.History.Add(new RatingEvent(now, upheld ? "objection upheld" : "objection answered, not upheld", by));
+        S.Objections[index] = S.Objections[index] with { Answer = answer, Upheld = upheld, AnsweredBy = by, AnsweredAt = now, AnsweredActor = actor };
+        S.History.Add(new RatingEvent(now, upheld ? "objection upheld" : "objection answered, not upheld", by, actor));
         if (upheld)
         {
             var (kind, id, year) = CommitmentKeys.Parse(this.GetPrimaryKeyString());
@@ -144,7 +147,7 @@ internal sealed partial class StarRatingGrain(
                 var before = S.Computation;
                 S.Earlier.Add(before);
                 S.Computation = again with { NoticeDays = before.NoticeDays };
-                S.History.Add(new RatingEvent(now, $"computed again after the objection: {before.Score.Stars} → {again.Score.Stars} stars, score {before.Score.Score} → {again.Score.Score}", by));
+                S.History.Add(new RatingEvent(now, $"computed again after the objection: {before.Score.Stars} → {again.Score.Stars} stars, score {before.Score.Score} → {again.Score.Score}", by, actor));
             }
         }
         await FinaliseIfDue(write: false);

@@ -1,3 +1,5 @@
+using GridActors.Grains.Access;
+
 namespace GridActors.Grains.Stars;
 
 /// <summary>Where a rating stands: computed live until published, then provisional during the notice (公示), then final.</summary>
@@ -35,11 +37,13 @@ public sealed record StarObjection(
     string? Answer = null,
     bool? Upheld = null,
     string? AnsweredBy = null,
-    DateTimeOffset? AnsweredAt = null);
+    DateTimeOffset? AnsweredAt = null,
+    Actor? Actor = null,
+    Actor? AnsweredActor = null);
 
 /// <summary>Something that happened to a rating, for the record.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.RatingEvent")]
-public sealed record RatingEvent(DateTimeOffset At, string What, string? By);
+public sealed record RatingEvent(DateTimeOffset At, string What, string? By, Actor? Actor = null);
 
 /// <summary>A rating as read back: live (not published) or published with its notice period, objections and history.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.RatingView")]

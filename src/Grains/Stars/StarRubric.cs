@@ -1,3 +1,4 @@
+using GridActors.Grains.Access;
 using GridActors.Grains.Validation;
 
 namespace GridActors.Grains.Stars;
@@ -52,7 +53,8 @@ public sealed record StarRubric(
     int NoticeDays,
     bool IsDefault,
     DateTimeOffset? SetAt = null,
-    string? SetBy = null)
+    string? SetBy = null,
+    Actor? Actor = null)
 {
     public IReadOnlyList<StarCriterion> For(StarSubjectKind kind) => kind == StarSubjectKind.Group ? GroupCriteria : MemberCriteria;
 

@@ -139,6 +139,12 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         ["SecretaryResponse.name"] = "an elected branch secretary, published with the election",
         ["FilingResponse.secretaryBirthDate"] = "an elected branch secretary's age is filed and published",
         ["AttendeeResponse.name"] = "a cadre attending the county's training",
+        ["CommitmentView.ownerName"] = "a Party group or member whose commitments are made public (亮承诺)",
+        ["StarsResponse.name"] = "a Party group or member whose stars are published (公示)",
+        // A rubric's criteria and the numbers they read.
+        ["StarCriterion.name"] = "a criterion of the county's star rubric",
+        ["CriterionResult.name"] = "a criterion of the county's star rubric",
+        ["StarInput.name"] = "a number a criterion read (visits, post work)",
         // Places and things, not people.
         ["ActivityCenter.name"] = "a Party group's meeting place",
         ["ActivityCenter.address"] = "a Party group's meeting place, announced to its members",
