@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Measures the candidates of the durable event path (docs/event-path.md) and prints every figure the note quotes.
+# Usage: bench/EventPath/run.sh [postgres-connection-string]   (default: the shared test server)
+# The AdoNet stream provider ships no SQL in its package; its PostgreSQL script is taken from the Orleans repository
+# at the commit whose query keys match the 10.4.2-alpha.1 assembly (b7444bc39, "release ADO.NET messages during queue
+# handoff"), from a local mirror when there is one, else from GitHub, and run against each fresh database by the bench.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PG="${1:-Host=127.0.0.1;Port=55999;Username=postgres}"
+SCRIPT=/tmp/eventpath-adonet-postgresql.sql
+ORLEANS_COMMIT=b7444bc39c
+if [ ! -s "$SCRIPT" ]; then
+  if [ -d /work/.mirror/dotnet+orleans/repo ]; then
+    git --git-dir=/work/.mirror/dotnet+orleans/repo show "$ORLEANS_COMMIT:src/AdoNet/Orleans.Streaming.AdoNet/PostgreSQL-Streaming.sql" > "$SCRIPT"
+  else
+    curl -fsSL "https://raw.githubusercontent.com/dotnet/orleans/$ORLEANS_COMMIT/src/AdoNet/Orleans.Streaming.AdoNet/PostgreSQL-Streaming.sql" -o "$SCRIPT"
+  fi
+fi
+dotnet build bench/EventPath -c Release -warnaserror --nologo -v q > /dev/null
+B=(dotnet bench/EventPath/bin/Release/net10.0/GridActors.Bench.EventPath.dll)
+run() { "${B[@]}" "$@" --postgres "$PG" --adonet-script "$SCRIPT" 2>/dev/null | grep -E '^(#|candidate|per event)'; }
+for c in own-sqlite own-pg adonet-pg state-sqlite state-pg; do
+  for r in 100 1000; do run latency --candidate $c --rate $r --seconds 15; done
+done
+for c in own-sqlite own-pg adonet-pg; do run kill --candidate $c --rate 500; done
+for p in 100 1000; do
+  for c in own-sqlite own-pg; do run idle --candidate $c --period $p --queues 8 --seconds 20; done
+  for q in 1 8; do run idle --candidate adonet-pg --period $p --queues $q --seconds 20; done
+done
