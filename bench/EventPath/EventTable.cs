@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -20,6 +21,28 @@ internal sealed record StoredEvent(long Seq, string Namespace, string Key, byte[
 internal abstract class EventTable
 {
     private long _commands;
+    private readonly ConcurrentDictionary<long, bool> _dirty = new();
+
+    /// <summary>
+    /// Whether appends signal their queues (after commit on SQLite, in-process; NOTIFY on PostgreSQL, delivered at
+    /// commit to every silo listening), so a receiver reads the table only when told, or after its safety period.
+    /// </summary>
+    public bool Signals { get; init; }
+
+    /// <summary>Marks <paramref name="queue"/> as having events a receiver has not read.</summary>
+    public void MarkDirty(long queue) => _dirty[queue] = true;
+
+    /// <summary>Takes the mark of <paramref name="queue"/>: true if it was set since the last take.</summary>
+    public bool TakeDirty(long queue) => _dirty.TryUpdate(queue, false, true);
+
+    /// <summary>Marks every queue: a lost listener may have missed signals.</summary>
+    public void MarkAllDirty()
+    {
+        foreach (var queue in _dirty.Keys)
+        {
+            _dirty[queue] = true;
+        }
+    }
 
     /// <summary>Commands sent to the database so far by this process (schema excluded).</summary>
     public long Commands => Interlocked.Read(ref _commands);
@@ -103,6 +126,11 @@ internal sealed class SqliteEventTable(string path) : EventTable
         }
         await transaction.CommitAsync().ConfigureAwait(false);
         Count(2 + events.Count);
+        // The embedded profile is one process: the signal is a flag, set after the commit so a reader woken by it sees the rows.
+        foreach (var e in events)
+        {
+            MarkDirty(e.Queue);
+        }
     }
 
     public override async Task<List<StoredEvent>> Read(long queue, long afterSeq, int max)
@@ -199,6 +227,16 @@ internal sealed class PostgresEventTable(NpgsqlDataSource dataSource) : EventTab
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = e.Payload, NpgsqlDbType = NpgsqlDbType.Bytea });
             batch.BatchCommands.Add(insert);
         }
+        if (Signals)
+        {
+            // Delivered to listeners only when (and if) the transaction commits; repeats within one transaction fold.
+            foreach (var queue in events.Select(e => e.Queue).Distinct())
+            {
+                var notify = new NpgsqlBatchCommand("SELECT pg_notify('stream_event', $1)");
+                notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = queue.ToString(CultureInfo.InvariantCulture) });
+                batch.BatchCommands.Add(notify);
+            }
+        }
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
         Count(batch.BatchCommands.Count);
@@ -228,6 +266,41 @@ internal sealed class PostgresEventTable(NpgsqlDataSource dataSource) : EventTab
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM stream_event");
         return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Listens for appends on one dedicated connection (one per silo in a service; one per process here) until
+    /// <paramref name="stop"/>. While the connection is down no signal arrives, so every queue is marked on reconnect.
+    /// </summary>
+    public async Task Listen(string connectionString, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(stop).ConfigureAwait(false);
+                connection.Notification += (_, e) => MarkDirty(long.Parse(e.Payload, CultureInfo.InvariantCulture));
+                await using (var listen = new NpgsqlCommand("LISTEN stream_event", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
+                }
+                MarkAllDirty();
+                while (!stop.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                MarkAllDirty();
+                await Task.Delay(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>A state row alone, in its own transaction (the AdoNet candidate then queues the event in another).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -93,20 +94,41 @@ internal sealed class OwnQueueAdapter(string name, EventTable table, OwnStreamQu
 /// stored: a receiver that starts (first start, or after its silo died and the queue moved) reads the queue from its
 /// oldest stored event, so everything committed and not yet deleted is delivered again: at least once, never lost.
 /// </summary>
+/// <remarks>
+/// With signals on, the pulling agent's tick (every <c>GetQueueMsgsTimerPeriod</c>) costs no query unless an append
+/// signalled this queue or <see cref="SafetyPeriod"/> passed since the last read: a short period buys latency without
+/// buying load at rest, which is then bounded by queues / <see cref="SafetyPeriod"/>.
+/// </remarks>
 internal sealed class OwnQueueReceiver(long queue, EventTable table, Serializer serializer) : IQueueAdapterReceiver
 {
+    /// <summary>How long a signalled receiver goes without reading when no signal comes (a lost signal costs at most this).</summary>
+    public static TimeSpan SafetyPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     private long _checkpoint;
+    private long _lastRead;
 
     public Task Initialize(TimeSpan timeout)
     {
+        // A new receiver reads at once: its queue may hold what a dead silo's receiver had not deleted.
         _checkpoint = 0;
+        _lastRead = 0;
         return Task.CompletedTask;
     }
 
 #pragma warning disable CS0672, CS0618 // Orleans 10.4 still calls the overloads without a cancellation token.
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
-        var rows = await table.Read(queue, _checkpoint, maxCount <= 0 ? 100 : Math.Min(maxCount, 500)).ConfigureAwait(false);
+        if (table.Signals && _lastRead != 0 && !table.TakeDirty(queue) && Stopwatch.GetElapsedTime(_lastRead) < SafetyPeriod)
+        {
+            return [];
+        }
+        _lastRead = Stopwatch.GetTimestamp();
+        var max = maxCount <= 0 ? 100 : Math.Min(maxCount, 500);
+        var rows = await table.Read(queue, _checkpoint, max).ConfigureAwait(false);
+        if (rows.Count == max)
+        {
+            table.MarkDirty(queue); // more than one read's worth: read again on the next tick
+        }
         if (rows.Count == 0)
         {
             return [];

@@ -18,7 +18,8 @@ namespace GridActors.Bench.EventPath;
 /// Candidates: own-sqlite, own-pg (the project's own queue adapter), adonet-pg (Microsoft.Orleans.Streaming.AdoNet),
 /// state-sqlite, state-pg (the state row alone: the baseline write amplification is measured against).
 /// Options: --period MS (pulling period, default 100), --queues Q (default 8; AdoNet's default is 1), --cache N (cache
-/// size, default 4096 as Orleans), --postgres CS, --adonet-script PATH (the provider's PostgreSQL-Streaming.sql).
+/// size, default 4096 as Orleans), --postgres CS, --adonet-script PATH (the provider's PostgreSQL-Streaming.sql),
+/// --signals on (own adapter: appends signal their queue; receivers read when signalled or every --safety MS, default 1000).
 /// </summary>
 public static class Program
 {
@@ -40,7 +41,9 @@ public static class Program
         }
         var mode = args.Length > 0 ? args[0] : "latency";
         var candidate = new Candidate(Opt("candidate", "own-sqlite"));
-        await using var database = await Database.Create(candidate, Opt("postgres", "Host=127.0.0.1;Port=55999;Username=postgres"), Opt("adonet-script", ""));
+        var signals = Opt("signals", "off") == "on";
+        OwnQueueReceiver.SafetyPeriod = TimeSpan.FromMilliseconds(IntOpt("safety", 1000));
+        await using var database = await Database.Create(candidate, Opt("postgres", "Host=127.0.0.1;Port=55999;Username=postgres"), Opt("adonet-script", ""), signals);
         Console.WriteLine($"# {mode} {string.Join(' ', args.Skip(1))}");
         return mode switch
         {
@@ -179,7 +182,7 @@ public static class Program
         var after = await database.Written();
         var lat = Deliveries.Latencies();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms dup={Deliveries.Duplicates}"));
+            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms dup={Deliveries.Duplicates}"));
         Console.WriteLine(after.Minus(before).PerEvent(acked.Count));
         return all ? 0 : 1;
     }
@@ -198,7 +201,7 @@ public static class Program
         var after = await database.Activity();
         await cluster.StopAllSilosAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} period={Opt("period", "100")}ms queues={Opt("queues", "8")} silos=1 at rest: commands/s={(after.Commands - before.Commands) / (double)seconds:F1} server transactions/s={(after.Transactions - before.Transactions) / (double)seconds:F1}"));
+            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms queues={Opt("queues", "8")} silos=1 at rest: commands/s={(after.Commands - before.Commands) / (double)seconds:F1} server transactions/s={(after.Transactions - before.Transactions) / (double)seconds:F1}"));
         return 0;
     }
 
@@ -223,7 +226,7 @@ public static class Program
         await Task.Delay(TimeSpan.FromSeconds(3));
         var missing = acked.Count(id => !Deliveries.Has(id));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} kill: acknowledged={acked.Count} delivered={acked.Count - missing} missing={missing} duplicate deliveries={Deliveries.Duplicates} stored-undeleted at kill={pendingAtKill} all delivered {recovered.TotalSeconds:F1}s after the kill ({(all ? "all" : "NOT ALL")})"));
+            $"candidate={candidate.Name} signals={Opt("signals", "off")} kill: acknowledged={acked.Count} delivered={acked.Count - missing} missing={missing} duplicate deliveries={Deliveries.Duplicates} stored-undeleted at kill={pendingAtKill} all delivered {recovered.TotalSeconds:F1}s after the kill ({(all ? "all" : "NOT ALL")})"));
         await cluster.StopAllSilosAsync();
         return missing == 0 ? 0 : 1;
     }
@@ -247,6 +250,8 @@ internal sealed class Database : IAsyncDisposable
     private readonly string? _name;
     private readonly string? _sqlitePath;
     private readonly NpgsqlDataSource? _dataSource;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _listening = Task.CompletedTask;
 
     private Database(string server, string? name, string? sqlitePath, NpgsqlDataSource? dataSource, EventTable table, string connectionString)
     {
@@ -262,12 +267,12 @@ internal sealed class Database : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<Database> Create(Candidate candidate, string server, string adoNetScript)
+    public static async Task<Database> Create(Candidate candidate, string server, string adoNetScript, bool signals)
     {
         if (candidate.Sqlite)
         {
             var path = Path.Combine(Path.GetTempPath(), $"eventpath-{Guid.NewGuid():N}.db");
-            var sqlite = new SqliteEventTable(path);
+            var sqlite = new SqliteEventTable(path) { Signals = signals };
             await sqlite.CreateSchema();
             return new Database(server, null, path, null, sqlite, path);
         }
@@ -279,7 +284,7 @@ internal sealed class Database : IAsyncDisposable
         }
         var connectionString = $"{server};Database={name};Maximum Pool Size=200";
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var table = new PostgresEventTable(dataSource);
+        var table = new PostgresEventTable(dataSource) { Signals = signals };
         await table.CreateSchema();
         if (candidate.AdoNet)
         {
@@ -287,7 +292,12 @@ internal sealed class Database : IAsyncDisposable
             await dataSource.CreateCommand("CREATE TABLE OrleansQuery (QueryKey varchar(64) NOT NULL PRIMARY KEY, QueryText text NOT NULL)").ExecuteNonQueryAsync();
             await dataSource.CreateCommand(await File.ReadAllTextAsync(adoNetScript)).ExecuteNonQueryAsync();
         }
-        return new Database(server, name, null, dataSource, table, connectionString);
+        var database = new Database(server, name, null, dataSource, table, connectionString);
+        if (signals)
+        {
+            database._listening = table.Listen(connectionString, database._stop.Token);
+        }
+        return database;
     }
 
     public async Task<Written> Written()
@@ -334,6 +344,9 @@ internal sealed class Database : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _listening;
+        _stop.Dispose();
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();
