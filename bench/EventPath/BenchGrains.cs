@@ -50,16 +50,19 @@ internal sealed class SourceGrain(Candidate candidate, EventTable table, OwnStre
         {
             EventRow[] rows = [new(queues.QueueOf(stream), Program.Namespace, target, serializer.SerializeToArray<object>(evt))];
             await table.WriteState(grainId, State, rows);
+            Deliveries.Appended(evt);
         }
         else if (candidate.AdoNet)
         {
             // Two transactions: the provider queues a message in its own statement, never in the grain storage's.
             await table.WriteState(grainId, State, []);
             await this.GetStreamProvider(Program.AdoNetProvider).GetStream<BenchEvent>(stream).OnNextAsync(evt);
+            Deliveries.Appended(evt);
         }
         else
         {
             await table.WriteState(grainId, State, []);
+            Deliveries.Appended(evt);
             Deliveries.Record(evt);
         }
     }
@@ -85,15 +88,22 @@ internal static class Deliveries
 {
     private static readonly ConcurrentDictionary<long, int> Counts = new();
     private static readonly ConcurrentQueue<double> LatenciesMs = new();
+    private static readonly ConcurrentQueue<double> EndToEndMs = new();
+    private static readonly ConcurrentDictionary<long, long> AppendedAt = new();
 
     public static volatile bool Measuring;
 
+    /// <summary>The producer's append committed (its write returned): the start of the append-to-consumer latency.</summary>
+    public static void Appended(BenchEvent evt) => AppendedAt.TryAdd(evt.Id, Stopwatch.GetTimestamp());
+
     public static void Record(BenchEvent evt)
     {
-        var latency = Stopwatch.GetElapsedTime(evt.Stamp).TotalMilliseconds;
+        var now = Stopwatch.GetTimestamp();
         if (Counts.AddOrUpdate(evt.Id, 1, (_, n) => n + 1) == 1 && Measuring)
         {
-            LatenciesMs.Enqueue(latency);
+            // Delivered before the producer's await resumed: counted as no delay after the commit.
+            LatenciesMs.Enqueue(AppendedAt.TryGetValue(evt.Id, out var at) ? Math.Max(0, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds) : 0);
+            EndToEndMs.Enqueue(Stopwatch.GetElapsedTime(evt.Stamp, now).TotalMilliseconds);
         }
     }
 
@@ -103,5 +113,9 @@ internal static class Deliveries
 
     public static long Duplicates => Counts.Values.Sum(n => (long)(n - 1));
 
+    /// <summary>From the append's commit to the consumer, sorted.</summary>
     public static double[] Latencies() => [.. LatenciesMs.Order()];
+
+    /// <summary>From the caller's request (before the producer's write began) to the consumer, sorted.</summary>
+    public static double[] EndToEnd() => [.. EndToEndMs.Order()];
 }

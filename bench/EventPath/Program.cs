@@ -15,6 +15,7 @@ namespace GridActors.Bench.EventPath;
 ///   latency --candidate C --rate N --seconds S   append-to-consumer p50/p99, then rows and bytes written per event
 ///   idle    --candidate C --seconds S           database commands per second with no traffic
 ///   kill    --candidate C --rate N              two silos; one killed mid-burst; lost and duplicate deliveries
+///   linger  --candidate C --seconds S           a trickle of events, then S quiet seconds: what stays stored, what comes twice
 /// Candidates: own-sqlite, own-pg (the project's own queue adapter), adonet-pg (Microsoft.Orleans.Streaming.AdoNet),
 /// state-sqlite, state-pg (the state row alone: the baseline write amplification is measured against).
 /// Options: --period MS (pulling period, default 100), --queues Q (default 8; AdoNet's default is 1), --cache N (cache
@@ -50,6 +51,7 @@ public static class Program
             "latency" => await Latency(candidate, database),
             "idle" => await Idle(candidate, database),
             "kill" => await Kill(candidate, database),
+            "linger" => await Linger(candidate, database),
             _ => throw new ArgumentException($"unknown mode {mode}"),
         };
     }
@@ -181,8 +183,9 @@ public static class Program
         await cluster.StopAllSilosAsync();
         var after = await database.Written();
         var lat = Deliveries.Latencies();
+        var e2e = Deliveries.EndToEnd();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms dup={Deliveries.Duplicates}"));
+            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} commit->consumer p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms; request->consumer p50={Pct(e2e, 0.50):F1}ms p99={Pct(e2e, 0.99):F1}ms; dup={Deliveries.Duplicates} load={File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine(after.Minus(before).PerEvent(acked.Count));
         return all ? 0 : 1;
     }
@@ -205,6 +208,27 @@ public static class Program
         return 0;
     }
 
+    private static async Task<int> Linger(Candidate candidate, Database database)
+    {
+        var seconds = IntOpt("seconds", 150);
+        await using var cluster = Cluster(candidate, database, 1);
+        await cluster.DeployAsync();
+        var acked = await Drive(cluster.Client, 20, TimeSpan.FromSeconds(10), 0);
+        var all = await AwaitDelivery(acked, TimeSpan.FromSeconds(30));
+        var stored = await database.Pending();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"candidate={candidate.Name} linger: events={acked.Count} delivered={(all ? "all" : "NOT ALL")} stored after delivery={stored} duplicates={Deliveries.Duplicates}"));
+        for (var waited = 0; waited < seconds; waited += 30)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30));
+            var (now, dead) = (await database.Pending(), await database.DeadLetters());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"candidate={candidate.Name} linger: +{waited + 30}s stored={now} dead letters={dead} duplicates={Deliveries.Duplicates}"));
+        }
+        await cluster.StopAllSilosAsync();
+        return 0;
+    }
+
     private static async Task<int> Kill(Candidate candidate, Database database)
     {
         var rate = IntOpt("rate", 500);
@@ -219,7 +243,7 @@ public static class Program
         {
             await cluster.KillSiloAsync(victim);
             killed.Restart();
-            pendingAtKill = await database.Table.Pending();
+            pendingAtKill = await database.Pending();
         }, TimeSpan.FromSeconds(3));
         var all = await AwaitDelivery(acked, TimeSpan.FromSeconds(180));
         var recovered = killed.Elapsed;
@@ -235,10 +259,12 @@ public static class Program
 /// <summary>Rows and bytes written, read from the database (PostgreSQL statistics; SQLite's WAL, never checkpointed during a run).</summary>
 internal sealed record Written(long Inserted, long Updated, long Deleted, long Bytes, string BytesSource)
 {
-    public Written Minus(Written o) => new(Inserted - o.Inserted, Updated - o.Updated, Deleted - o.Deleted, Bytes - o.Bytes, BytesSource);
+    public string RowBytes { get; init; } = "";
+
+    public Written Minus(Written o) => new(Inserted - o.Inserted, Updated - o.Updated, Deleted - o.Deleted, Bytes - o.Bytes, BytesSource) { RowBytes = RowBytes };
 
     public string PerEvent(int events) => string.Create(CultureInfo.InvariantCulture,
-        $"per event: inserted={Inserted / (double)events:F2} updated={Updated / (double)events:F2} deleted={Deleted / (double)events:F2} rows, {Bytes / (double)events:F0} bytes of {BytesSource}");
+        $"per event: inserted={Inserted / (double)events:F2} updated={Updated / (double)events:F2} deleted={Deleted / (double)events:F2} rows, {Bytes / (double)events:F0} bytes of {BytesSource} {RowBytes}");
 }
 
 internal sealed record Activity(long Commands, long Transactions);
@@ -252,6 +278,7 @@ internal sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _dataSource;
     private readonly CancellationTokenSource _stop = new();
     private Task _listening = Task.CompletedTask;
+    private bool _adoNet;
 
     private Database(string server, string? name, string? sqlitePath, NpgsqlDataSource? dataSource, EventTable table, string connectionString)
     {
@@ -292,7 +319,7 @@ internal sealed class Database : IAsyncDisposable
             await dataSource.CreateCommand("CREATE TABLE OrleansQuery (QueryKey varchar(64) NOT NULL PRIMARY KEY, QueryText text NOT NULL)").ExecuteNonQueryAsync();
             await dataSource.CreateCommand(await File.ReadAllTextAsync(adoNetScript)).ExecuteNonQueryAsync();
         }
-        var database = new Database(server, name, null, dataSource, table, connectionString);
+        var database = new Database(server, name, null, dataSource, table, connectionString) { _adoNet = candidate.AdoNet };
         if (signals)
         {
             database._listening = table.Listen(connectionString, database._stop.Token);
@@ -326,8 +353,31 @@ internal sealed class Database : IAsyncDisposable
             """);
         await using var r = await stats.ExecuteReaderAsync();
         await r.ReadAsync();
-        return new Written(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), "PostgreSQL WAL (whole server: other databases' writes included)");
+        return new Written(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), "PostgreSQL WAL (whole server: other databases' writes included)")
+        {
+            RowBytes = await RowSize(),
+        };
     }
+
+    /// <summary>The average stored size of an event row still in the table (the cache deletes in buckets, so some remain).</summary>
+    private async Task<string> RowSize()
+    {
+        var table = _adoNet ? "OrleansStreamMessage" : "stream_event";
+        await using var command = _dataSource!.CreateCommand($"SELECT coalesce(avg(pg_column_size(t.*)), 0)::int, count(*) FROM {table} t");
+        await using var r = await command.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return string.Create(CultureInfo.InvariantCulture, $"event row {r.GetInt32(0)} B (+24 B tuple header, +1 index entry per index: {(_adoNet ? "primary key" : "primary key, (queue, seq)")}; {r.GetInt64(1)} rows sampled)");
+    }
+
+    /// <summary>Events committed and not yet deleted (confirmed), in the candidate's own table.</summary>
+    public async Task<long> Pending() => _adoNet
+        ? (long)(await _dataSource!.CreateCommand("SELECT count(*) FROM OrleansStreamMessage").ExecuteScalarAsync())!
+        : await Table.Pending();
+
+    /// <summary>Messages the ADO.NET provider gave up on (moved to its dead-letter table).</summary>
+    public async Task<long> DeadLetters() => _adoNet
+        ? (long)(await _dataSource!.CreateCommand("SELECT count(*) FROM OrleansStreamDeadLetter").ExecuteScalarAsync())!
+        : 0;
 
     public async Task<Activity> Activity()
     {

@@ -27,3 +27,19 @@ for p in 100 1000; do
   for c in own-sqlite own-pg; do run idle --candidate $c --period $p --queues 8 --seconds 20; done
   for q in 1 8; do run idle --candidate adonet-pg --period $p --queues $q --seconds 20; done
 done
+# The pulling period the service runs at (10 ms: Streams:PollingPeriodMs), with the own adapter's appends signalling their
+# queues, against the ADO.NET provider at the same period.
+for r in 100 1000; do
+  for c in own-sqlite own-pg; do run latency --candidate $c --signals on --period 10 --rate $r --seconds 15; done
+  run latency --candidate adonet-pg --period 10 --rate $r --seconds 15
+done
+for c in own-sqlite own-pg; do run idle --candidate $c --signals on --period 10 --queues 8 --seconds 20; done
+for q in 1 8; do run idle --candidate adonet-pg --period 10 --queues $q --seconds 20; done
+for c in own-sqlite own-pg; do run kill --candidate $c --signals on --period 10 --rate 500; done
+run kill --candidate adonet-pg --period 10 --rate 500
+# What stays stored after delivery when traffic stops (the cache confirms in buckets of CacheSize/10).
+run linger --candidate adonet-pg --period 10 --seconds 180
+run linger --candidate own-pg --signals on --period 10 --seconds 60
+# Repeats of the key runs (the machine is shared with other builds).
+for c in own-sqlite own-pg; do run latency --candidate $c --signals on --period 10 --rate 1000 --seconds 15; done
+run latency --candidate adonet-pg --period 10 --rate 1000 --seconds 15
