@@ -185,7 +185,7 @@ public static class Program
         var lat = Deliveries.Latencies();
         var e2e = Deliveries.EndToEnd();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} commit->consumer p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms; request->consumer p50={Pct(e2e, 0.50):F1}ms p99={Pct(e2e, 0.99):F1}ms; dup={Deliveries.Duplicates} load={File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            $"candidate={candidate.Name} signals={(candidate.Own ? Opt("signals", "off") : "n/a")} period={Opt("period", "100")}ms rate={rate}/s events={acked.Count} delivered={(all ? "all" : "NOT ALL")} commit->consumer p50={Pct(lat, 0.50):F1}ms p99={Pct(lat, 0.99):F1}ms max={Pct(lat, 1.0):F1}ms; request->consumer p50={Pct(e2e, 0.50):F1}ms p99={Pct(e2e, 0.99):F1}ms; dup={Deliveries.Duplicates} load={File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine(after.Minus(before).PerEvent(acked.Count));
         return all ? 0 : 1;
     }
@@ -204,7 +204,7 @@ public static class Program
         var after = await database.Activity();
         await cluster.StopAllSilosAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} signals={Opt("signals", "off")} period={Opt("period", "100")}ms queues={Opt("queues", "8")} silos=1 at rest: commands/s={(after.Commands - before.Commands) / (double)seconds:F1} server transactions/s={(after.Transactions - before.Transactions) / (double)seconds:F1}"));
+            $"candidate={candidate.Name} signals={(candidate.Own ? Opt("signals", "off") : "n/a")} period={Opt("period", "100")}ms queues={Opt("queues", "8")} silos=1 at rest: commands/s={(after.Commands - before.Commands) / (double)seconds:F1} server transactions/s={(after.Transactions - before.Transactions) / (double)seconds:F1}"));
         return 0;
     }
 
@@ -250,7 +250,7 @@ public static class Program
         await Task.Delay(TimeSpan.FromSeconds(3));
         var missing = acked.Count(id => !Deliveries.Has(id));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"candidate={candidate.Name} signals={Opt("signals", "off")} kill: acknowledged={acked.Count} delivered={acked.Count - missing} missing={missing} duplicate deliveries={Deliveries.Duplicates} stored-undeleted at kill={pendingAtKill} all delivered {recovered.TotalSeconds:F1}s after the kill ({(all ? "all" : "NOT ALL")})"));
+            $"candidate={candidate.Name} signals={(candidate.Own ? Opt("signals", "off") : "n/a")} kill: acknowledged={acked.Count} delivered={acked.Count - missing} missing={missing} duplicate deliveries={Deliveries.Duplicates} stored-undeleted at kill={pendingAtKill} all delivered {recovered.TotalSeconds:F1}s after the kill ({(all ? "all" : "NOT ALL")})"));
         await cluster.StopAllSilosAsync();
         return missing == 0 ? 0 : 1;
     }
