@@ -17,8 +17,11 @@ if [ ! -s "$SCRIPT" ]; then
   fi
 fi
 dotnet build bench/EventPath -c Release -warnaserror --nologo -v q > /dev/null
-B=(dotnet bench/EventPath/bin/Release/net10.0/GridActors.Bench.EventPath.dll)
-run() { "${B[@]}" "$@" --postgres "$PG" --adonet-script "$SCRIPT" 2>/dev/null | grep -E '^(#|candidate|per event)'; }
+B=(dotnet "$PWD/bench/EventPath/bin/Release/net10.0/GridActors.Bench.EventPath.dll")
+# The in-process test cluster writes a log file per silo into ./logs (hundreds of MB a full run): keep them out of the tree.
+RUN_DIR="${TMPDIR:-/tmp}/eventpath-run"
+mkdir -p "$RUN_DIR"
+run() { (cd "$RUN_DIR" && "${B[@]}" "$@" --postgres "$PG" --adonet-script "$SCRIPT" 2>/dev/null) | grep -E '^(#|candidate|per event)'; }
 for c in own-sqlite own-pg adonet-pg state-sqlite state-pg; do
   for r in 100 1000; do run latency --candidate $c --rate $r --seconds 15; done
 done
