@@ -3,18 +3,14 @@
 # Usage: bench/EventPath/run.sh [postgres-connection-string]   (default: the shared test server)
 # The AdoNet stream provider ships no SQL in its package; its PostgreSQL script is taken from the Orleans repository
 # at the commit whose query keys match the 10.4.2-alpha.1 assembly (b7444bc39, "release ADO.NET messages during queue
-# handoff"), from a local mirror when there is one, else from GitHub, and run against each fresh database by the bench.
+# handoff"), downloaded once, and run against each fresh database by the bench.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PG="${1:-Host=127.0.0.1;Port=55999;Username=postgres}"
 SCRIPT=/tmp/eventpath-adonet-postgresql.sql
 ORLEANS_COMMIT=b7444bc39c
 if [ ! -s "$SCRIPT" ]; then
-  if [ -d /work/.mirror/dotnet+orleans/repo ]; then
-    git --git-dir=/work/.mirror/dotnet+orleans/repo show "$ORLEANS_COMMIT:src/AdoNet/Orleans.Streaming.AdoNet/PostgreSQL-Streaming.sql" > "$SCRIPT"
-  else
-    curl -fsSL "https://raw.githubusercontent.com/dotnet/orleans/$ORLEANS_COMMIT/src/AdoNet/Orleans.Streaming.AdoNet/PostgreSQL-Streaming.sql" -o "$SCRIPT"
-  fi
+  curl -fsSL "https://raw.githubusercontent.com/dotnet/orleans/$ORLEANS_COMMIT/src/AdoNet/Orleans.Streaming.AdoNet/PostgreSQL-Streaming.sql" -o "$SCRIPT"
 fi
 dotnet build bench/EventPath -c Release -warnaserror --nologo -v q > /dev/null
 B=(dotnet "$PWD/bench/EventPath/bin/Release/net10.0/GridActors.Bench.EventPath.dll")
