@@ -1,3 +1,5 @@
+using GridActors.Grains.Vocabulary;
+
 namespace GridActors.Grains.Leadership;
 
 /// <summary>A cadre (村干部): a member of the branch committee (支委), the villagers' committee (村委), or both.</summary>

@@ -1,5 +1,6 @@
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Members;
 

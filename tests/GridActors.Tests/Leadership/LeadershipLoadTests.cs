@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using System.Diagnostics;
 using System.Globalization;
 using GridActors.Grains.Leadership;
