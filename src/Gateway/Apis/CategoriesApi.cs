@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Xml;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Categories;
+using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,13 +77,6 @@ public sealed record DeadlinesInput(string? Grid, string? Village, string? Towns
 
 public sealed record CategoryInput(string? Name, DeadlinesInput? Deadlines, string? LowestLevel = null, string? SuggestedPost = null)
 {
-    /// <summary>The eight posts (八大岗位) a category may suggest.</summary>
-    public static readonly string[] Posts =
-    [
-        "InformationCollector", "SanitationKeeper", "SecurityPatroller", "DisputeMediator",
-        "PolicyPromoter", "CultureSportsOrganizer", "CareHelper", "DisciplineSupervisor",
-    ];
-
     public Category? Validate(string code, ValidationErrors errors)
     {
         if (string.IsNullOrEmpty(code) || code.Length > 64 || !code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
@@ -132,26 +126,35 @@ public sealed record CategoryInput(string? Name, DeadlinesInput? Deadlines, stri
         UnitLevel? lowest = null;
         if (LowestLevel is not null)
         {
-            if (UnitLevels.TryParse(LowestLevel, out var level) && LowestLevel == level.Name())
+            if (UnitLevels.TryParse(LowestLevel, out var level))
             {
                 lowest = level;
             }
             else
             {
-                errors.Add("lowestLevel", "must be null, grid, village, township or county");
+                errors.Add("lowestLevel", "must be null or one of: grid, village, township, county");
             }
         }
-        if (SuggestedPost is not null && !Posts.Contains(SuggestedPost))
+        // One of the eight posts (八大岗位) in any letter case; stored as the API writes it (disputeMediator).
+        string? post = null;
+        if (SuggestedPost is not null)
         {
-            errors.Add("suggestedPost", $"must be null or one of {string.Join(", ", Posts)}");
+            if (PartyEnums.TryParse<Post>(SuggestedPost, out var p))
+            {
+                post = PartyEnums.Name(p);
+            }
+            else
+            {
+                errors.Add("suggestedPost", $"must be null or {PartyEnums.Choices<Post>()}");
+            }
         }
-        return errors.IsEmpty ? new Category(code, name!, deadlines!, lowest, SuggestedPost) : null;
+        return errors.IsEmpty ? new Category(code, name!, deadlines!, lowest, post) : null;
     }
 }
 
 public sealed record DeadlinesResponse(string Grid, string Village, string Township, string County);
 
-public sealed record CategoryResponse(string Code, string Name, DeadlinesResponse Deadlines, UnitLevel? LowestLevel, string? SuggestedPost)
+public sealed record CategoryResponse(string Code, string Name, DeadlinesResponse Deadlines, UnitLevel? LowestLevel, Post? SuggestedPost)
 {
     public static CategoryResponse From(Category c) => new(
         c.Code,
@@ -159,7 +162,8 @@ public sealed record CategoryResponse(string Code, string Name, DeadlinesRespons
         new DeadlinesResponse(XmlConvert.ToString(c.Deadlines.Grid), XmlConvert.ToString(c.Deadlines.Village),
             XmlConvert.ToString(c.Deadlines.Township), XmlConvert.ToString(c.Deadlines.County)),
         c.LowestLevel,
-        c.SuggestedPost);
+        // Entries stored before posts were written in camelCase hold PascalCase names; both read as the post.
+        PartyEnums.TryParse<Post>(c.SuggestedPost, out var post) ? post : null);
 }
 
 /// <summary>

@@ -237,20 +237,21 @@ public static class IssuesApi
         }
         var filter = QueueFilter.All;
         IssueStatus? exact = null;
-        switch (status)
+        // Any letter case, like every enumerated value (docs/api.md, "Vocabulary").
+        switch (status?.Trim().ToLowerInvariant())
         {
             case null or "all": break;
             case "open": filter = QueueFilter.Open; break;
             case "done": filter = QueueFilter.Done; break;
             default:
-                var match = Enum.GetValues<IssueStatus>().Where(s => IssueLifecycle.StatusName(s) == status).ToArray();
+                var match = Enum.GetValues<IssueStatus>().Where(s => string.Equals(IssueLifecycle.StatusName(s), status.Trim(), StringComparison.OrdinalIgnoreCase)).ToArray();
                 if (match.Length == 1)
                 {
                     exact = match[0];
                 }
                 else
                 {
-                    errors.Add("status", "must be open, done, all or a status name such as reported or inProgress");
+                    errors.Add("status", GridActors.Grains.Vocabulary.EnumNames.OneOf(new[] { "open", "done", "all" }.Concat(Enum.GetValues<IssueStatus>().Select(IssueLifecycle.StatusName))));
                 }
                 break;
         }

@@ -8,6 +8,7 @@ using GridActors.Grains.Stats;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Gateway.Apis;
 
@@ -26,7 +27,7 @@ public static class LeadershipApi
             .WithName("PutVillageTerm")
             .WithSummary("Record (replace) a village's cadres for a term")
             .WithDescription("换届: the cadres of the two committees (村两委: 支委 and 村委) elected on electedOn, which must fall in the term's year and not in the future. "
-                + "Exactly one BranchSecretary; at most one VillageDirector (the same person may be both: 一肩挑); age at election 18 to 75; "
+                + "Exactly one branchSecretary; at most one villageDirector (the same person may be both: 一肩挑); age at election 18 to 75; "
                 + "branch committee roles only for Party members. Replaces the term's cadres; 201 when the term is new, 200 when replaced.");
         api.MapGet("/villages/{code}/terms/{year}", GetTerm)
             .WithName("GetVillageTerm")
@@ -273,7 +274,7 @@ public static class LeadershipApi
             }
             else
             {
-                errors.Add("status", $"must be one of {string.Join(", ", FilingInput.Statuses.Keys)}");
+                errors.Add("status", EnumNames.OneOf(FilingInput.Statuses.Keys));
             }
         }
         if (!errors.IsEmpty)
@@ -428,7 +429,7 @@ public static class LeadershipApi
             }
             else
             {
-                errors.Add("rating", $"must be one of {string.Join(", ", AssessmentInput.Ratings.Keys)}");
+                errors.Add("rating", EnumNames.OneOf(AssessmentInput.Ratings.Keys));
             }
         }
         if (!errors.IsEmpty)

@@ -9,6 +9,7 @@ using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static GridActors.Gateway.Apis.PartyApiSupport;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Gateway.Apis;
 

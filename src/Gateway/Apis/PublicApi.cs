@@ -2,10 +2,12 @@ using GridActors.Gateway.Hosting;
 using GridActors.Grains.Commitments;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.PartyGroups;
+using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.PartyRollups;
 using GridActors.Grains.Stars;
 using GridActors.Grains.Stats;
 using GridActors.Grains.Units;
+using GridActors.Grains.Vocabulary;
 using static GridActors.Gateway.Apis.PartyApiSupport;
 
 namespace GridActors.Gateway.Apis;
@@ -53,7 +55,7 @@ public static class PublicApi
         var groups = await Task.WhenAll(groupGrids.Select(async g =>
         {
             var view = (await grains.GetPartyGroup(g).Get())!;
-            return new PublicGroup(g, view.LeaderName, view.Members.Select(m => new PublicMember(m.Name, m.Post?.ToString())).ToArray());
+            return new PublicGroup(g, view.LeaderName, view.Members.Select(m => new PublicMember(m.Name, m.Post)).ToArray());
         }));
         var homes = (await grains.GetGrain<IPartyRollupGrain>(0).Homes(unit) ?? [])
             .Select(h => new PublicHome(h.Grid, h.Members.Select(m => m.Name).ToArray(), h.Plaque, h.Central, h.ServedHouseholds.Count)).ToArray();
@@ -85,7 +87,7 @@ public sealed record PublicIdentity(IReadOnlyList<PublicGroup> Groups, IReadOnly
 
 public sealed record PublicGroup(string Grid, string Leader, IReadOnlyList<PublicMember> Members);
 
-public sealed record PublicMember(string Name, string? Post);
+public sealed record PublicMember(string Name, Post? Post);
 
 /// <summary>A Party member home (党员之家) by grid: the members' names and how many households it serves, not who they are.</summary>
 public sealed record PublicHome(string Grid, IReadOnlyList<string> Members, bool Plaque, bool Central, int HouseholdsServed);
@@ -97,7 +99,7 @@ public sealed record PublicCommitment(StarSubjectKind Owner, string Name, string
     {
         var progress = c.Progress.Where(p => p.Item == i.No).OrderBy(p => p.Date).ToArray();
         return new PublicItem(i.No, i.Text, i.To, i.Measure, i.Target, progress.Sum(p => p.Amount),
-            progress.Select(p => new PublicProgress(p.Date, p.Amount, p.Links.Select(l => l.Kind.ToString()).Concat(p.Files.Select(f => f.Kind.ToString())).ToArray())).ToArray());
+            progress.Select(p => new PublicProgress(p.Date, p.Amount, p.Links.Select(l => EnumNames.Name(l.Kind)).Concat(p.Files.Select(f => EnumNames.Name(f.Kind))).ToArray())).ToArray());
     }).ToArray());
 }
 

@@ -275,11 +275,10 @@ public sealed record RubricInput(IReadOnlyList<CriterionInput>? GroupCriteria, I
                 known = false;
                 continue;
             }
-            var source = Enum.GetValues<StarSource>().Where(s => StarRubric.SourceName(s) == c.Source).Select(s => (StarSource?)s).FirstOrDefault();
+            var source = Enum.GetValues<StarSource>().Where(s => string.Equals(StarRubric.SourceName(s), c.Source?.Trim(), StringComparison.OrdinalIgnoreCase)).Select(s => (StarSource?)s).FirstOrDefault();
             if (source is null)
             {
-                var sources = string.Join(", ", Enum.GetValues<StarSource>().Select(StarRubric.SourceName));
-                errors.Add($"{field}[{i}].source", c.Source is null ? $"is required: one of {sources}" : $"is not a known data source: use one of {sources}");
+                errors.Add($"{field}[{i}].source", GridActors.Grains.Vocabulary.EnumNames.Rule(c.Source, Enum.GetValues<StarSource>().Select(StarRubric.SourceName)));
                 known = false;
                 continue;
             }

@@ -33,6 +33,8 @@ internal static partial class BodyProblems
             // the value of a token type" is a value of the wrong type, said below in the caller's terms.
             { InnerException: { } inner } when !inner.Message.StartsWith("Cannot get the value of a token type", StringComparison.Ordinal) =>
                 (Field(path), $"is not valid: {Reason(inner.Message)}"),
+            // A string that names no value of an enum is not of the wrong type: it is not one of the values.
+            _ when EnumAt(options, root, path) is { } e => (Field(path), $"must be {Expected(options, e)}"),
             _ => (Field(path), $"has the wrong JSON type: must be {Expected(options, TypeAt(options, root, path))}"),
         };
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [rule] })
@@ -119,6 +121,9 @@ internal static partial class BodyProblems
         path.Add(name.Length > 64 ? name[..64] + "…" : name);
         return (Field(path), $"is not a known field of this request{known}");
     }
+
+    private static Type? EnumAt(JsonSerializerOptions options, Type? root, List<object> path) =>
+        TypeAt(options, root, path) is { } t && (Nullable.GetUnderlyingType(t) ?? t) is { IsEnum: true } e ? e : null;
 
     /// <summary>The .NET type at <paramref name="path"/> inside the body type, or null where the path leaves the schema.</summary>
     private static Type? TypeAt(JsonSerializerOptions options, Type? type, List<object> path)

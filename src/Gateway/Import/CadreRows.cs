@@ -4,6 +4,7 @@ using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Leadership;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Gateway.Import;
 
@@ -42,12 +43,12 @@ internal sealed class CadreRows(IGrainFactory grains, Caller caller, GridClock c
 
     private static readonly Dictionary<string, string> RoleNames = new()
     {
-        ["书记"] = "BranchSecretary", ["村党组织书记"] = "BranchSecretary", ["党支部书记"] = "BranchSecretary", ["支部书记"] = "BranchSecretary", ["党委书记"] = "BranchSecretary",
-        ["副书记"] = "BranchDeputySecretary", ["村党组织副书记"] = "BranchDeputySecretary", ["党支部副书记"] = "BranchDeputySecretary",
-        ["支委"] = "BranchCommitteeMember", ["支委委员"] = "BranchCommitteeMember", ["党支部委员"] = "BranchCommitteeMember",
-        ["主任"] = "VillageDirector", ["村委会主任"] = "VillageDirector", ["村主任"] = "VillageDirector", ["居委会主任"] = "VillageDirector",
-        ["副主任"] = "VillageDeputyDirector", ["村委会副主任"] = "VillageDeputyDirector",
-        ["委员"] = "VillageCommitteeMember", ["村委委员"] = "VillageCommitteeMember", ["村委会委员"] = "VillageCommitteeMember",
+        ["书记"] = "branchSecretary", ["村党组织书记"] = "branchSecretary", ["党支部书记"] = "branchSecretary", ["支部书记"] = "branchSecretary", ["党委书记"] = "branchSecretary",
+        ["副书记"] = "branchDeputySecretary", ["村党组织副书记"] = "branchDeputySecretary", ["党支部副书记"] = "branchDeputySecretary",
+        ["支委"] = "branchCommitteeMember", ["支委委员"] = "branchCommitteeMember", ["党支部委员"] = "branchCommitteeMember",
+        ["主任"] = "villageDirector", ["村委会主任"] = "villageDirector", ["村主任"] = "villageDirector", ["居委会主任"] = "villageDirector",
+        ["副主任"] = "villageDeputyDirector", ["村委会副主任"] = "villageDeputyDirector",
+        ["委员"] = "villageCommitteeMember", ["村委委员"] = "villageCommitteeMember", ["村委会委员"] = "villageCommitteeMember",
     };
 
     public IReadOnlyList<ImportColumn> Columns => Schema;

@@ -34,9 +34,9 @@ internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock 
 
     private static readonly Dictionary<string, string> Educations = new()
     {
-        ["小学"] = "primary", ["初中"] = "juniorSecondary", ["高中"] = "seniorSecondary", ["中专"] = "vocational", ["职高"] = "vocational",
-        ["中技"] = "vocational", ["大专"] = "juniorCollege", ["专科"] = "juniorCollege", ["本科"] = "bachelor", ["大学本科"] = "bachelor",
-        ["硕士"] = "postgraduate", ["博士"] = "postgraduate", ["研究生"] = "postgraduate",
+        ["小学"] = "primary", ["初中"] = "junior", ["高中"] = "senior", ["中专"] = "vocational", ["职高"] = "vocational",
+        ["中技"] = "vocational", ["大专"] = "college", ["专科"] = "college", ["本科"] = "bachelor", ["大学本科"] = "bachelor",
+        ["硕士"] = "master", ["博士"] = "doctorate", ["研究生"] = "master",
     };
 
     private static readonly Dictionary<string, string> Statuses = new()

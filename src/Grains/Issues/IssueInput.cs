@@ -1,4 +1,5 @@
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Issues;
 
@@ -67,9 +68,9 @@ public sealed record IssueInput(
                     errors.Add($"attachments[{i}]", "must be an object");
                     continue;
                 }
-                if (!Enum.TryParse<AttachmentKind>(a.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(a.Kind, out _))
+                if (!EnumNames.TryParse<AttachmentKind>(a.Kind, out var kind))
                 {
-                    errors.Add($"attachments[{i}].kind", "must be drawing, photo, certificate or other");
+                    errors.Add($"attachments[{i}].kind", EnumNames.Rule<AttachmentKind>(a.Kind));
                 }
                 var url = Rules.RequiredText(errors, $"attachments[{i}].url", a.Url, 2000);
                 if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))

@@ -1,4 +1,5 @@
 using GridActors.Grains.Access;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Leadership;
 

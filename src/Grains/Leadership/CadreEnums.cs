@@ -1,3 +1,5 @@
+using GridActors.Grains.Vocabulary;
+
 namespace GridActors.Grains.Leadership;
 
 // The numeric values are stored; never renumber them.
@@ -25,26 +27,7 @@ public enum Gender
     Female = 1,
 }
 
-/// <summary>Highest completed education (学历), lowest first: the order is used for "at least" comparisons.</summary>
-public enum Education
-{
-    /// <summary>小学.</summary>
-    Primary = 0,
-    /// <summary>初中.</summary>
-    Junior = 1,
-    /// <summary>高中.</summary>
-    Senior = 2,
-    /// <summary>中专/职高: counted as at least senior.</summary>
-    Vocational = 3,
-    /// <summary>大专: the first level of "college or above" (大专以上学历).</summary>
-    College = 4,
-    /// <summary>本科.</summary>
-    Bachelor = 5,
-    /// <summary>硕士.</summary>
-    Master = 6,
-    /// <summary>博士.</summary>
-    Doctorate = 7,
-}
+// Education (学历) is shared with Party members: GridActors.Grains.Vocabulary.Education.
 
 /// <summary>Age bands of the county report, by whole years at the election date.</summary>
 public enum AgeBand
@@ -57,26 +40,29 @@ public enum AgeBand
 }
 
 /// <summary>
-/// The names callers write and read. Parsed through these tables rather than <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/>,
-/// which would also accept numbers and other spellings.
+/// The names callers write and read: camelCase as everywhere on the API (<see cref="EnumNames"/>), read in any letter
+/// case so the PascalCase roles of older clients and county forms (<c>BranchSecretary</c>) keep working. Parsed through
+/// these tables rather than <see cref="Enum.TryParse{TEnum}(string?, out TEnum)"/>, which would also accept numbers.
 /// </summary>
 public static class LeadershipNames
 {
     public static readonly IReadOnlyDictionary<string, CadreRole> Roles =
-        Enum.GetValues<CadreRole>().ToDictionary(r => r.ToString(), StringComparer.Ordinal);
+        Enum.GetValues<CadreRole>().ToDictionary(Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The shared list's names and, for older clients, the members' former ones (<see cref="Vocabulary.Educations"/>).</summary>
     public static readonly IReadOnlyDictionary<string, Education> Educations =
-        Enum.GetValues<Education>().ToDictionary(Name, StringComparer.Ordinal);
+        Enum.GetValues<Education>().ToDictionary(Name, StringComparer.OrdinalIgnoreCase)
+            .Concat(Vocabulary.Educations.FormerNames).ToDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static readonly IReadOnlyDictionary<string, Gender> Genders =
-        Enum.GetValues<Gender>().ToDictionary(Name, StringComparer.Ordinal);
+        Enum.GetValues<Gender>().ToDictionary(Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Roles are written as the issue and the county's forms name them: <c>BranchSecretary</c>.</summary>
-    public static string Name(CadreRole role) => role.ToString();
+    /// <summary>A role as answers and warnings name it: <c>branchSecretary</c>.</summary>
+    public static string Name(CadreRole role) => EnumNames.Name(role);
 
-    public static string Name(Education education) => education.ToString().ToLowerInvariant();
+    public static string Name(Education education) => EnumNames.Name(education);
 
-    public static string Name(Gender gender) => gender.ToString().ToLowerInvariant();
+    public static string Name(Gender gender) => EnumNames.Name(gender);
 
     public static string Name(AgeBand band) => band switch
     {
@@ -87,7 +73,7 @@ public static class LeadershipNames
         _ => "60andOver",
     };
 
-    public static string RoleList => string.Join(", ", Roles.Keys);
+    public static string RoleList => string.Join(", ", EnumNames.All<CadreRole>());
 
-    public static string EducationList => string.Join(", ", Educations.Keys);
+    public static string EducationList => string.Join(", ", EnumNames.All<Education>());
 }

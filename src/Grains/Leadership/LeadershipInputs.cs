@@ -1,12 +1,13 @@
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Leadership;
 
 /// <summary>The body of <c>PUT /api/v1/villages/{code}/terms/{year}/filing</c> (县级党委备案), as sent.</summary>
 public sealed record FilingInput(string? Status, string? FiledOn = null, string? Note = null)
 {
-    public static readonly IReadOnlyDictionary<string, FilingStatus> Statuses = new Dictionary<string, FilingStatus>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, FilingStatus> Statuses = new Dictionary<string, FilingStatus>(StringComparer.OrdinalIgnoreCase)
     {
         ["pending"] = FilingStatus.Pending,
         ["filed"] = FilingStatus.Filed,
@@ -20,7 +21,7 @@ public sealed record FilingInput(string? Status, string? FiledOn = null, string?
         FilingStatus? status = null;
         if (Status is null || !Statuses.TryGetValue(Status, out var s))
         {
-            errors.Add("status", $"is required: one of {string.Join(", ", Statuses.Keys)}");
+            errors.Add("status", EnumNames.Rule(Status, Statuses.Keys));
         }
         else
         {
@@ -99,7 +100,7 @@ public sealed record TrainingSessionInput(string? Title, string? HeldOn, [proper
                 }
                 else if (!inOffice.TryGetValue(village.ToString(), out var record))
                 {
-                    errors.Add(field, $"has no BranchSecretary on record for a term in or before {year}");
+                    errors.Add(field, $"has no branchSecretary on record for a term in or before {year}");
                 }
                 else
                 {
@@ -114,7 +115,7 @@ public sealed record TrainingSessionInput(string? Title, string? HeldOn, [proper
 /// <summary>The body of <c>PUT /api/v1/villages/{code}/assessments/{year}</c> (班子整体研判), as sent.</summary>
 public sealed record AssessmentInput(string? Rating, string? Notes = null, string? AssessedBy = null)
 {
-    public static readonly IReadOnlyDictionary<string, AssessmentRating> Ratings = new Dictionary<string, AssessmentRating>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, AssessmentRating> Ratings = new Dictionary<string, AssessmentRating>(StringComparer.OrdinalIgnoreCase)
     {
         ["good"] = AssessmentRating.Good,
         ["fairlyGood"] = AssessmentRating.FairlyGood,
@@ -127,7 +128,7 @@ public sealed record AssessmentInput(string? Rating, string? Notes = null, strin
         AssessmentRating? rating = null;
         if (Rating is null || !Ratings.TryGetValue(Rating, out var r))
         {
-            errors.Add("rating", $"is required: one of {string.Join(", ", Ratings.Keys)} (好, 较好, 一般, 较差)");
+            errors.Add("rating", $"{EnumNames.Rule(Rating, Ratings.Keys)} (好, 较好, 一般, 较差)");
         }
         else
         {

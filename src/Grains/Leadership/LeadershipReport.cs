@@ -1,3 +1,5 @@
+using GridActors.Grains.Vocabulary;
+
 namespace GridActors.Grains.Leadership;
 
 /// <summary>A count and its share of the whole, in percent.</summary>

@@ -1,6 +1,7 @@
 using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Leadership;
 
@@ -55,16 +56,16 @@ public static class SlateCheck
         if (rules.SecretaryMinEducation is { } minimum && secretary.Education < minimum)
         {
             warnings.Add(new("secretaryMinEducation",
-                $"the BranchSecretary's education is {LeadershipNames.Name(secretary.Education)}; the county asks for {LeadershipNames.Name(minimum)} or above"));
+                $"the branchSecretary's education is {LeadershipNames.Name(secretary.Education)}; the county asks for {LeadershipNames.Name(minimum)} or above"));
         }
         var secretaryAge = CadreFacts.AgeAt(secretary.BirthDate, electedOn);
         if (rules.SecretaryMaxAge is { } maxAge && secretaryAge > maxAge)
         {
-            warnings.Add(new("secretaryMaxAge", $"the BranchSecretary is {secretaryAge} on {electedOn:yyyy-MM-dd}; the county asks for at most {maxAge}"));
+            warnings.Add(new("secretaryMaxAge", $"the branchSecretary is {secretaryAge} on {electedOn:yyyy-MM-dd}; the county asks for at most {maxAge}"));
         }
         if (rules.OneShoulder && !CadreFacts.IsOneShoulder(cadres))
         {
-            warnings.Add(new("oneShoulder", "the BranchSecretary is not also the VillageDirector (一肩挑), as the county asks"));
+            warnings.Add(new("oneShoulder", "the branchSecretary is not also the villageDirector (一肩挑), as the county asks"));
         }
         return warnings;
     }

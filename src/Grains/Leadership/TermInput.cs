@@ -1,5 +1,6 @@
 using System.Globalization;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Leadership;
 
@@ -49,7 +50,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
 
         if (Cadres is null || Cadres.Count == 0)
         {
-            errors.Add("cadres", "is required: the cadres of the two committees (村两委), at least the BranchSecretary");
+            errors.Add("cadres", "is required: the cadres of the two committees (村两委), at least the branchSecretary");
             return null;
         }
         if (Cadres.Count > MaxCadres)
@@ -88,7 +89,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
             {
                 if (secretaries.Count > 0)
                 {
-                    errors.Add($"{field}.roles", $"must have exactly one BranchSecretary per village: cadres[{secretaries[0]}] already is");
+                    errors.Add($"{field}.roles", $"must have exactly one branchSecretary per village: cadres[{secretaries[0]}] already is");
                 }
                 secretaries.Add(i);
             }
@@ -96,7 +97,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
             {
                 if (directors.Count > 0)
                 {
-                    errors.Add($"{field}.roles", $"may have at most one VillageDirector per village: cadres[{directors[0]}] already is");
+                    errors.Add($"{field}.roles", $"may have at most one villageDirector per village: cadres[{directors[0]}] already is");
                 }
                 directors.Add(i);
             }
@@ -105,7 +106,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
         if (secretaries.Count == 0 && allRead)
         {
             // Only said when every cadre was readable: a cadre with a broken role list may be the secretary.
-            errors.Add("cadres", "must have exactly one BranchSecretary: none is given");
+            errors.Add("cadres", "must have exactly one branchSecretary: none is given");
         }
         return errors.IsEmpty ? (electedOn!.Value, cadres) : null;
     }
@@ -126,7 +127,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
         }
         else
         {
-            errors.Add($"{field}.gender", "must be male or female");
+            errors.Add($"{field}.gender", "must be one of: male, female");
         }
 
         var birthDate = LeadershipRules.Date(errors, $"{field}.birthDate", input.BirthDate, "the birth date");
@@ -157,7 +158,7 @@ public sealed record TermInput(string? ElectedOn, IReadOnlyList<CadreInput?>? Ca
             {
                 if (input.Roles[j] is not { } text || !LeadershipNames.Roles.TryGetValue(text, out var role))
                 {
-                    errors.Add($"{field}.roles[{j}]", $"must be one of {LeadershipNames.RoleList}");
+                    errors.Add($"{field}.roles[{j}]", $"must be one of: {LeadershipNames.RoleList}");
                 }
                 else if (roles.Contains(role))
                 {
@@ -251,7 +252,7 @@ public static class LeadershipRules
         }
         if (!LeadershipNames.Educations.TryGetValue(text, out var education))
         {
-            errors.Add(field, $"must be one of {LeadershipNames.EducationList}");
+            errors.Add(field, $"must be one of: {LeadershipNames.EducationList}");
             return null;
         }
         return education;

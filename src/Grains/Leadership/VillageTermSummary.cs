@@ -1,3 +1,5 @@
+using GridActors.Grains.Vocabulary;
+
 namespace GridActors.Grains.Leadership;
 
 /// <summary>The branch secretary of a term as the county's records name them (县级党委备案, training).</summary>

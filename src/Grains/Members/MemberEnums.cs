@@ -19,21 +19,4 @@ public enum MemberStatus
     Other,
 }
 
-/// <summary>Highest education (学历).</summary>
-public enum Education
-{
-    /// <summary>小学及以下.</summary>
-    Primary,
-    /// <summary>初中.</summary>
-    JuniorSecondary,
-    /// <summary>高中.</summary>
-    SeniorSecondary,
-    /// <summary>中专/职高.</summary>
-    Vocational,
-    /// <summary>大专.</summary>
-    JuniorCollege,
-    /// <summary>本科.</summary>
-    Bachelor,
-    /// <summary>研究生.</summary>
-    Postgraduate,
-}
+// Education (学历) is shared with cadres: GridActors.Grains.Vocabulary.Education.

@@ -1,6 +1,7 @@
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Members;
 
@@ -26,7 +27,7 @@ public sealed record MemberInput(
         var name = Rules.RequiredText(errors, "name", Name, 50);
         if (!PartyEnums.TryParse<Gender>(Gender, out var gender))
         {
-            errors.Add("gender", $"is required: {PartyEnums.Choices<Gender>()}");
+            errors.Add("gender", EnumNames.Rule<Gender>(Gender));
         }
         var birth = Date(errors, "birthDate", BirthDate, today);
         if (birth is { } b && b < today.AddYears(-120))
@@ -38,9 +39,9 @@ public sealed record MemberInput(
         {
             errors.Add("joinedPartyOn", $"must be on or after the member's 18th birthday, {PartyCalendar.Text(born.AddYears(18))} (党章: 年满十八岁)");
         }
-        if (!PartyEnums.TryParse<Education>(Education, out var education))
+        if (!Educations.TryParse(Education, out var education))
         {
-            errors.Add("education", $"is required: {PartyEnums.Choices<Education>()}");
+            errors.Add("education", EnumNames.Rule<Education>(Education));
         }
         var phone = Rules.Phone(errors, "phone", Phone);
         if (!GridCode.TryParse(Grid, out var grid, out var gridError))
@@ -49,7 +50,7 @@ public sealed record MemberInput(
         }
         if (!PartyEnums.TryParse<MemberStatus>(Status, out var status))
         {
-            errors.Add("status", $"is required: {PartyEnums.Choices<MemberStatus>()} (外出务工 is migrant)");
+            errors.Add("status", $"{EnumNames.Rule<MemberStatus>(Status)} (外出务工 is migrant)");
         }
         var card = (Card ?? new MemberCardInput(null, null, null, null)).Validate(errors);
         return errors.IsEmpty
@@ -125,11 +126,11 @@ public sealed record PostClaimInput(string? Post, string? Recommendation, string
     {
         if (!PartyEnums.TryParse<Post>(Post, out var post))
         {
-            errors.Add("post", $"is required: one of the eight posts (八大岗位): {PartyEnums.Choices<Post>()}");
+            errors.Add("post", $"{EnumNames.Rule<Post>(Post)} (the eight posts, 八大岗位)");
         }
         if (!PartyEnums.TryParse<Recommendation>(Recommendation, out var recommendation))
         {
-            errors.Add("recommendation", "is required: self (自我推荐) or democratic (支部民主推荐)");
+            errors.Add("recommendation", $"{EnumNames.Rule<Recommendation>(Recommendation)} (self 自我推荐, democratic 支部民主推荐)");
         }
         var on = RecommendedOn is null ? today : MemberInput.Date(errors, "recommendedOn", RecommendedOn, today);
         var note = Rules.OptionalText(errors, "note", Note, 500, multiline: true);
@@ -145,7 +146,7 @@ public sealed record PostWorkInput(string? Kind, string? Date, string? Summary, 
     {
         if (!PartyEnums.TryParse<PostWorkKind>(Kind, out var kind))
         {
-            errors.Add("kind", $"is required: {PartyEnums.Choices<PostWorkKind>()}");
+            errors.Add("kind", EnumNames.Rule<PostWorkKind>(Kind));
         }
         var date = Date is null ? today : MemberInput.Date(errors, "date", Date, today);
         var summary = Rules.RequiredText(errors, "summary", Summary, 2000);

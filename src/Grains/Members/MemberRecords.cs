@@ -1,6 +1,7 @@
 using GridActors.Grains.Access;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Members;
 

@@ -1,4 +1,5 @@
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
 
@@ -111,7 +112,7 @@ public sealed record ActivityInput(
         }
         if (!PartyEnums.TryParse<ActivityKind>(Kind, out var kind))
         {
-            errors.Add("kind", $"is required: {PartyEnums.Choices<ActivityKind>()} (政策学习 / 联系群众 / 志愿服务)");
+            errors.Add("kind", $"{EnumNames.Rule<ActivityKind>(Kind)} (政策学习 / 联系群众 / 志愿服务)");
         }
         var topic = Rules.RequiredText(errors, "topic", Topic, 200);
         var attendees = new List<Guid>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GridActors.Grains.Validation;
+using GridActors.Grains.Vocabulary;
 
 namespace GridActors.Grains.Units;
 
@@ -13,6 +14,9 @@ public sealed record UnitInput(
 {
     public const int MaxVillagerGroups = 50;
 
+    /// <summary>What a village is: 村 (village) or 社区 (an urban community).</summary>
+    public static readonly IReadOnlyList<string> VillageKinds = ["village", "community"];
+
     /// <summary>Checks the input for a unit at <paramref name="level"/>; returns the details or null with errors added.</summary>
     public UnitDetails? Validate(UnitLevel level, ValidationErrors errors)
     {
@@ -21,11 +25,12 @@ public sealed record UnitInput(
         string? kind = null;
         if (level == UnitLevel.Village)
         {
-            if (Kind is not ("village" or "community"))
+            // Read in any letter case like every enumerated value (docs/api.md, "Vocabulary"); stored and answered lower-case.
+            kind = VillageKinds.FirstOrDefault(k => string.Equals(k, Kind?.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (kind is null)
             {
-                errors.Add("kind", "is required for a village: village or community");
+                errors.Add("kind", string.IsNullOrWhiteSpace(Kind) ? "is required for a village: one of: village, community" : EnumNames.OneOf(VillageKinds));
             }
-            kind = Kind;
         }
         else if (Kind is not null)
         {

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using System.Net;
 using System.Text;
 using GridActors.Grains.Households;
@@ -75,7 +76,7 @@ public sealed class ImportBatchTests(ImportFixture fixture) : IClassFixture<Impo
     {
         var id = Guid.NewGuid();
         var member = Grains.GetMember(id);
-        var details = new MemberDetails("戊党员", Gender.Male, new DateOnly(1975, 5, 5), new DateOnly(2000, 7, 1), Education.SeniorSecondary,
+        var details = new MemberDetails("戊党员", Gender.Male, new DateOnly(1975, 5, 5), new DateOnly(2000, 7, 1), Education.Senior,
             "13900000005", County.Grid, MemberStatus.Resident, false, MemberCard.Empty);
         Assert.Equal(PartyStatus.Done, (await member.Register(details, null)).Status);
 

@@ -238,7 +238,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
             """{"name":"汛期险情","deadlines":{"grid":"PT2H","village":"PT6H","township":"P1D","county":"P2D"},"lowestLevel":"village","suggestedPost":"SecurityPatroller"}""");
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var flood = (await _http.GetJson($"/api/v1/counties/{County.Code}/categories"))["items"]!.AsArray().Single(c => c!["code"].Str() == "flood")!;
-        Assert.Equal(("PT2H", "village", "SecurityPatroller"), (flood["deadlines"]!["grid"].Str(), flood["lowestLevel"].Str(), flood["suggestedPost"].Str()));
+        Assert.Equal(("PT2H", "village", "securityPatroller"), (flood["deadlines"]!["grid"].Str(), flood["lowestLevel"].Str(), flood["suggestedPost"].Str()));
     }
 
     [Theory]
@@ -246,7 +246,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     [InlineData("""{"name":"x","deadlines":{"grid":"PT30S","village":"P7D","township":"P15D","county":"P30D"}}""", "deadlines.grid", "between PT1M")]
     [InlineData("""{"name":"x"}""", "deadlines", "is required")]
     [InlineData("""{"name":"x","deadlines":{"grid":"P1D","village":"P7D","township":"P15D","county":"P30D"},"lowestLevel":"province"}""", "lowestLevel", "grid, village")]
-    [InlineData("""{"name":"x","deadlines":{"grid":"P1D","village":"P7D","township":"P15D","county":"P30D"},"suggestedPost":"Chef"}""", "suggestedPost", "SanitationKeeper")]
+    [InlineData("""{"name":"x","deadlines":{"grid":"P1D","village":"P7D","township":"P15D","county":"P30D"},"suggestedPost":"Chef"}""", "suggestedPost", "sanitationKeeper")]
     public async Task Category_BadInput_Is400NamingTheField(string json, string field, string rule)
     {
         await (await _http.PutJson($"/api/v1/counties/{County.Code}/categories/bad", json)).AssertInvalid(field, rule);

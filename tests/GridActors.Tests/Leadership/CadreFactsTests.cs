@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Leadership;
 
 namespace GridActors.Tests.Leadership;

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using System.Diagnostics;
 using System.Globalization;
 using GridActors.Grains.Leadership;
@@ -140,12 +141,12 @@ public sealed class LeadershipLoadTests(LeadershipFixture fixture, ITestOutputHe
         var oneShoulder = rng.Next(5) < 3;
         return Slates.Term("2021-01-10",
             oneShoulder
-                ? Slates.Cadre($"书记{i}", Gender(), Birth(), Edu(), true, "BranchSecretary", "VillageDirector")
-                : Slates.Cadre($"书记{i}", Gender(), Birth(), Edu(), true, "BranchSecretary"),
-            Slates.Cadre($"副书记{i}", Gender(), Birth(), Edu(), true, "BranchDeputySecretary", oneShoulder ? "VillageDeputyDirector" : "VillageDirector"),
-            Slates.Cadre($"委员甲{i}", Gender(), Birth(), Edu(), true, "BranchCommitteeMember"),
-            Slates.Cadre($"委员乙{i}", Gender(), Birth(), Edu(), false, "VillageCommitteeMember"),
-            Slates.Cadre($"委员丙{i}", Gender(), Birth(), Edu(), false, "VillageCommitteeMember"));
+                ? Slates.Cadre($"书记{i}", Gender(), Birth(), Edu(), true, "branchSecretary", "villageDirector")
+                : Slates.Cadre($"书记{i}", Gender(), Birth(), Edu(), true, "branchSecretary"),
+            Slates.Cadre($"副书记{i}", Gender(), Birth(), Edu(), true, "branchDeputySecretary", oneShoulder ? "villageDeputyDirector" : "villageDirector"),
+            Slates.Cadre($"委员甲{i}", Gender(), Birth(), Edu(), true, "branchCommitteeMember"),
+            Slates.Cadre($"委员乙{i}", Gender(), Birth(), Edu(), false, "villageCommitteeMember"),
+            Slates.Cadre($"委员丙{i}", Gender(), Birth(), Edu(), false, "villageCommitteeMember"));
     }
 
     private static Cadre[] Cadres(int i, DateOnly electedOn)

@@ -136,8 +136,8 @@ public sealed class LeadershipReportApiTests(LeadershipFixture fixture)
         const string village = "340826100201";
         await Slates.Units(_http, "340826", village);
         var first = Slates.Term("2021-02-01",
-            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "BranchSecretary"), // 50
-            Slates.Cadre("乙", "male", "1981-02-01", "junior", false, "VillageDirector")); // 40
+            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "branchSecretary"), // 50
+            Slates.Cadre("乙", "male", "1981-02-01", "junior", false, "villageDirector")); // 40
         var created = await _http.PutJson($"/api/v1/villages/{village}/terms/2021", first);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var before = await _http.GetJson("/api/v1/counties/340826/leadership?term=2021");
@@ -146,9 +146,9 @@ public sealed class LeadershipReportApiTests(LeadershipFixture fixture)
 
         // The secretary now also directs the villagers' committee, and a young graduate joins: 3 cadres, ages 50+40+25.
         var replaced = Slates.Term("2021-02-01",
-            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "BranchSecretary", "VillageDirector"),
-            Slates.Cadre("乙", "male", "1981-02-01", "junior", false, "VillageDeputyDirector"),
-            Slates.Cadre("丙", "female", "1996-02-01", "bachelor", true, "BranchCommitteeMember"));
+            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "branchSecretary", "villageDirector"),
+            Slates.Cadre("乙", "male", "1981-02-01", "junior", false, "villageDeputyDirector"),
+            Slates.Cadre("丙", "female", "1996-02-01", "bachelor", true, "branchCommitteeMember"));
         var updated = await _http.PutJson($"/api/v1/villages/{village}/terms/2021", replaced);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
 
@@ -164,7 +164,7 @@ public sealed class LeadershipReportApiTests(LeadershipFixture fixture)
         const string village = "340827100201";
         await Slates.Units(_http, "340827", village);
         await Slates.Ok(_http.PutJson($"/api/v1/villages/{village}/terms/2021", Slates.Term("2021-02-01",
-            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "BranchSecretary"))));
+            Slates.Cadre("甲", "male", "1971-02-01", "senior", true, "branchSecretary"))));
 
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/villages/{village}/terms/2021")).StatusCode);
 

@@ -44,9 +44,9 @@ public sealed class LeadershipRestartTests
 
         // The books read back from storage still take changes: B1 loses its one-shoulder secretary.
         await Slates.Ok(again.PutJson($"/api/v1/villages/{HandWorked.B1}/terms/2021", Slates.Term("2021-01-15",
-            Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "BranchSecretary"),
-            Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "BranchCommitteeMember", "VillageDirector"),
-            Slates.Cadre("黄斌", "male", "1972-03-03", "junior", false, "VillageDeputyDirector"))));
+            Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "branchSecretary"),
+            Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "branchCommitteeMember", "villageDirector"),
+            Slates.Cadre("黄斌", "male", "1972-03-03", "junior", false, "villageDeputyDirector"))));
         var report = await again.GetJson($"/api/v1/counties/{HandWorked.County}/leadership?term=2021");
         Assert.Equal((2, 50m), (LeadershipReportApiTests.Int(report, "oneShoulderVillages"), LeadershipReportApiTests.Dec(report, "oneShoulderPercent")));
     }

@@ -10,7 +10,7 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
     private readonly HttpClient _http = fixture.Http;
 
     private static string OneSecretary(string electedOn, string name, string birthDate) =>
-        Slates.Term(electedOn, Slates.Cadre(name, "male", birthDate, "college", true, "BranchSecretary", "VillageDirector"));
+        Slates.Term(electedOn, Slates.Cadre(name, "male", birthDate, "college", true, "branchSecretary", "villageDirector"));
 
     [Fact]
     public async Task Filing_StartsPending_IsRecorded_AndLapsesWhenTheSecretaryIsReplaced()
@@ -42,7 +42,7 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
     [InlineData("""{"status":"filed","filedOn":"2020-12-31"}""", "filedOn", "must not be before the election on 2021-01-10")]
     [InlineData("""{"status":"filed","filedOn":"2026-03-03"}""", "filedOn", "must not be in the future")]
     [InlineData("""{"status":"pending","filedOn":"2021-02-01"}""", "filedOn", "must be left out while the filing is pending")]
-    [InlineData("""{"status":"approved","filedOn":"2021-02-01"}""", "status", "one of pending, filed, returned, revoked")]
+    [InlineData("""{"status":"approved","filedOn":"2021-02-01"}""", "status", "one of: pending, filed, returned, revoked")]
     public async Task Filing_BreakingARule_Answers400(string body, string field, string rule)
     {
         const string village = "340831100201";
@@ -91,7 +91,7 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
     }
 
     [Theory]
-    [InlineData("""{"title":"培训班","heldOn":"2025-04-10","attendees":["340829100204"]}""", "attendees[0]", "has no BranchSecretary on record")]
+    [InlineData("""{"title":"培训班","heldOn":"2025-04-10","attendees":["340829100204"]}""", "attendees[0]", "has no branchSecretary on record")]
     [InlineData("""{"title":"培训班","heldOn":"2025-04-10","attendees":["340822100201"]}""", "attendees[0]", "must be a village of the county 340829")]
     [InlineData("""{"title":"培训班","heldOn":"2025-04-10","attendees":["340829100201","340829100201"]}""", "attendees[1]", "must not repeat")]
     [InlineData("""{"title":"培训班","heldOn":"2024-12-30","attendees":["340829100201"]}""", "heldOn", "must fall within the year 2025")]
@@ -128,7 +128,7 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
     [Fact]
     public async Task TeamAssessment_BadInput_Answers400_UnknownVillage404()
     {
-        await (await _http.PutJson($"/api/v1/villages/{County.Village}/assessments/2025", """{"rating":"excellent"}""")).AssertInvalid("rating", "one of good, fairlyGood, average, weak");
+        await (await _http.PutJson($"/api/v1/villages/{County.Village}/assessments/2025", """{"rating":"excellent"}""")).AssertInvalid("rating", "one of: good, fairlyGood, average, weak");
         await (await _http.PutJson($"/api/v1/villages/{County.Village}/assessments/2027", """{"rating":"good"}""")).AssertInvalid("year", "must not be a future year");
         await (await _http.PutJson("/api/v1/villages/340822100299/assessments/2025", """{"rating":"good"}""")).AssertProblem(404);
         await (await _http.GetAsync($"/api/v1/villages/{County.Village2}/assessments/2019")).AssertProblem(404);
@@ -144,8 +144,8 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
 
         // Planned for 2026-06-01 (a slate may be checked before its election): two men of 56 and 46, both senior school.
         var slate = Slates.Term("2026-06-01",
-            Slates.Cadre("钱进", "male", "1970-01-01", "senior", true, "BranchSecretary"),
-            Slates.Cadre("孙强", "male", "1980-01-01", "senior", false, "VillageDirector"));
+            Slates.Cadre("钱进", "male", "1970-01-01", "senior", true, "branchSecretary"),
+            Slates.Cadre("孙强", "male", "1980-01-01", "senior", false, "villageDirector"));
         Assert.Equal(new[] { "minWomen", "minUnder35" }, await Warnings(village, slate));
 
         await Slates.Ok(_http.PutJson($"/api/v1/counties/{county}/slate-rules",
@@ -154,7 +154,7 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
         Assert.Equal((true, "college"), (configured["configured"]!.GetValue<bool>(), configured["secretaryMinEducation"].Str()));
         Assert.Equal(new[] { "secretaryMinEducation", "secretaryMaxAge", "oneShoulder" }, await Warnings(village, slate));
 
-        var good = Slates.Term("2026-06-01", Slates.Cadre("吴芳", "female", "1988-08-08", "bachelor", true, "BranchSecretary", "VillageDirector"));
+        var good = Slates.Term("2026-06-01", Slates.Cadre("吴芳", "female", "1988-08-08", "bachelor", true, "branchSecretary", "villageDirector"));
         Assert.Empty(await Warnings(village, good));
     }
 
@@ -162,9 +162,9 @@ public sealed class SecretariesApiTests(LeadershipFixture fixture)
     public async Task SlateCheck_StructuralRulesStillAnswer400_AndRulesAreChecked()
     {
         var twoSecretaries = Slates.Term("2026-06-01",
-            Slates.Cadre("甲", "male", "1980-01-01", "senior", true, "BranchSecretary"),
-            Slates.Cadre("乙", "male", "1981-01-01", "senior", true, "BranchSecretary"));
-        await (await _http.PostJson($"/api/v1/villages/{County.Village}/slate-check", twoSecretaries)).AssertInvalid("cadres[1].roles", "exactly one BranchSecretary");
+            Slates.Cadre("甲", "male", "1980-01-01", "senior", true, "branchSecretary"),
+            Slates.Cadre("乙", "male", "1981-01-01", "senior", true, "branchSecretary"));
+        await (await _http.PostJson($"/api/v1/villages/{County.Village}/slate-check", twoSecretaries)).AssertInvalid("cadres[1].roles", "exactly one branchSecretary");
         await (await _http.PutJson($"/api/v1/counties/{County.Code}/slate-rules", """{"secretaryMinEducation":"phd"}""")).AssertInvalid("secretaryMinEducation", "must be one of");
         await (await _http.PutJson($"/api/v1/counties/{County.Code}/slate-rules", """{"secretaryMaxAge":90}""")).AssertInvalid("secretaryMaxAge", "from 18 to 75");
         await (await _http.PutJson("/api/v1/counties/340899/slate-rules", "{}")).AssertProblem(404);

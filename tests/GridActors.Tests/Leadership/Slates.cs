@@ -75,59 +75,59 @@ internal static class HandWorked
     // 2021, A1, elected 2021-01-10. Age = whole years on that day.
     //   张伟  m 1975-03-01 45 (birthday not yet) bachelor  Secretary+Director      cross, college   ← one-shoulder
     //   李娜  f 1990-01-10 31 (birthday that day) college  DeputySecretary+DeputyDirector cross, college
-    //   王强  m 1968-06-30 52  senior      BranchCommitteeMember
-    //   赵敏  f 1996-02-01 24  vocational  VillageCommitteeMember (not a Party member)
-    //   陈刚  m 1962-12-31 58  junior      VillageCommitteeMember (not a Party member)
+    //   王强  m 1968-06-30 52  senior      branchCommitteeMember
+    //   赵敏  f 1996-02-01 24  vocational  villageCommitteeMember (not a Party member)
+    //   陈刚  m 1962-12-31 58  junior      villageCommitteeMember (not a Party member)
     //   5 cadres, 2 cross, ages 45+31+52+24+58 = 210, secretary 45, college 2, women 2
     public static readonly string A1Of2021 = Slates.Term("2021-01-10",
-        Slates.Cadre("张伟", "male", "1975-03-01", "bachelor", true, "BranchSecretary", "VillageDirector"),
-        Slates.Cadre("李娜", "female", "1990-01-10", "college", true, "BranchDeputySecretary", "VillageDeputyDirector"),
-        Slates.Cadre("王强", "male", "1968-06-30", "senior", true, "BranchCommitteeMember"),
-        Slates.Cadre("赵敏", "female", "1996-02-01", "vocational", false, "VillageCommitteeMember"),
-        Slates.Cadre("陈刚", "male", "1962-12-31", "junior", false, "VillageCommitteeMember"));
+        Slates.Cadre("张伟", "male", "1975-03-01", "bachelor", true, "branchSecretary", "villageDirector"),
+        Slates.Cadre("李娜", "female", "1990-01-10", "college", true, "branchDeputySecretary", "villageDeputyDirector"),
+        Slates.Cadre("王强", "male", "1968-06-30", "senior", true, "branchCommitteeMember"),
+        Slates.Cadre("赵敏", "female", "1996-02-01", "vocational", false, "villageCommitteeMember"),
+        Slates.Cadre("陈刚", "male", "1962-12-31", "junior", false, "villageCommitteeMember"));
 
     // 2021, A2, elected 2021-01-12: the director is not the secretary.
     //   刘洋  m 1980-01-12 41 (birthday that day) college  Secretary               college
-    //   孙丽  f 1985-05-20 35  senior   BranchCommitteeMember+VillageDirector   cross
-    //   周杰  m 1970-01-13 50 (birthday the next day) primary VillageCommitteeMember
+    //   孙丽  f 1985-05-20 35  senior   branchCommitteeMember+villageDirector   cross
+    //   周杰  m 1970-01-13 50 (birthday the next day) primary villageCommitteeMember
     //   3 cadres, 1 cross, ages 41+35+50 = 126, secretary 41, college 1, women 1
     public static readonly string A2Of2021 = Slates.Term("2021-01-12",
-        Slates.Cadre("刘洋", "male", "1980-01-12", "college", true, "BranchSecretary"),
-        Slates.Cadre("孙丽", "female", "1985-05-20", "senior", true, "BranchCommitteeMember", "VillageDirector"),
-        Slates.Cadre("周杰", "male", "1970-01-13", "primary", false, "VillageCommitteeMember"));
+        Slates.Cadre("刘洋", "male", "1980-01-12", "college", true, "branchSecretary"),
+        Slates.Cadre("孙丽", "female", "1985-05-20", "senior", true, "branchCommitteeMember", "villageDirector"),
+        Slates.Cadre("周杰", "male", "1970-01-13", "primary", false, "villageCommitteeMember"));
 
     // 2021, A3, elected 2021-01-12.
     //   吴芳  f 1988-08-08 32  master   Secretary+Director                      cross, college   ← one-shoulder
-    //   郑浩  m 1960-01-01 61  junior   BranchCommitteeMember+VillageCommitteeMember cross
-    //   冯雪  f 2000-02-29 20  college  VillageCommitteeMember (not a Party member) college
-    //   何亮  m 1977-01-11 44  senior   BranchDeputySecretary
+    //   郑浩  m 1960-01-01 61  junior   branchCommitteeMember+villageCommitteeMember cross
+    //   冯雪  f 2000-02-29 20  college  villageCommitteeMember (not a Party member) college
+    //   何亮  m 1977-01-11 44  senior   branchDeputySecretary
     //   4 cadres, 2 cross, ages 32+61+20+44 = 157, secretary 32, college 2, women 2
     public static readonly string A3Of2021 = Slates.Term("2021-01-12",
-        Slates.Cadre("吴芳", "female", "1988-08-08", "master", true, "BranchSecretary", "VillageDirector"),
-        Slates.Cadre("郑浩", "male", "1960-01-01", "junior", true, "BranchCommitteeMember", "VillageCommitteeMember"),
-        Slates.Cadre("冯雪", "female", "2000-02-29", "college", false, "VillageCommitteeMember"),
-        Slates.Cadre("何亮", "male", "1977-01-11", "senior", true, "BranchDeputySecretary"));
+        Slates.Cadre("吴芳", "female", "1988-08-08", "master", true, "branchSecretary", "villageDirector"),
+        Slates.Cadre("郑浩", "male", "1960-01-01", "junior", true, "branchCommitteeMember", "villageCommitteeMember"),
+        Slates.Cadre("冯雪", "female", "2000-02-29", "college", false, "villageCommitteeMember"),
+        Slates.Cadre("何亮", "male", "1977-01-11", "senior", true, "branchDeputySecretary"));
 
     // 2021, B1, elected 2021-01-15.
     //   马军  m 1966-09-09 54  senior    Secretary+Director                     cross            ← one-shoulder
-    //   林静  f 1979-01-15 42 (birthday that day) bachelor BranchCommitteeMember+VillageCommitteeMember cross, college
-    //   黄斌  m 1972-03-03 48  junior    VillageDeputyDirector (not a Party member)
+    //   林静  f 1979-01-15 42 (birthday that day) bachelor branchCommitteeMember+villageCommitteeMember cross, college
+    //   黄斌  m 1972-03-03 48  junior    villageDeputyDirector (not a Party member)
     //   3 cadres, 2 cross, ages 54+42+48 = 144, secretary 54, college 1, women 1
     public static readonly string B1Of2021 = Slates.Term("2021-01-15",
-        Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "BranchSecretary", "VillageDirector"),
-        Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "BranchCommitteeMember", "VillageCommitteeMember"),
-        Slates.Cadre("黄斌", "male", "1972-03-03", "junior", false, "VillageDeputyDirector"));
+        Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "branchSecretary", "villageDirector"),
+        Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "branchCommitteeMember", "villageCommitteeMember"),
+        Slates.Cadre("黄斌", "male", "1972-03-03", "junior", false, "villageDeputyDirector"));
 
     // 2018, A1, elected 2018-01-20: 钱进 62 (birthday 4 April not yet) secretary; 张伟 42 director. Ages 104, secretary 62.
     public static readonly string A1Of2018 = Slates.Term("2018-01-20",
-        Slates.Cadre("钱进", "male", "1955-04-04", "junior", true, "BranchSecretary"),
-        Slates.Cadre("张伟", "male", "1975-03-01", "bachelor", true, "VillageDirector"));
+        Slates.Cadre("钱进", "male", "1955-04-04", "junior", true, "branchSecretary"),
+        Slates.Cadre("张伟", "male", "1975-03-01", "bachelor", true, "villageDirector"));
 
     // 2018, B1, elected 2018-01-20: 马军 51 secretary+director; 许文 59; 林静 39 (birthday 15 January passed). Ages 149, secretary 51.
     public static readonly string B1Of2018 = Slates.Term("2018-01-20",
-        Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "BranchSecretary", "VillageDirector"),
-        Slates.Cadre("许文", "male", "1958-07-07", "primary", false, "VillageCommitteeMember"),
-        Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "BranchCommitteeMember"));
+        Slates.Cadre("马军", "male", "1966-09-09", "senior", true, "branchSecretary", "villageDirector"),
+        Slates.Cadre("许文", "male", "1958-07-07", "primary", false, "villageCommitteeMember"),
+        Slates.Cadre("林静", "female", "1979-01-15", "bachelor", true, "branchCommitteeMember"));
 
     public static async Task Load(HttpClient http)
     {
