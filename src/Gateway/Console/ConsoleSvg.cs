@@ -29,7 +29,8 @@ public static class ConsoleSvg
     /// <summary>Grouped bars (one group per period), values from 0 to <paramref name="max"/>, each bar labelled.</summary>
     public static MarkupString Bars(string title, IReadOnlyList<string> groups, IReadOnlyList<BarSeries> series, double max, Func<double, string> format)
     {
-        const int width = 520, height = 240, left = 36, bottom = 200, top = 20;
+        // Narrow enough that its words stay readable when a phone draws it 320 px wide.
+        const int width = 400, height = 240, left = 38, bottom = 200, top = 20;
         var plotWidth = width - left - 10;
         var groupWidth = plotWidth / (double)groups.Count;
         var barWidth = Math.Min(34, (groupWidth - 16) / series.Count);
@@ -39,7 +40,7 @@ public static class ConsoleSvg
         {
             var y = bottom - (bottom - top) * i / 4.0;
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" x2=\"{width - 10}\" y1=\"{N(y)}\" y2=\"{N(y)}\" stroke=\"#e3e8ee\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{N(y + 4)}\" font-size=\"10\" text-anchor=\"end\" fill=\"#61707f\">{E(format(max * i / 4))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 4}\" y=\"{N(y + 4)}\" font-size=\"12\" text-anchor=\"end\" fill=\"#61707f\">{E(format(max * i / 4))}</text>");
         }
         for (var g = 0; g < groups.Count; g++)
         {
@@ -54,15 +55,15 @@ public static class ConsoleSvg
                 }
                 var h = max <= 0 ? 0 : (bottom - top) * Math.Clamp(value / max, 0, 1);
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(x + 2)}\" y=\"{N(bottom - h)}\" width=\"{N(barWidth - 4)}\" height=\"{N(h)}\" rx=\"3\" fill=\"{series[s].Colour}\"><title>{E(series[s].Label)} {E(groups[g])}: {E(format(value))}</title></rect>");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(x + barWidth / 2)}\" y=\"{N(bottom - h - 4)}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1f2933\">{E(format(value))}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(x + barWidth / 2)}\" y=\"{N(bottom - h - 4)}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2933\">{E(format(value))}</text>");
             }
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(left + g * groupWidth + groupWidth / 2)}\" y=\"{bottom + 18}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2933\">{E(groups[g])}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(left + g * groupWidth + groupWidth / 2)}\" y=\"{bottom + 18}\" font-size=\"14\" text-anchor=\"middle\" fill=\"#1f2933\">{E(groups[g])}</text>");
         }
         var lx = left;
         foreach (var s in series)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{height + 6}\" width=\"10\" height=\"10\" rx=\"2\" fill=\"{s.Colour}\"/><text x=\"{lx + 14}\" y=\"{height + 15}\" font-size=\"11\" fill=\"#61707f\">{E(s.Label)}</text>");
-            lx += 24 + s.Label.Length * 12;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{height + 6}\" width=\"10\" height=\"10\" rx=\"2\" fill=\"{s.Colour}\"/><text x=\"{lx + 14}\" y=\"{height + 15}\" font-size=\"13\" fill=\"#61707f\">{E(s.Label)}</text>");
+            lx += 26 + s.Label.Length * 14;
         }
         svg.Append("</svg>");
         return new MarkupString(svg.ToString());
@@ -85,7 +86,7 @@ public static class ConsoleSvg
         var spanX = Math.Max((maxX - minX) * k, 1e-9);
         var spanY = Math.Max(maxY - minY, 1e-9);
         const double width = 800, pad = 16;
-        var height = Math.Clamp(width * spanY / spanX, 240, 900);
+        var height = Math.Clamp(width * spanY / spanX, 240, 600);
         var scale = Math.Min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
         (double X, double Y) P((double X, double Y) p) => (pad + (p.X - minX) * k * scale, height - pad - (p.Y - minY) * scale);
         var svg = new StringBuilder();
@@ -106,8 +107,8 @@ public static class ConsoleSvg
             var counts = english ? $"{grid.Open} open, {grid.Overdue} overdue" : $"在办 {grid.Open} · 超期 {grid.Overdue}";
             svg.Append(CultureInfo.InvariantCulture, $"<a href=\"/console/units/{grid.Code}\" data-grid=\"{grid.Code}\" data-state=\"{state}\">");
             svg.Append(CultureInfo.InvariantCulture, $"<path d=\"{path}\" fill=\"{fill}\" fill-opacity=\"0.55\" stroke=\"{fill}\" stroke-width=\"1.5\" fill-rule=\"evenodd\"><title>{E(grid.Name)}: {E(counts)}</title></path>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(cx)}\" y=\"{N(cy)}\" font-size=\"14\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#1f2933\">{E(grid.Name)}</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(cx)}\" y=\"{N(cy + 17)}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2933\">{E(counts)}</text></a>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(cx)}\" y=\"{N(cy)}\" font-size=\"24\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#1f2933\">{E(grid.Name)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(cx)}\" y=\"{N(cy + 26)}\" font-size=\"19\" text-anchor=\"middle\" fill=\"#1f2933\">{E(counts)}</text></a>");
         }
         svg.Append("</svg>");
         return new MarkupString(svg.ToString());
