@@ -5,6 +5,7 @@
 # from which they may CREATE DATABASE). When it is not set, this script starts a throwaway PostgreSQL
 # server of its own (installing PostgreSQL from apt first when it is missing and we are root) and stops
 # it at the end. If no server can be had, those tests fail; they never pass or skip silently.
+# The console's browser tests need Chromium: Debian's chromium and fonts-noto-cjk are installed the same way.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -60,6 +61,13 @@ start_postgres() {
 
 if [ -z "${GRIDACTORS_TEST_POSTGRES:-}" ]; then
   start_postgres || true
+fi
+
+# The console's browser tests drive Debian's chromium (Playwright's own browser download is not used) and need CJK
+# fonts to draw Chinese pages. Installed here when missing and we are root; without a browser those tests fail.
+if { [ ! -x /usr/lib/chromium/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test.sh: installing chromium and fonts-noto-cjk from apt" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) >&2 || true
 fi
 
 LOG=$(mktemp)

@@ -13,7 +13,8 @@ public static class AccessHosting
     public const string OperatorPages = "/dashboard";
 
     /// <summary>
-    /// <c>Auth:BootstrapAdminKey</c>: a first admin key from configuration. <c>Auth:Jwt:Authority</c> and
+    /// <c>Auth:BootstrapAdminKey</c>: a first admin key from configuration. <c>Auth:BootstrapAdminPassword</c>: the password
+    /// of the first staff account, <c>admin</c> (<see cref="BootstrapAdminAccount"/>). <c>Auth:Jwt:Authority</c> and
     /// <c>Auth:Jwt:Audience</c>: staff sign-in; the token carries <c>jurisdiction</c> and <c>roles</c> claims.
     /// <c>RateLimits:PermitsPerSecond</c> (default 200) and <c>RateLimits:Burst</c> (default 400) per key.
     /// </summary>
@@ -31,8 +32,14 @@ public static class AccessHosting
             .AddPolicyScheme(Selector, Selector, options => options.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(configuration["Auth:Jwt:Authority"])
                     ? JwtBearerDefaults.AuthenticationScheme
-                    : ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+                    // The console's cookie, only when no other credential is sent: a key or token always decides alone.
+                    : http.Request.Headers.Authorization.Count == 0 && !http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                        && http.Request.Cookies.ContainsKey(ConsoleCookie.CookieName)
+                        ? ConsoleCookie.Scheme
+                        : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(ConsoleCookie.Scheme, ConsoleCookie.Configure);
+        builder.Services.AddAntiforgery(ConsoleCookie.Configure);
         if (configuration["Auth:Jwt:Authority"] is { Length: > 0 } authority)
         {
             authentication.AddJwtBearer(options =>
@@ -45,6 +52,8 @@ public static class AccessHosting
         }
 
         builder.Services.AddSingleton<BootstrapAdminKey>();
+        builder.Services.AddSingleton<StaffPasswords>();
+        builder.Services.AddHostedService<BootstrapAdminAccount>();
         builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddSingleton<ApiKeyGate>();

@@ -1,4 +1,7 @@
+using GridActors.Gateway.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GridActors.Gateway.Access;
 
@@ -15,7 +18,7 @@ namespace GridActors.Gateway.Access;
 /// A key this gateway has not verified lately costs a look-up; an address whose keys keep failing is refused (429)
 /// before it is looked up (<see cref="RateLimits.MayTryKey"/>), so guessing keys is slow and costs the cluster nothing.
 /// </remarks>
-internal sealed class ApiKeyGate(ApiKeyVerifier keys, RateLimits limits)
+internal sealed class ApiKeyGate(ApiKeyVerifier keys, RateLimits limits, IAntiforgery antiforgery, IProblemDetailsService problems)
 {
     /// <summary>
     /// Sets the request's user (and caller) when it carries valid credentials; leaves it anonymous otherwise. False when
@@ -67,11 +70,31 @@ internal sealed class ApiKeyGate(ApiKeyVerifier keys, RateLimits limits)
         }
     }
 
-    private static async ValueTask<bool> AuthenticateByScheme(HttpContext http)
+    private async ValueTask<bool> AuthenticateByScheme(HttpContext http)
     {
         if (await http.AuthenticateAsync(AccessHosting.Selector) is { Principal: { } principal })
         {
             http.User = principal;
+            // A browser sends the console's cookie with any request, a forged one from another site's page too: an API
+            // request that changes something must also show the antiforgery token only the console's own pages hold.
+            // (The console's own form posts are checked by ASP.NET Core's antiforgery middleware on their endpoints.)
+            if (principal.Identity?.AuthenticationType == ConsoleCookie.Scheme && http.Request.Path.StartsWithSegments("/api")
+                && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method)
+                && !await antiforgery.IsRequestValidAsync(http))
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                var problem = new ValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [ConsoleCookie.AntiforgeryHeader] = ["is required with the console's sign-in cookie: the antiforgery token of a console page"],
+                })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request is not valid",
+                    Type = ProblemTypes.Validation,
+                };
+                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+                return false;
+            }
         }
         return true;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
+using GridActors.Gateway.Console;
 using GridActors.Gateway.Import;
 using GridActors.Gateway.Open311;
 using GridActors.Grains.Infrastructure;
@@ -76,6 +77,7 @@ public static partial class GatewayHostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1_048_576);
         builder.AddGridActorsHttpHygiene();
         builder.AddGridActorsCors();
+        builder.AddGridActorsConsole();
         return builder;
     }
 
@@ -93,11 +95,15 @@ public static partial class GatewayHostingExtensions
         app.UseGridActorsAccess();
         // After access checks, so a retried request is authorised and counted once.
         app.UseRetryWhenUnavailable();
+        // The console's form posts (and its sign-in and sign-out) carry an antiforgery token, checked here on the
+        // endpoints that ask for it; cookie-authenticated API writes are checked with the credentials (ApiKeyGate).
+        app.UseAntiforgery();
         // Access is endpoint metadata (AccessPolicy): what needs no key is mapped in one group, the API in another whose
         // default lets every role read and managers write; endpoints that need another role say so where they are mapped.
         var anyone = app.MapGroup("").WithAccess(AccessPolicy.Anyone);
-        // Someone who opens the address in a browser lands on the interactive docs.
-        anyone.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+        // Someone who opens the address in a browser lands on the staff console (which links the interactive docs).
+        anyone.MapGet("/", () => TypedResults.Redirect("/console")).ExcludeFromDescription();
+        anyone.MapGet("/console/console.css", ConsoleStyles.Serve).ExcludeFromDescription();
         anyone.MapOpenApi("/openapi/{documentName}.json");
         anyone.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         anyone.MapGridActorsHealth();
@@ -111,6 +117,7 @@ public static partial class GatewayHostingExtensions
         var api = app.MapGroup("").WithAccess(AccessPolicy.ByMethod);
         api.AddEndpointFilterFactory(BodyReferences.Factory);
         api.MapKeysApi();
+        api.MapStaffApi();
         api.MapAuditApi();
         api.MapUnitsApi();
         api.MapCategoriesApi();
@@ -124,6 +131,7 @@ public static partial class GatewayHostingExtensions
         api.MapPartyBranchesApi();
         api.MapCommitmentsApi();
         api.MapStarsApi();
+        app.MapGridActorsConsole(anyone);
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }
@@ -137,6 +145,6 @@ public static partial class GatewayHostingExtensions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "GridActors API at {Address}/api/v1 - OpenAPI document at {Address}/openapi/v1.json - interactive docs at {Address}/docs")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "GridActors console at {Address}/console - API at {Address}/api/v1 - OpenAPI document at {Address}/openapi/v1.json - interactive docs at {Address}/docs")]
     private static partial void LogListening(ILogger logger, string address);
 }

@@ -118,6 +118,8 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         // 亮身份: Party members show who they are; their names are on the public 三亮 board and the Party member home plaques.
         ["MemberResponse.name"] = "a Party member's name is public (亮身份)",
         ["Actor.name"] = "who took a step of an issue: the calling app's name, or a staff member's at work, not a resident's",
+        ["StaffAccountInfo.displayName"] = "a staff member's name at work, shown only to admins of the jurisdiction",
+        ["StaffAccountInfo.username"] = "a staff member's sign-in name, shown only to admins of the jurisdiction",
         ["RosterEntry.name"] = "a Party member's name is public (亮身份)",
         ["HomeMember.name"] = "a Party member's name is public (亮身份)",
         ["SuggestedMember.name"] = "a Party member's name is public (亮身份)",

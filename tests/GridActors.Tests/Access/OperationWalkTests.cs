@@ -36,6 +36,7 @@ public sealed class WalkFixture : IAsyncLifetime
     public string IssueB { get; private set; } = "";
     public string TaskA { get; private set; } = "";
     public string KeyIdA { get; private set; } = "";
+    public string StaffA { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -55,6 +56,9 @@ public sealed class WalkFixture : IAsyncLifetime
         }
         AllRolesA = await CreateKey("reader\",\"reporter\",\"handler\",\"manager", County.Code);
         KeyIdA = (await CreateKey("reader", County.Code)).Split('.')[1];
+        StaffA = "walk-staff-a";
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostJson("/api/v1/staff",
+            $$"""{"username":"{{StaffA}}","displayName":"甲县工作人员","password":"walk-password-1","jurisdiction":"{{County.Code}}","roles":["reader"]}""")).StatusCode);
         MemberA = await PartyApi.CreateMember(Admin, County.Grid, "甲县党员");
         MemberB = await PartyApi.CreateMember(Admin, GridB, "乙县党员");
         IssueA = await IssueApi.Report(Admin, County.Grid);
@@ -105,6 +109,7 @@ public sealed class WalkFixture : IAsyncLifetime
                 ("id", "members") => MemberA,
                 ("id", "party-tasks") => TaskA,
                 ("id", "keys") => KeyIdA,
+                ("username", "staff") => StaffA,
                 ("id", "households" or "pairings") => Guid.NewGuid().ToString(),
                 ("memberId", _) => MemberA,
                 ("objectionId", _) => Guid.NewGuid().ToString(),
@@ -228,7 +233,7 @@ public sealed class OperationWalkTests(WalkFixture fixture, ITestOutputHelper ou
         var sent = 0;
         var leaks = new List<string>();
         var before = await Snapshot();
-        string[] markers = [County.Code, fixture.MemberA, fixture.IssueA, fixture.TaskA, fixture.KeyIdA];
+        string[] markers = [County.Code, fixture.MemberA, fixture.IssueA, fixture.TaskA, fixture.KeyIdA, fixture.StaffA];
         foreach (var (method, template, operation) in fixture.Operations().Where(o => IsKeyed(o.Operation)))
         {
             var url = fixture.FillA(template, operation);

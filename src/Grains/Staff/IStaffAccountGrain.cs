@@ -1,0 +1,60 @@
+namespace GridActors.Grains.Staff;
+
+/// <summary>
+/// A staff account (工作人员账号) as listed to admins: who signs in to the console, within which jurisdiction, with which
+/// roles. Never its password hash.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StaffAccountInfo")]
+public sealed record StaffAccountInfo(
+    string Username,
+    string DisplayName,
+    string Jurisdiction,
+    IReadOnlyList<string> Roles,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DisabledAt);
+
+/// <summary>What the console checks a password against: the account and its password hash.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StaffCredentials")]
+public sealed record StaffCredentials(StaffAccountInfo Account, string PasswordHash);
+
+/// <summary>
+/// One staff account, keyed by its username (lower case). The password is hashed by the gateway (ASP.NET Core's
+/// password hasher: salted PBKDF2) before it reaches the grain, so no plain password is ever stored or sent between silos.
+/// </summary>
+[Alias("GridActors.IStaffAccountGrain")]
+public interface IStaffAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account; null when the username is taken (by anyone: usernames are never reused).</summary>
+    [Alias("Create")]
+    Task<StaffAccountInfo?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash);
+
+    [Alias("Get")]
+    Task<StaffAccountInfo?> Get();
+
+    /// <summary>The account with its hash, for signing in; null when there is no such account.</summary>
+    [Alias("Credentials")]
+    Task<StaffCredentials?> Credentials();
+
+    /// <summary>Disables the account (it can no longer sign in, and its sessions end); false when there is none.</summary>
+    [Alias("Disable")]
+    Task<bool> Disable();
+}
+
+/// <summary>
+/// The usernames of all staff accounts with their jurisdictions, for an admin's list (only the accounts within its
+/// jurisdiction). Staff of a county number in the hundreds or low thousands, so one grain holds them all, as with keys.
+/// </summary>
+[Alias("GridActors.IStaffDirectoryGrain")]
+public interface IStaffDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Add")]
+    Task Add(string username, string jurisdiction);
+
+    /// <summary>The usernames of the accounts within <paramref name="jurisdiction"/>, in order.</summary>
+    [Alias("List")]
+    Task<IReadOnlyList<string>> List(string jurisdiction);
+
+    /// <summary>Whether any account was ever made (the first start makes the bootstrap admin's).</summary>
+    [Alias("Any")]
+    Task<bool> Any();
+}

@@ -1,0 +1,59 @@
+using GridActors.Grains.Access;
+using GridActors.Grains.Infrastructure;
+
+namespace GridActors.Grains.Staff;
+
+internal sealed class StaffAccountGrain(
+    [PersistentState("staff-account", StorageNames.Grains)] IPersistentState<StaffAccountState> state, GridClock clock) : Grain, IStaffAccountGrain
+{
+    public async Task<StaffAccountInfo?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash)
+    {
+        if (state.State.Info is not null)
+        {
+            // The directory entry is written again, so a create whose directory write was lost is completed by any retry.
+            await GrainFactory.GetGrain<IStaffDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), state.State.Info.Jurisdiction);
+            return null;
+        }
+        state.State.Info = new StaffAccountInfo(this.GetPrimaryKeyString(), displayName, jurisdiction, roles, clock.GetUtcNow(), null);
+        state.State.PasswordHash = passwordHash;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IStaffDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), jurisdiction);
+        return state.State.Info;
+    }
+
+    public Task<StaffAccountInfo?> Get() => Task.FromResult(state.State.Info);
+
+    public Task<StaffCredentials?> Credentials() => Task.FromResult(
+        state.State is { Info: { } info, PasswordHash: { } hash } ? new StaffCredentials(info, hash) : null);
+
+    public async Task<bool> Disable()
+    {
+        if (state.State.Info is not { } info)
+        {
+            return false;
+        }
+        if (info.DisabledAt is null)
+        {
+            state.State.Info = info with { DisabledAt = clock.GetUtcNow() };
+            await state.WriteStateAsync();
+        }
+        return true;
+    }
+}
+
+internal sealed class StaffDirectoryGrain(
+    [PersistentState("staff-directory", StorageNames.Grains)] IPersistentState<StaffDirectoryState> state) : Grain, IStaffDirectoryGrain
+{
+    public async Task Add(string username, string jurisdiction)
+    {
+        if (state.State.Accounts.TryAdd(username, jurisdiction))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> List(string jurisdiction) => Task.FromResult<IReadOnlyList<string>>(
+        state.State.Accounts.Where(a => Jurisdictions.Covers(jurisdiction, a.Value)).Select(a => a.Key).ToArray());
+
+    public Task<bool> Any() => Task.FromResult(state.State.Accounts.Count > 0);
+}
