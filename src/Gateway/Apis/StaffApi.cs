@@ -22,12 +22,13 @@ public static class StaffApi
             .WithSummary("Create a staff account")
             .WithDescription("工作人员账号: username (3 to 32 lower-case letters, digits, '.', '-', '_'), display name, a password of 10 to 128 characters "
                 + "(kept only as a salted slow hash), jurisdiction (a division code prefix) and roles, within the caller's jurisdiction and roles. "
-                + "A username already taken answers 409.")
+                + "A username already taken answers 409; a retry with the same Idempotency-Key and fields answers the account it made.")
+            .HonoursIdempotencyKey()
             .ProducesProblem(StatusCodes.Status409Conflict);
         staff.MapGet("/", ListStaff).WithName("ListStaff").WithSummary("List staff accounts")
             .WithDescription("工作人员账号列表 within the caller's jurisdiction, ordered by username; paged by cursor (the last username of a page).");
         staff.MapGet("/{username}", GetStaff).WithName("GetStaff").WithSummary("Read a staff account")
-            .WithDescription("One staff account, without its password hash; 404 when it is outside the caller's jurisdiction.");
+            .WithDescription("查看账号: one staff account, without its password hash; 404 when it is outside the caller's jurisdiction.");
         staff.MapPost("/{username}/disable", DisableStaff).WithName("DisableStaff").WithSummary("Disable a staff account")
             .WithDescription("停用账号: the account can no longer sign in, and its console sessions end at once on this gateway and within 30 s on the others.");
         return endpoints;
@@ -38,6 +39,7 @@ public static class StaffApi
     private static async Task<Results<Created<StaffAccountInfo>, ValidationProblem, ProblemHttpResult>> CreateStaff(StaffInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
+        var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         var username = body.Username?.Trim();
         if (!StaffUsernames.IsValid(username))
         {
@@ -85,13 +87,20 @@ public static class StaffApi
         {
             return Problems.Forbidden($"role {extra} is not held by the caller; an admin can give only the roles it has.");
         }
-        var created = await grains.GetGrain<IStaffAccountGrain>(username!).Create(displayName!, body.Jurisdiction!, roles.Distinct().ToArray(), StaffPasswords.Hash(body.Password!));
+        var distinctRoles = roles.Distinct().ToArray();
+        // The password is left out of the request's fingerprint: a fast hash of it must never be stored beside the slow one.
+        var request = idempotencyKey.Length == 0 ? null : PartyApiSupport.Fingerprint(new { idempotencyKey, displayName, body.Jurisdiction, distinctRoles });
+        var created = await grains.GetGrain<IStaffAccountGrain>(username!).Create(displayName!, body.Jurisdiction!, distinctRoles, StaffPasswords.Hash(body.Password!), request);
         if (created is null)
         {
             return Problems.Conflict("Username taken", $"A staff account {username} already exists; usernames are never reused.",
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["username"] = ["is taken"] } });
         }
-        return TypedResults.Created($"/api/v1/staff/{username}", created);
+        if (created.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Created($"/api/v1/staff/{username}", created.Account);
     }
 
     private static async Task<Results<Ok<ListResponse<StaffAccountInfo>>, ValidationProblem>> ListStaff(string? cursor, int? limit, HttpContext http, IGrainFactory grains)

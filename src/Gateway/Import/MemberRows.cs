@@ -121,7 +121,7 @@ internal sealed class MemberRows(IGrainFactory grains, Caller caller, GridClock 
                 Report(results, rows[i], ImportResult.Refused(plans[i].Result.Change == ImportChange.Created ? "grid" : "status", answers[k].Refusal!));
             }
         }
-        var written = await Task.WhenAll(writing.Select(i => Call(() => members[i].ApplyImport(rows[i].Value, plans[i].Version))));
+        var written = await Task.WhenAll(writing.Select(i => Call(() => members[i].ApplyImport(rows[i].Value, plans[i].Version, caller.Actor))));
         for (var k = 0; k < writing.Count; k++)
         {
             var i = writing[k];

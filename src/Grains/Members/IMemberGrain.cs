@@ -33,7 +33,7 @@ public interface IMemberGrain : IGrainWithGuidKey
     /// has, and answers Stale. A failed write gives the group back the entry storage still has.
     /// </summary>
     [Alias("ApplyImport")]
-    Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion);
+    Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion, Actor? actor = null);
 
     /// <summary>
     /// Removes the member from its grid; refused while it leads a group or pairs with households. The record stays

@@ -80,7 +80,7 @@ internal sealed partial class MemberGrain(
 
     public Task<MemberImportPlan> PlanImport(MemberImport import) => Task.FromResult(Plan(import).Plan);
 
-    public async Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion)
+    public async Task<PartyResult<long>> ApplyImport(MemberImport import, long plannedVersion, Actor? actor = null)
     {
         var s = state.State;
         var (plan, details, releasesPost) = Plan(import);
@@ -108,8 +108,8 @@ internal sealed partial class MemberGrain(
         s.Details = details;
         if (releasesPost)
         {
-            // An import names no actor per row: the audit log names the caller who sent the sheet.
-            Release(now, MigrantReleasesPost, null, null);
+            // The post is given up by whoever sent the sheet.
+            Release(now, MigrantReleasesPost, null, actor);
         }
         Touch(now);
         await Save(() => Group().SyncMember(before));

@@ -24,9 +24,13 @@ public sealed record StaffCredentials(StaffAccountInfo Account, string PasswordH
 [Alias("GridActors.IStaffAccountGrain")]
 public interface IStaffAccountGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the account; null when the username is taken (by anyone: usernames are never reused).</summary>
+    /// <summary>
+    /// Creates the account; null when the username is taken (by anyone: usernames are never reused), unless
+    /// <paramref name="request"/> (the fingerprint of a request with an Idempotency-Key) is the one that created it: then
+    /// the account is answered again, marked <see cref="StaffCreation.Replayed"/>.
+    /// </summary>
     [Alias("Create")]
-    Task<StaffAccountInfo?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash);
+    Task<StaffCreation?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash, string? request = null);
 
     [Alias("Get")]
     Task<StaffAccountInfo?> Get();
@@ -58,3 +62,6 @@ public interface IStaffDirectoryGrain : IGrainWithIntegerKey
     [Alias("Any")]
     Task<bool> Any();
 }
+
+[GenerateSerializer, Alias("GridActors.StaffCreation")]
+public sealed record StaffCreation([property: Id(0)] StaffAccountInfo Account, [property: Id(1)] bool Replayed);

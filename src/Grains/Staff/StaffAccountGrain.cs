@@ -6,19 +6,20 @@ namespace GridActors.Grains.Staff;
 internal sealed class StaffAccountGrain(
     [PersistentState("staff-account", StorageNames.Grains)] IPersistentState<StaffAccountState> state, GridClock clock) : Grain, IStaffAccountGrain
 {
-    public async Task<StaffAccountInfo?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash)
+    public async Task<StaffCreation?> Create(string displayName, string jurisdiction, IReadOnlyList<string> roles, string passwordHash, string? request = null)
     {
-        if (state.State.Info is not null)
+        if (state.State.Info is { } existing)
         {
             // The directory entry is written again, so a create whose directory write was lost is completed by any retry.
-            await GrainFactory.GetGrain<IStaffDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), state.State.Info.Jurisdiction);
-            return null;
+            await GrainFactory.GetGrain<IStaffDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), existing.Jurisdiction);
+            return request is not null && request == state.State.CreatedBy ? new StaffCreation(existing, Replayed: true) : null;
         }
         state.State.Info = new StaffAccountInfo(this.GetPrimaryKeyString(), displayName, jurisdiction, roles, clock.GetUtcNow(), null);
         state.State.PasswordHash = passwordHash;
+        state.State.CreatedBy = request;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IStaffDirectoryGrain>(0).Add(this.GetPrimaryKeyString(), jurisdiction);
-        return state.State.Info;
+        return new StaffCreation(state.State.Info, Replayed: false);
     }
 
     public Task<StaffAccountInfo?> Get() => Task.FromResult(state.State.Info);

@@ -5,6 +5,9 @@ public sealed class StaffAccountState
 {
     [Id(0)] public StaffAccountInfo? Info { get; set; }
     [Id(1)] public string? PasswordHash { get; set; }
+
+    /// <summary>The fingerprint of the request that created the account with an Idempotency-Key (never of its password).</summary>
+    [Id(2)] public string? CreatedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("GridActors.StaffDirectoryState")]

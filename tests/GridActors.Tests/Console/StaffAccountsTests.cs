@@ -40,6 +40,22 @@ public sealed class StaffFixture : IAsyncLifetime
 public sealed class StaffAccountsTests(StaffFixture fixture) : IClassFixture<StaffFixture>
 {
     [Fact]
+    public async Task ACreateRetriedWithItsIdempotencyKey_AnswersTheAccountItMade_AndAnotherKeyOrCallerGets409()
+    {
+        var body = StaffFixture.Account("retry.wang", County.Village);
+        var first = await fixture.Admin.PostJson("/api/v1/staff", body, "staff-retry-1");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var again = await fixture.Admin.PostJson("/api/v1/staff", body, "staff-retry-1");
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal((await first.Json())["createdAt"].Str(), (await again.Json())["createdAt"].Str());
+        await (await fixture.Admin.PostJson("/api/v1/staff", body, "staff-retry-2")).AssertProblem(409, "retry.wang");
+        await (await fixture.Admin.PostJson("/api/v1/staff", body.Replace("[\"reader\"]", "[\"handler\"]"), "staff-retry-1")).AssertProblem(409, "retry.wang");
+        var otherAdmin = fixture.App.ClientWith(await fixture.CreateKey(County.Code, "admin", "reader"));
+        await (await otherAdmin.PostJson("/api/v1/staff", body, "staff-retry-1")).AssertProblem(409, "retry.wang");
+    }
+
+    [Fact]
     public async Task AnAdmin_CreatesAccountsOnlyWithinItsJurisdiction_AndWithAtMostItsRoles()
     {
         var countyAdmin = fixture.App.ClientWith(await fixture.CreateKey(County.Code, "admin", "reader"));

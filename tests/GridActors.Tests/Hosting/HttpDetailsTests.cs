@@ -130,12 +130,14 @@ public sealed partial class HttpDetailsTests(HttpDetailsFixture fixture) : IClas
     private static partial Regex Scheme();
 
     [Fact]
-    public async Task TheRootAddress_RedirectsToTheDocs()
+    public async Task TheRootAddress_RedirectsToTheConsole_WhichLinksTheDocs()
     {
         using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = _http.BaseAddress };
         var response = await browser.GetAsync("/");
         Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, response.StatusCode.ToString());
-        Assert.Equal("/docs", response.Headers.Location?.OriginalString);
+        Assert.Equal("/console", response.Headers.Location?.OriginalString);
+        var signIn = await (await new HttpClient { BaseAddress = _http.BaseAddress }.GetAsync("/console")).Content.ReadAsStringAsync();
+        Assert.Contains("href=\"/docs\"", signIn, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed partial class StartupOutputTests
         // or after the banner depending on the machine's load); what start-up reports is over with the banner.
         var last = entries.Last(e => e.Match.Groups["level"].Value is "info" or "dbug" or "trce");
         var message = string.Join('\n', lines.Skip(last.Index).Take(2));
-        Assert.Contains("GridActors API at http://127.0.0.1:", message, StringComparison.Ordinal);
+        Assert.Contains("GridActors console at http://127.0.0.1:", message, StringComparison.Ordinal);
+        Assert.Contains("/api/v1", message, StringComparison.Ordinal);
         Assert.Contains("/docs", message, StringComparison.Ordinal);
     }
 

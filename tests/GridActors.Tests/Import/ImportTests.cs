@@ -153,6 +153,25 @@ public sealed class ImportTests(ImportFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AMemberImportedAsAMigrant_GivesUpTheirPost_InTheNameOfTheKeyThatSentTheSheet()
+    {
+        var csv = $"""
+            姓名,性别,出生日期,入党日期,学历,手机,网格,状态
+            周岗位,男,1968-03-01,1992-07-01,高中,13900006666,{County.Grid},在村
+            """;
+        Assert.Equal(new[] { "2:created" }, (await (await fixture.Manager.PostCsv("members", csv)).Report()).Outcomes());
+        var id = (await fixture.Admin.GetJson($"/api/v1/grids/{County.Grid}/members?limit=200"))["items"]!.AsArray().Single(m => m!["name"].Str() == "周岗位")!["memberId"].Str();
+        (await fixture.Admin.PutJson($"/api/v1/members/{id}/post", """{"post":"securityPatroller","recommendation":"self"}""")).EnsureSuccessStatusCode();
+
+        Assert.Equal("updated", (await (await fixture.Manager.PostCsv("members", csv.Replace("在村", "外出务工"))).Report()).Outcome(2));
+
+        var member = await fixture.Admin.GetJson($"/api/v1/members/{id}");
+        Assert.Null(member["post"]);
+        var sender = fixture.Manager.DefaultRequestHeaders.GetValues("X-Api-Key").Single().Split('.')[1];
+        Assert.Equal((sender, "import-manager"), (member["postHistory"]![0]!["releasedActor"]!["id"].Str(), member["postHistory"]![0]!["releasedActor"]!["name"].Str()));
+    }
+
+    [Fact]
     public async Task Households_Csv_GoodAndBadRows_AreIdempotent()
     {
         var csv = $"""

@@ -113,7 +113,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     [InlineData("""{"category":"other","title":"t","location":{"lat":91,"long":116}}""", "location.lat", "[-90, 90]")]
     [InlineData("""{"category":"other","title":"t","location":{"lat":30}}""", "location.long", "come together")]
     [InlineData("""{"category":"other","title":"t","reporter":{"name":"a","phone":"x"}}""", "reporter.phone", "digits")]
-    [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"video","url":"https://a/b","sha256":"00"}]}""", "attachments[0].kind", "drawing, photo, certificate or other")]
+    [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"video","url":"https://a/b","sha256":"00"}]}""", "attachments[0].kind", "must be one of: drawing, photo, certificate, other")]
     [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"photo","url":"ftp://a/b","sha256":"00"}]}""", "attachments[0].url", "http or https")]
     [InlineData("""{"category":"other","title":"t","attachments":[{"kind":"photo","url":"https://a/b","sha256":"00"}]}""", "attachments[0].sha256", "64 hexadecimal")]
     [InlineData("""{"category":"other","title":"t","priority":1}""", "priority", "is not a known field")]

@@ -38,7 +38,7 @@ public sealed class MonthEndTests
         var before = (await http.GetJson($"/api/v1/villages/{County.Village}/activity-compliance?month=2026-03")).Items();
         Assert.Equal(["held", "pending"], before.Select(r => r!["status"].Str()).ToArray());
         Assert.Empty((await http.GetJson($"/api/v1/townships/{County.Township}/party-warnings")).Items());
-        await (await http.GetAsync($"/api/v1/villages/{County.Village}/party-warnings?kind=late")).AssertInvalid("kind", "noMonthlyActivity or taskOverdue");
+        await (await http.GetAsync($"/api/v1/villages/{County.Village}/party-warnings?kind=late")).AssertInvalid("kind", "must be one of: noMonthlyActivity, taskOverdue");
         await (await http.GetAsync($"/api/v1/townships/{County.Township}/activity-compliance?month=2026-04")).AssertInvalid("month", "must not be after this month");
         await (await http.GetAsync("/api/v1/townships/340822199/party-warnings")).AssertProblem(404);
 

@@ -62,10 +62,10 @@ public sealed class PostsTests(PartyFixture fixture)
     }
 
     [Theory]
-    [InlineData("""{"recommendation":"self"}""", "post", "one of the eight posts")]
+    [InlineData("""{"recommendation":"self"}""", "post", "is required: one of: informationCollector")]
     [InlineData("""{"post":"Cook","recommendation":"self"}""", "post", "informationCollector")]
-    [InlineData("""{"post":"3","recommendation":"self"}""", "post", "one of the eight posts")]
-    [InlineData("""{"post":"CareHelper"}""", "recommendation", "self (自我推荐) or democratic")]
+    [InlineData("""{"post":"3","recommendation":"self"}""", "post", "must be one of: informationCollector")]
+    [InlineData("""{"post":"CareHelper"}""", "recommendation", "is required: one of: self, democratic")]
     [InlineData("""{"post":"CareHelper","recommendation":"self","recommendedOn":"1990-01-01"}""", "recommendedOn", "joined the Party")]
     public async Task Claim_BadInput_Is400(string json, string field, string rule)
     {

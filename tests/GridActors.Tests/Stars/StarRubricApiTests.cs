@@ -95,7 +95,7 @@ public sealed class StarRubricApiTests
             ("thresholds", "must rise strictly", CountyRubric.Replace("[20,40,60,65]", "[20,60,40,65]"), RubricUrl),
             ("thresholds", "must rise strictly, each above 0 and at most 100", CountyRubric.Replace("[20,40,60,65]", "[20,40,60,120]"), RubricUrl),
             ("thresholds", "must be four scores", CountyRubric.Replace("[20,40,60,65]", "[20,40,60]"), RubricUrl),
-            ("memberCriteria[0].source", "is not a known data source: use one of commitmentFulfilment", CountyRubric.Replace("\"source\":\"attendance\",\"weight\":70", "\"source\":\"partyFees\",\"weight\":70"), RubricUrl),
+            ("memberCriteria[0].source", "must be one of: commitmentFulfilment", CountyRubric.Replace("\"source\":\"attendance\",\"weight\":70", "\"source\":\"partyFees\",\"weight\":70"), RubricUrl),
             ("memberCriteria[0].source", "has the wrong JSON type", CountyRubric.Replace("\"source\":\"attendance\",\"weight\":70", "\"source\":3,\"weight\":70"), RubricUrl),
             ("memberCriteria[1].target", "is required for postWork", CountyRubric.Replace(",\"target\":4", ""), RubricUrl),
             ("memberCriteria[0].target", "is only read by postWork, issuesHandled and pairingVisits", CountyRubric.Replace("\"weight\":70}", "\"weight\":70,\"target\":3}"), RubricUrl),

@@ -25,7 +25,7 @@ public sealed class UnitInputTests
 
     [Theory]
     [InlineData("village", null, "kind", "is required for a village")]
-    [InlineData("village", "town", "kind", "is required for a village")]
+    [InlineData("village", "town", "kind", "must be one of: village, community")]
     [InlineData("county", "village", "kind", "applies only to villages")]
     public void Kind_IsRequiredForVillagesOnly(string levelName, string? kind, string field, string rule)
     {

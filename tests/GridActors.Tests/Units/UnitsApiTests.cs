@@ -105,7 +105,7 @@ public sealed class UnitsApiTests(UnitsApiFixture fixture) : IClassFixture<Units
     [InlineData("/api/v1/counties/340823", """{}""", "name", "is required")]
     [InlineData("/api/v1/counties/340823", """{"name":"a","color":"red"}""", "color", "is not a known field")]
     [InlineData("/api/v1/counties/340823", """{"name":42}""", "name", "wrong JSON type")]
-    [InlineData("/api/v1/villages/340822100209", """{"name":"某村","kind":"hamlet"}""", "kind", "village or community")]
+    [InlineData("/api/v1/villages/340822100209", """{"name":"某村","kind":"hamlet"}""", "kind", "must be one of: village, community")]
     [InlineData("/api/v1/grids/340822100201008", """{"name":"g","leader":{"name":"董明","phone":"phone"}}""", "leader.phone", "digits")]
     [InlineData("/api/v1/grids/340822100201008", """{"name":"g","boundary":{"type":"Point","coordinates":[1,2]}}""", "boundary.type", "Polygon or MultiPolygon")]
     public async Task Put_BadBody_Is400NamingTheFieldAndRule(string url, string json, string field, string rule)
