@@ -116,6 +116,8 @@ public static partial class GatewayHostingExtensions
         }
         var api = app.MapGroup("").WithAccess(AccessPolicy.ByMethod);
         api.AddEndpointFilterFactory(BodyReferences.Factory);
+        // Unit codes and paging are checked here, once, for every endpoint that takes them (RouteChecks).
+        api.AddEndpointFilterFactory(RouteChecks.Factory);
         api.MapKeysApi();
         api.MapStaffApi();
         api.MapAuditApi();

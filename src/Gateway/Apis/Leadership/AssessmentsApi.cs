@@ -32,10 +32,10 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<AssessmentResponse>, Created<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> PutAssessment(
-        string code, string year, AssessmentInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, string year, AssessmentInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var y = LeadershipRules.Year(errors, "year", year);
         var now = clock.GetUtcNow();
         if (y > StatsCalendar.Day(now).Year)
@@ -47,10 +47,6 @@ public static partial class LeadershipApi
         {
             return Problems.Invalid(errors);
         }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
-        }
         var created = await grains.GetTeamAssessments(CountyOf(village), y!.Value).Put(village.ToString(), assessment);
         var response = AssessmentResponse.From(village.ToString(), y.Value, assessment);
         return created
@@ -58,18 +54,14 @@ public static partial class LeadershipApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> GetAssessment(string code, string year, IGrainFactory grains)
+    private static async Task<Results<Ok<AssessmentResponse>, ValidationProblem, ProblemHttpResult>> GetAssessment([Registered] VillageValue code, string year, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var y = LeadershipRules.Year(errors, "year", year);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var assessment = await grains.GetTeamAssessments(CountyOf(village), y!.Value).Get(village.ToString());
         return assessment is null
@@ -78,12 +70,11 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<AssessmentResponse>>, ValidationProblem, ProblemHttpResult>> ListAssessments(
-        string code, string year, string? rating, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] CountyValue code, string year, string? rating, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var y = LeadershipRules.Year(errors, "year", year);
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         AssessmentRating? only = null;
         if (rating is not null)
         {
@@ -100,14 +91,10 @@ public static partial class LeadershipApi
         {
             return Problems.Invalid(errors);
         }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
-        }
         var assessments = await grains.GetTeamAssessments(county, y!.Value).List(county.ToString());
         var items = assessments.Where(a => only is null || a.Assessment.Rating == only)
             .Select(a => AssessmentResponse.From(a.Village, y.Value, a.Assessment)).ToArray();
-        return TypedResults.Ok(PartyApiSupport.Page(items, offset, take));
+        return TypedResults.Ok(paging.Of(items));
     }
 }
 

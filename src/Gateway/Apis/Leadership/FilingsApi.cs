@@ -33,18 +33,14 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<FilingResponse>, ValidationProblem, ProblemHttpResult>> PutFiling(
-        string code, string year, FilingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, string year, FilingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var term = LeadershipRules.Year(errors, "year", year);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var record = await grains.GetVillageLeadership(village).GetTerm(term!.Value);
         if (record is null)
@@ -61,30 +57,25 @@ public static partial class LeadershipApi
         return filed is null ? NoTerm(village, term.Value) : TypedResults.Ok(FilingResponse.From(filed));
     }
 
-    private static async Task<Results<Ok<FilingResponse>, ValidationProblem, ProblemHttpResult>> GetFiling(string code, string year, IGrainFactory grains)
+    private static async Task<Results<Ok<FilingResponse>, ValidationProblem, ProblemHttpResult>> GetFiling([Registered] VillageValue code, string year, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var term = LeadershipRules.Year(errors, "year", year);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var records = await grains.GetLeadershipBook(CountyOf(village), term!.Value).Secretaries(village.ToString());
         return records.Count == 0 ? NoTerm(village, term.Value) : TypedResults.Ok(FilingResponse.From(records[0]));
     }
 
     private static async Task<Results<Ok<ListResponse<FilingResponse>>, ValidationProblem, ProblemHttpResult>> ListFilings(
-        string code, string? term, string? status, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] CountyValue code, string? term, string? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var year = LeadershipRules.Year(errors, "term", term);
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         FilingStatus? only = null;
         if (status is not null)
         {
@@ -101,13 +92,9 @@ public static partial class LeadershipApi
         {
             return Problems.Invalid(errors);
         }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
-        }
         var records = await grains.GetLeadershipBook(county, year!.Value).Secretaries(county.ToString());
         var items = records.Where(r => only is null || r.Status == only).Select(FilingResponse.From).ToArray();
-        return TypedResults.Ok(PartyApiSupport.Page(items, offset, take));
+        return TypedResults.Ok(paging.Of(items));
     }
 }
 

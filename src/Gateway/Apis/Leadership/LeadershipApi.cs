@@ -15,9 +15,8 @@ namespace GridActors.Gateway.Apis;
 /// <summary>
 /// Village leadership (头雁): the cadres of the two committees (村两委) per village and term, the county's
 /// post-election report, and the county's work on secretaries: filing, training, team assessment, slate check.
-/// See docs/leadership.md.
-/// One file per sub-resource in this folder, each mapping its own routes; what they share (parsing a village or county
-/// code, the 404s for an unregistered unit or a missing term) is here.
+/// See docs/leadership.md. One file per sub-resource in this folder, each mapping its own routes next to its
+/// handlers; what they share (the county of a village, the 404 for a missing term) is here.
 /// </summary>
 public static partial class LeadershipApi
 {
@@ -33,31 +32,7 @@ public static partial class LeadershipApi
         return endpoints;
     }
 
-    private static VillageCode VillageOf(ValidationErrors errors, string code)
-    {
-        if (!VillageCode.TryParse(code, out var village, out var error))
-        {
-            errors.Add("code", error);
-        }
-        return village;
-    }
-
-    private static CountyCode CountyOf(ValidationErrors errors, string code)
-    {
-        if (!CountyCode.TryParse(code, out var county, out var error))
-        {
-            errors.Add("code", error);
-        }
-        return county;
-    }
-
     private static CountyCode CountyOf(VillageCode village) => LeadershipGrainFactoryExtensions.CountyOf(village);
-
-    private static async Task<ProblemHttpResult?> VillageMissing(IGrainFactory grains, VillageCode village) =>
-        await grains.GetUnit(village).IsRegistered() ? null : Problems.NotFound($"No village {village} is registered.");
-
-    private static async Task<ProblemHttpResult?> CountyMissing(IGrainFactory grains, CountyCode county) =>
-        await grains.GetCounty(county).IsRegistered() ? null : Problems.NotFound($"No county {county} is registered.");
 
     private static ProblemHttpResult NoTerm(VillageCode village, int year) =>
         Problems.NotFound($"No term {year} is recorded for village {village}.");

@@ -19,7 +19,11 @@ public static partial class LeadershipApi
     {
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.County or UnitLevel.Township))
         {
-            api.MapGet($"/{collection}/{{code}}/leadership", (string code, string? term, IGrainFactory grains) => GetReport(level, code, term, grains))
+            // One handler per level, so the route value's type says which level {code} is.
+            var route = level == UnitLevel.County
+                ? api.MapGet($"/{collection}/{{code}}/leadership", ([Registered] CountyValue code, string? term, IGrainFactory grains) => GetReport(code.Unit, term, grains))
+                : api.MapGet($"/{collection}/{{code}}/leadership", ([Registered] TownshipValue code, string? term, IGrainFactory grains) => GetReport(code.Unit, term, grains));
+            route
                 .WithName($"Get{level}LeadershipReport")
                 .WithSummary($"The post-election report on village cadres of a {level.Name()}")
                 .WithDescription("换届后村干部情况统计: villages, cadres, cross-appointed (交叉任职) and one-shoulder (一肩挑) counts and shares, average age and secretaries' "
@@ -29,21 +33,13 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<LeadershipReportResponse>, ValidationProblem, ProblemHttpResult>> GetReport(
-        UnitLevel level, string code, string? term, IGrainFactory grains)
+        UnitCode unit, string? term, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         var year = LeadershipRules.Year(errors, "term", term);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (!await grains.GetUnit(unit).IsRegistered())
-        {
-            return Problems.NotFound($"No {level.Name()} {unit} is registered.");
         }
         var report = await grains.GetLeadershipReport(unit, year!.Value);
         return TypedResults.Ok(LeadershipReportResponse.From(report));

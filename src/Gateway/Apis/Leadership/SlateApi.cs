@@ -34,50 +34,30 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<SlateRulesResponse>, ValidationProblem, ProblemHttpResult>> PutSlateRules(
-        string code, SlateRulesInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] CountyValue code, SlateRulesInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var rules = body.Validate(errors);
         if (!errors.IsEmpty || rules is null)
         {
             return Problems.Invalid(errors);
         }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
-        }
         return TypedResults.Ok(SlateRulesResponse.From(await grains.GetSlateRules(county).Put(rules, clock.GetUtcNow(), http.Caller().Actor)));
     }
 
-    private static async Task<Results<Ok<SlateRulesResponse>, ValidationProblem, ProblemHttpResult>> GetSlateRules(string code, IGrainFactory grains)
-    {
-        var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
-        }
-        return TypedResults.Ok(SlateRulesResponse.From(await grains.GetSlateRules(county).Get()));
-    }
+    private static async Task<Results<Ok<SlateRulesResponse>, ValidationProblem, ProblemHttpResult>> GetSlateRules([Registered] CountyValue code, IGrainFactory grains) =>
+        TypedResults.Ok(SlateRulesResponse.From(await grains.GetSlateRules(code).Get()));
 
     private static async Task<Results<Ok<SlateCheckResponse>, ValidationProblem, ProblemHttpResult>> CheckSlate(
-        string code, TermInput body, IGrainFactory grains)
+        [Registered] VillageValue code, TermInput body, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var slate = body.Validate(errors, year: null, today: null);
         if (!errors.IsEmpty || slate is not { } s)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var rules = await grains.GetSlateRules(CountyOf(village)).Get();
         return TypedResults.Ok(new SlateCheckResponse(SlateCheck.Run(rules.Rules, s.ElectedOn, s.Cadres), SlateRulesResponse.From(rules)));

@@ -38,20 +38,16 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<TermResponse>, Created<TermResponse>, ValidationProblem, ProblemHttpResult>> PutTerm(
-        string code, string year, TermInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, string year, TermInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var term = LeadershipRules.Year(errors, "year", year);
         var today = StatsCalendar.Day(clock.GetUtcNow());
         var checkedTerm = body.Validate(errors, term, today);
         if (!errors.IsEmpty || checkedTerm is not { } t)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var record = new VillageTerm(term!.Value, t.ElectedOn, t.Cadres, clock.GetUtcNow(), http.Caller().Actor);
         var created = await grains.GetVillageLeadership(village).PutTerm(record);
@@ -61,53 +57,40 @@ public static partial class LeadershipApi
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<TermResponse>, ValidationProblem, ProblemHttpResult>> GetTerm(string code, string year, IGrainFactory grains)
+    private static async Task<Results<Ok<TermResponse>, ValidationProblem, ProblemHttpResult>> GetTerm([Registered] VillageValue code, string year, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var term = LeadershipRules.Year(errors, "year", year);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         var record = await grains.GetVillageLeadership(village).GetTerm(term!.Value);
         return record is null ? NoTerm(village, term.Value) : TypedResults.Ok(TermResponse.From(village, record));
     }
 
     private static async Task<Results<Ok<ListResponse<TermResponse>>, ValidationProblem, ProblemHttpResult>> ListTerms(
-        string code, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
+        VillageCode village = code;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
-        }
         var terms = await grains.GetVillageLeadership(village).ListTerms();
-        return TypedResults.Ok(PartyApiSupport.Page(terms.Select(t => TermResponse.From(village, t)).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(terms.Select(t => TermResponse.From(village, t)).ToArray()));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteTerm(string code, string year, IGrainFactory grains)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteTerm([Registered] VillageValue code, string year, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var village = VillageOf(errors, code);
+        VillageCode village = code;
         var term = LeadershipRules.Year(errors, "year", year);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await VillageMissing(grains, village) is { } missing)
-        {
-            return missing;
         }
         return await grains.GetVillageLeadership(village).DeleteTerm(term!.Value) ? TypedResults.NoContent() : NoTerm(village, term.Value);
     }

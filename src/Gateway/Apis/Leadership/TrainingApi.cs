@@ -33,19 +33,15 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<TrainingSessionResponse>, Created<TrainingSessionResponse>, ValidationProblem, ProblemHttpResult>> PutTrainingSession(
-        string code, string year, string sessionId, TrainingSessionInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] CountyValue code, string year, string sessionId, TrainingSessionInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var y = LeadershipRules.Year(errors, "year", year);
         var id = LeadershipRules.Slug(errors, "sessionId", sessionId);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
         }
         var inOffice = (await grains.SecretariesInOffice(county, y!.Value)).ToDictionary(r => r.Village, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
@@ -62,38 +58,28 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<TrainingSessionResponse>>, ValidationProblem, ProblemHttpResult>> ListTrainingSessions(
-        string code, string year, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] CountyValue code, string year, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var y = LeadershipRules.Year(errors, "year", year);
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
-        }
         var sessions = await grains.GetSecretaryTraining(county, y!.Value).List();
-        return TypedResults.Ok(PartyApiSupport.Page(sessions.Select(TrainingSessionResponse.From).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(sessions.Select(TrainingSessionResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<ListResponse<SecretaryResponse>>, ValidationProblem, ProblemHttpResult>> ListUntrainedSecretaries(
-        string code, string year, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] CountyValue code, string year, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        var county = CountyOf(errors, code);
+        CountyCode county = code;
         var y = LeadershipRules.Year(errors, "year", year);
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (await CountyMissing(grains, county) is { } missing)
-        {
-            return missing;
         }
         var inOfficeTask = grains.SecretariesInOffice(county, y!.Value);
         var sessions = await grains.GetSecretaryTraining(county, y.Value).List();
@@ -102,7 +88,7 @@ public static partial class LeadershipApi
             .Where(r => !trained.Contains((r.Village, r.Secretary.Name, r.Secretary.BirthDate)))
             .Select(SecretaryResponse.From)
             .ToArray();
-        return TypedResults.Ok(PartyApiSupport.Page(untrained, offset, take));
+        return TypedResults.Ok(paging.Of(untrained));
     }
 }
 
