@@ -28,21 +28,14 @@ public static class CategoriesApi
     }
 
     private static async Task<Results<Ok<CategoryResponse>, Created<CategoryResponse>, ValidationProblem, ProblemHttpResult>> PutCategory(
-        string code, string categoryCode, CategoryInput body, IGrainFactory grains)
+        [Registered] CountyValue code, string categoryCode, CategoryInput body, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!CountyCode.TryParse(code, out var county, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        CountyCode county = code;
         var category = body.Validate(categoryCode, errors);
         if (category is null)
         {
             return Problems.Invalid(errors);
-        }
-        if (!await grains.GetCounty(county).IsRegistered())
-        {
-            return Problems.NotFound($"No county {county} is registered.");
         }
         var created = await grains.GetGrain<ICategoryCatalogGrain>(county.ToString()).Put(category);
         var response = CategoryResponse.From(category);
@@ -52,14 +45,13 @@ public static class CategoriesApi
     }
 
     private static async Task<Results<Ok<ListResponse<CategoryResponse>>, ValidationProblem, ProblemHttpResult>> ListCategories(
-        string code, string? cursor, int? limit, IGrainFactory grains)
+        string code, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         if (!CountyCode.TryParse(code, out var county, out var error))
         {
             errors.Add("code", error);
         }
-        var (offset, take) = PartyApiSupport.Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -69,7 +61,7 @@ public static class CategoriesApi
             return Problems.NotFound($"No county {county} is registered.");
         }
         var categories = await grains.GetGrain<ICategoryCatalogGrain>(county.ToString()).List();
-        return TypedResults.Ok(PartyApiSupport.Page(categories.Select(CategoryResponse.From).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(categories.Select(CategoryResponse.From).ToArray()));
     }
 }
 

@@ -78,13 +78,10 @@ public static class HouseholdsApi
     private static IGridHouseholdsGrain Households(this IGrainFactory grains, GridCode grid) => grains.GetGrain<IGridHouseholdsGrain>(grid.ToString());
 
     private static async Task<Results<Ok<HouseholdResponse>, Created<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> CreateHousehold(
-        string code, HouseholdInput body, HttpContext http, IGrainFactory grains)
+        [Registered] GridValue code, HouseholdInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var key = IdempotencyKey(http, errors);
         var details = body.Validate(errors);
         if (details is null || !errors.IsEmpty)
@@ -96,21 +93,13 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<HouseholdResponse>>, ValidationProblem, ProblemHttpResult>> ListHouseholds(
-        string code, string? need, bool? vulnerable, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] GridValue code, string? need, bool? vulnerable, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        GridCode grid = code;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
-        }
-        if (!await grains.GetGrid(grid).IsRegistered())
-        {
-            return Problems.NotFound($"No grid {grid} is registered.");
         }
         var all = await grains.Households(grid).List();
         var matching = all
@@ -118,16 +107,13 @@ public static class HouseholdsApi
             .Where(h => vulnerable is null || h.Details.Vulnerable == vulnerable)
             .Select(HouseholdResponse.From)
             .ToArray();
-        return TypedResults.Ok(Page(matching, offset, take));
+        return TypedResults.Ok(paging.Of(matching));
     }
 
-    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> GetHousehold(string code, string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> GetHousehold([Registered] GridValue code, string id, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var householdId = ParseId(id, "id", "a household id (a GUID)", errors);
         if (!errors.IsEmpty)
         {
@@ -143,13 +129,10 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<HouseholdResponse>, ValidationProblem, ProblemHttpResult>> UpdateHousehold(
-        string code, string id, HouseholdInput body, HttpContext http, IGrainFactory grains)
+        [Registered] GridValue code, string id, HouseholdInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var householdId = ParseId(id, "id", "a household id (a GUID)", errors);
         if (!ETags.TryParseIfMatch(http.Request, out var expected))
         {
@@ -169,14 +152,10 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PartyMemberHomeResponse>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
-        string code, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        VillageCode village = code;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -184,17 +163,14 @@ public static class HouseholdsApi
         var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
         return homes is null
             ? Problems.NotFound($"No village {village} is registered.")
-            : TypedResults.Ok(Page(homes.Select(PartyMemberHomeResponse.From).ToArray(), offset, take));
+            : TypedResults.Ok(paging.Of(homes.Select(PartyMemberHomeResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<ListResponse<HouseholdSuggestionResponse>>, ValidationProblem, ProblemHttpResult>> Suggest(
-        string code, int? limit, IGrainFactory grains)
+        [Registered] GridValue code, int? limit, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         if (limit is < 1 or > 10)
         {
             errors.Add("limit", "must be from 1 to 10 suggestions a household");
@@ -203,22 +179,15 @@ public static class HouseholdsApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetGrid(grid).IsRegistered())
-        {
-            return Problems.NotFound($"No grid {grid} is registered.");
-        }
         var suggestions = await grains.Households(grid).Suggest(limit ?? 3);
         return TypedResults.Ok(All(suggestions.Select(s => HouseholdSuggestionResponse.From(grid.ToString(), s)).ToArray()));
     }
 
     private static async Task<Results<Ok<PairingResponse>, Created<PairingResponse>, ValidationProblem, ProblemHttpResult>> AcceptPairing(
-        string code, PairingInput body, HttpContext http, IGrainFactory grains)
+        [Registered] GridValue code, PairingInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var key = IdempotencyKey(http, errors);
         var household = ParseId(body.HouseholdId, "householdId", "a household id (a GUID)", errors);
         var member = ParseId(body.MemberId, "memberId", "a member id (a GUID)", errors);
@@ -235,14 +204,10 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PairingResponse>>, ValidationProblem, ProblemHttpResult>> ListPairings(
-        string code, string? status, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] GridValue code, string? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        GridCode grid = code;
         PairingStatus? filter = null;
         if (status is not null)
         {
@@ -260,17 +225,14 @@ public static class HouseholdsApi
             return Problems.Invalid(errors);
         }
         var pairings = await grains.Households(grid).Pairings(filter);
-        return TypedResults.Ok(Page(pairings.Select(PairingResponse.From).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(pairings.Select(PairingResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<VisitResponse>, Created<VisitResponse>, ValidationProblem, ProblemHttpResult>> LogVisit(
-        string code, string id, VisitInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] GridValue code, string id, VisitInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var pairingId = ParseId(id, "id", "a pairing id (a GUID)", errors);
         var key = IdempotencyKey(http, errors);
         var today = Today(clock);
@@ -296,13 +258,10 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<PairingResponse>, ValidationProblem, ProblemHttpResult>> EndPairing(
-        string code, string id, EndPairingInput body, HttpContext http, IGrainFactory grains)
+        [Registered] GridValue code, string id, EndPairingInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var pairingId = ParseId(id, "id", "a pairing id (a GUID)", errors);
         var reason = Rules.RequiredText(errors, "reason", body.Reason, 500);
         var by = Rules.OptionalText(errors, "by", body.By);

@@ -85,13 +85,10 @@ public static class IssuesApi
     }
 
     private static async Task<Results<Created<IssueResponse>, ValidationProblem, ProblemHttpResult>> ReportIssue(
-        string code, IssueInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] GridValue code, IssueInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKey || key.Any(char.IsControl))
         {

@@ -210,11 +210,10 @@ public static class MembersApi
     }
 
     private static async Task<Results<Ok<ListResponse<PostWorkResponse>>, ValidationProblem, ProblemHttpResult>> ListPostWork(
-        string id, int? year, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        string id, int? year, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var memberId = ParseId(id, "id", "a member id (a GUID)", errors);
-        var (offset, take) = Paging(cursor, limit, errors);
         if (year is < 2000 or > 9999)
         {
             errors.Add("year", "must be a year such as 2026");
@@ -224,17 +223,14 @@ public static class MembersApi
             return Problems.Invalid(errors);
         }
         var work = await grains.GetMember(memberId!.Value).ListPostWork(year ?? Today(clock).Year);
-        return work is null ? Problems.NotFound($"No member {id} exists.") : TypedResults.Ok(Page(work.Select(PostWorkResponse.From).ToArray(), offset, take));
+        return work is null ? Problems.NotFound($"No member {id} exists.") : TypedResults.Ok(paging.Of(work.Select(PostWorkResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<ListResponse<RosterEntry>>, ValidationProblem, ProblemHttpResult>> ListGridMembers(
-        string code, string? status, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] GridValue code, string? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         MemberStatus? filter = null;
         if (status is not null)
         {
@@ -247,25 +243,19 @@ public static class MembersApi
                 errors.Add("status", $"must be {PartyEnums.Choices<MemberStatus>()}");
             }
         }
-        var (offset, take) = Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetGrid(grid).IsRegistered())
-        {
-            return Problems.NotFound($"No grid {grid} is registered.");
-        }
         var roster = await grains.GetPartyGroup(grid).Roster();
-        return TypedResults.Ok(Page(roster.Where(m => filter is null || m.Status == filter).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(roster.Where(m => filter is null || m.Status == filter).ToArray()));
     }
 
-    private static Results<Ok<ListResponse<ServiceTagResponse>>, ValidationProblem> ListServiceTags(string? cursor, int? limit)
+    private static Results<Ok<ListResponse<ServiceTagResponse>>, ValidationProblem> ListServiceTags([AsParameters] Paging paging)
     {
         var errors = new ValidationErrors();
-        var (offset, take) = Paging(cursor, limit, errors);
         return errors.IsEmpty
-            ? TypedResults.Ok(Page(ServiceTags.Vocabulary.Select(t => new ServiceTagResponse(t.Key, t.Value)).ToArray(), offset, take))
+            ? TypedResults.Ok(paging.Of(ServiceTags.Vocabulary.Select(t => new ServiceTagResponse(t.Key, t.Value)).ToArray()))
             : Problems.Invalid(errors);
     }
 }

@@ -23,14 +23,14 @@ public static class PartyBranchesApi
         var api = endpoints.MapGroup("/api/v1").WithTags("Party branches").AnswersConflict();
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.Village or UnitLevel.Township))
         {
-            api.MapGet($"/{collection}/{{code}}/activity-compliance", (string code, string? month, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
-                    GetCompliance(level, code, month, cursor, limit, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/activity-compliance", (string code, string? month, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
+                    GetCompliance(level, code, month, paging, grains, clock))
                 .WithName($"Get{level}ActivityCompliance")
                 .WithSummary($"Who held what collective activity in a month, per grid of a {level.Name()}")
                 .WithDescription("集中活动 compliance for month=YYYY-MM (default this month): each grid's status (held | missing | pending while the month runs | notDue | notSetUp), "
                     + "whether the end-of-month check flagged it, and its activities with attendance.");
-            api.MapGet($"/{collection}/{{code}}/party-warnings", (string code, string? month, string? kind, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
-                    ListWarnings(level, code, month, kind, cursor, limit, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/party-warnings", (string code, string? month, string? kind, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
+                    ListWarnings(level, code, month, kind, paging, grains, clock))
                 .WithName($"List{level}PartyWarnings")
                 .WithSummary($"List the warnings raised to a {level.Name()}")
                 .WithDescription("预警: noMonthlyActivity (raised by the end-of-month check to the village branch and the township committee) and taskOverdue (raised to the "
@@ -54,7 +54,7 @@ public static class PartyBranchesApi
     }
 
     private static async Task<Results<Ok<ListResponse<ComplianceRow>>, ValidationProblem, ProblemHttpResult>> GetCompliance(
-        UnitLevel level, string code, string? month, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        UnitLevel level, string code, string? month, Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
@@ -62,17 +62,16 @@ public static class PartyBranchesApi
             errors.Add("code", codeError);
         }
         var m = Month(month, errors, clock);
-        var (offset, take) = Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
         var rows = await grains.GetGrain<IPartyRollupGrain>(0).Compliance(unit, m);
-        return rows is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(Page(rows, offset, take));
+        return rows is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(paging.Of(rows));
     }
 
     private static async Task<Results<Ok<ListResponse<PartyWarning>>, ValidationProblem, ProblemHttpResult>> ListWarnings(
-        UnitLevel level, string code, string? month, string? kind, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        UnitLevel level, string code, string? month, string? kind, Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
@@ -80,7 +79,6 @@ public static class PartyBranchesApi
             errors.Add("code", codeError);
         }
         PartyMonth? m = month is null ? null : Month(month, errors, clock);
-        var (offset, take) = Paging(cursor, limit, errors);
         PartyWarningKind? k = null;
         if (kind is not null)
         {
@@ -104,17 +102,14 @@ public static class PartyBranchesApi
         IReadOnlyList<PartyWarning> warnings = level == UnitLevel.Village
             ? await grains.GetGrain<IVillageBranchGrain>(unit.Value).Warnings(m, k)
             : (await grains.GetGrain<ITownshipCommitteeGrain>(unit.Value).Warnings(m)).Where(w => k is null || w.Kind == k).ToArray();
-        return TypedResults.Ok(Page(warnings, offset, take));
+        return TypedResults.Ok(paging.Of(warnings));
     }
 
     private static async Task<Results<Ok<MeetingResponse>, Created<MeetingResponse>, ValidationProblem, ProblemHttpResult>> RecordMeeting(
-        string code, MeetingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, MeetingInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        VillageCode village = code;
         var key = IdempotencyKey(http, errors);
         var meeting = body.Validate(Today(clock), errors);
         if (meeting is null || !errors.IsEmpty)
@@ -129,14 +124,10 @@ public static class PartyBranchesApi
     }
 
     private static async Task<Results<Ok<ListResponse<MeetingResponse>>, ValidationProblem, ProblemHttpResult>> ListMeetings(
-        string code, int? year, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, int? year, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        VillageCode village = code;
         if (year is < 2000 or > 9999)
         {
             errors.Add("year", "must be a year such as 2026");
@@ -145,23 +136,15 @@ public static class PartyBranchesApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(village).IsRegistered())
-        {
-            return Problems.NotFound($"No village {village} is registered.");
-        }
         var meetings = await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Meetings(year ?? Today(clock).Year);
-        return TypedResults.Ok(Page(meetings.Select(MeetingResponse.From).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(meetings.Select(MeetingResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<ListResponse<LeaderAttendance>>, ValidationProblem, ProblemHttpResult>> GetAttendance(
-        string code, int? year, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, int? year, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        VillageCode village = code;
         if (year is < 2000 or > 9999)
         {
             errors.Add("year", "must be a year such as 2026");
@@ -170,11 +153,7 @@ public static class PartyBranchesApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(village).IsRegistered())
-        {
-            return Problems.NotFound($"No village {village} is registered.");
-        }
-        return TypedResults.Ok(Page(await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Attendance(year ?? Today(clock).Year), offset, take));
+        return TypedResults.Ok(paging.Of(await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Attendance(year ?? Today(clock).Year)));
     }
 }
 

@@ -63,13 +63,10 @@ public static class PartyGroupsApi
     }
 
     private static async Task<Results<Ok<PartyGroupResponse>, Created<PartyGroupResponse>, ValidationProblem, ProblemHttpResult>> PutGroup(
-        string code, PartyGroupInput body, HttpContext http, IGrainFactory grains)
+        [Registered] GridValue code, PartyGroupInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            return Problems.Invalid("code", codeError);
-        }
+        GridCode grid = code;
         var setup = body.Validate(grid, errors);
         if (!ETags.TryParseIfMatch(http.Request, out var expected))
         {
@@ -124,30 +121,23 @@ public static class PartyGroupsApi
     }
 
     private static async Task<Results<Ok<ListResponse<GridPostCoverage>>, ValidationProblem, ProblemHttpResult>> GetPostCoverage(
-        string code, string? cursor, int? limit, IGrainFactory grains)
+        [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        VillageCode village = code;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
         var coverage = await grains.GetGrain<IPartyRollupGrain>(0).PostCoverage(village);
-        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(Page(coverage, offset, take));
+        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(paging.Of(coverage));
     }
 
     private static async Task<Results<Ok<ActivityResponse>, Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> RecordActivity(
-        string code, ActivityInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] GridValue code, ActivityInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var key = IdempotencyKey(http, errors);
         var activity = body.Validate(Today(clock), errors);
         if (activity is null || !errors.IsEmpty)
@@ -161,15 +151,11 @@ public static class PartyGroupsApi
     }
 
     private static async Task<Results<Ok<ListResponse<ActivityResponse>>, ValidationProblem, ProblemHttpResult>> ListActivities(
-        string code, string? month, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        [Registered] GridValue code, string? month, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         PartyMonth? m = month is null ? null : Month(month, errors, clock);
-        var (offset, take) = Paging(cursor, limit, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -177,7 +163,7 @@ public static class PartyGroupsApi
         var activities = await grains.GetPartyGroup(grid).Activities(m);
         return activities is null
             ? Problems.NotFound($"No Party group is set up for grid {grid}.")
-            : TypedResults.Ok(Page(activities.Select(ActivityResponse.From).ToArray(), offset, take));
+            : TypedResults.Ok(paging.Of(activities.Select(ActivityResponse.From).ToArray()));
     }
 }
 

@@ -50,13 +50,10 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<PartyTaskView>, Created<PartyTaskView>, ValidationProblem, ProblemHttpResult>> CreateTask(
-        string code, PartyTaskInput body, HttpContext http, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, PartyTaskInput body, HttpContext http, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            return Problems.Invalid("code", codeError);
-        }
+        VillageCode village = code;
         var key = IdempotencyKey(http, errors);
         var task = body.Validate(village, Today(clock), errors);
         if (task is null || !errors.IsEmpty)
@@ -68,14 +65,10 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListVillageTasks(
-        string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, string? status, bool? overdue, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!VillageCode.TryParse(code, out var village, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        VillageCode village = code;
         PartyTaskStatus? filter = null;
         if (status is not null)
         {
@@ -92,29 +85,21 @@ public static class PartyTasksApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(village).IsRegistered())
-        {
-            return Problems.NotFound($"No village {village} is registered.");
-        }
         var tasks = (await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Tasks(null)).Select(t => Current(t, clock)).ToArray();
-        return TypedResults.Ok(Page(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray()));
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListGroupTasks(
-        string code, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        [Registered] GridValue code, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
-        var (offset, take) = Paging(cursor, limit, errors);
+        GridCode grid = code;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
         var tasks = await grains.GetGrain<IVillageBranchGrain>(grid.Village.ToString()).Tasks(grid.ToString());
-        return TypedResults.Ok(Page(tasks.Select(t => Current(t, clock)).ToArray(), offset, take));
+        return TypedResults.Ok(paging.Of(tasks.Select(t => Current(t, clock)).ToArray()));
     }
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> GetTask(string id, HttpContext http, IGrainFactory grains)
@@ -146,14 +131,11 @@ public static class PartyTasksApi
             : null;
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> SplitTask(
-        string id, string code, SplitInput body, HttpContext http, IGrainFactory grains)
+        string id, [Registered] GridValue code, SplitInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var taskId = ParseId(id, "id", "a task id (a GUID)", errors);
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var split = body.Validate(errors);
         if (split is not { } s || !errors.IsEmpty)
         {
@@ -167,14 +149,11 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<PartyTaskView>, ValidationProblem, ProblemHttpResult>> ReportDone(
-        string id, string code, string memberId, DoneInput body, HttpContext http, IGrainFactory grains)
+        string id, [Registered] GridValue code, string memberId, DoneInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         var taskId = ParseId(id, "id", "a task id (a GUID)", errors);
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        GridCode grid = code;
         var member = ParseId(memberId, "memberId", "a member id (a GUID)", errors);
         var note = Rules.RequiredText(errors, "note", body.Note, 2000);
         var evidence = EvidenceInput.Validate(errors, "evidence", body.Evidence, required: true);

@@ -115,6 +115,9 @@ public static partial class GatewayHostingExtensions
             app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
         }
         var api = app.MapGroup("").WithAccess(AccessPolicy.ByMethod);
+        // Unit codes and paging are checked once for every endpoint that takes them (RouteChecks), before the body's
+        // references: what the address names is answered first, the same way on every endpoint.
+        api.AddEndpointFilterFactory(RouteChecks.Factory);
         api.AddEndpointFilterFactory(BodyReferences.Factory);
         api.MapKeysApi();
         api.MapStaffApi();

@@ -98,6 +98,12 @@ internal static partial class OpenApiAnswers
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var route = description.RelativePath ?? "";
         operation.Parameters ??= [];
+        // A unit code bound as a checked value (IUnitValue) is still a string on the wire: describe it so, not as the
+        // record the handler receives.
+        foreach (var bound in description.ParameterDescriptions.Where(d => d.Type is { } t && typeof(Apis.IUnitValue).IsAssignableFrom(t)))
+        {
+            operation.Parameters.Remove(operation.Parameters.FirstOrDefault(p => p.In == ParameterLocation.Path && p.Name == bound.Name)!);
+        }
         foreach (var (name, constraint) in RouteParameters(route))
         {
             if (!operation.Parameters.Any(p => p.In == ParameterLocation.Path && p.Name == name))

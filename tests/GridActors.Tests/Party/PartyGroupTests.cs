@@ -126,6 +126,6 @@ public sealed class PartyGroupTests(PartyFixture fixture)
         await (await _http.PostJson(url, """{"date":"2026-03-01","kind":"service","topic":"t","attendees":[]}""")).AssertInvalid("attendees", "at least one");
         await (await _http.PostJson(url, $$"""{"date":"2026-03-01","kind":"service","topic":"t","attendees":["{{leader}}","{{leader}}"]}""")).AssertInvalid("attendees[1]", "repeat");
         await (await _http.PostJson("/api/v1/grids/340822100201099/party-group/activities", $$"""{"date":"2026-03-01","kind":"service","topic":"t","attendees":["{{leader}}"]}"""))
-            .AssertProblem(404, "No Party group is set up");
+            .AssertProblem(404, "No grid 340822100201099 is registered.");
     }
 }
