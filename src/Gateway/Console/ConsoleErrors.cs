@@ -25,6 +25,8 @@ public static partial class ConsoleErrors
         ["a division code has 6 (county), 9 (township), 12 (village) or 15 (grid) digits"] = "区划代码应为 6 位（县）、9 位（乡镇）、12 位（村）或 15 位（网格）",
         ["a division code has digits only"] = "区划代码只能是数字",
         ["must be a nextCursor value from a previous page"] = "应为上一页返回的 nextCursor",
+        ["is required: a date YYYY-MM-DD (China time)"] = "必填：日期，格式 YYYY-MM-DD（北京时间）",
+        ["must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits"] = "应为区划代码前缀：2 位（省）、4 位（市）、6、9、12 或 15 位",
     };
 
     private static readonly (Regex Rule, string Zh)[] Patterns =
@@ -32,6 +34,7 @@ public static partial class ConsoleErrors
         (AtMostCharacters(), "最多 {0} 个字符"),
         (AtMostEntries(), "最多 {0} 项"),
         (NotAProvince(), "“{0}”不是省级代码"),
+        (AtLeastOneOf(), "至少选择一项：{0}"),
     ];
 
     /// <summary>The rule in Chinese when the table knows it, otherwise the API's text as it came.</summary>
@@ -58,6 +61,9 @@ public static partial class ConsoleErrors
 
     [GeneratedRegex(@"^must have at most (\d+) entries$")]
     private static partial Regex AtMostEntries();
+
+    [GeneratedRegex(@"^must name at least one of (.+)$")]
+    private static partial Regex AtLeastOneOf();
 
     [GeneratedRegex(@"^'(\d+)' is not a province code$")]
     private static partial Regex NotAProvince();
