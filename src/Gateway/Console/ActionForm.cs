@@ -7,6 +7,10 @@ public sealed class ActionForm
     public string? Note { get; set; }
     public string? MemberId { get; set; }
     public string? Satisfaction { get; set; }
+    /// <summary>Hand-down: the unit below the holder that takes the issue.</summary>
+    public string? To { get; set; }
+    /// <summary>Duplicate: the id of the original issue.</summary>
+    public string? Of { get; set; }
 }
 
 /// <summary>The report form. <see cref="IdempotencyKey"/> is made when the form is first shown, so a form sent twice makes one issue.</summary>

@@ -43,6 +43,8 @@ public sealed class ConsoleApi(IHttpContextAccessor accessor, IHttpClientFactory
     public Task<ApiAnswer> Post(string path, object? body, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         Send(HttpMethod.Post, path, body, idempotencyKey, cancellationToken);
 
+    public Task<ApiAnswer> Delete(string path, CancellationToken cancellationToken = default) => Send(HttpMethod.Delete, path, null, null, cancellationToken);
+
     private async Task<ApiAnswer> Send(HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var http = accessor.HttpContext ?? throw new InvalidOperationException("the console calls the API only while serving a request");
@@ -61,7 +63,10 @@ public sealed class ConsoleApi(IHttpContextAccessor accessor, IHttpClientFactory
                 cookies[ConsoleCookieNames.Antiforgery] = existing;
             }
             request.Headers.Add(ConsoleCookieNames.AntiforgeryHeader, tokens.RequestToken);
-            request.Content = new StringContent(JsonSerializer.Serialize(body ?? new { }, JsonOptions), Encoding.UTF8, "application/json");
+            if (method != HttpMethod.Delete)
+            {
+                request.Content = new StringContent(JsonSerializer.Serialize(body ?? new { }, JsonOptions), Encoding.UTF8, "application/json");
+            }
         }
         if (cookies.Count > 0)
         {

@@ -37,6 +37,8 @@ public static class ConsoleIssues
         ("assign", IssueAction.Assign, "分派", "Assign"),
         ("resolve", IssueAction.Resolve, "办结", "Resolve"),
         ("escalate", IssueAction.Escalate, "上报上级", "Escalate"),
+        ("hand-down", IssueAction.HandDown, "交办下级", "Hand down"),
+        ("duplicate", IssueAction.Duplicate, "标记为重复件", "Mark as duplicate"),
         ("close", IssueAction.Close, "评价并关闭", "Close with satisfaction"),
     ];
 

@@ -107,6 +107,16 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<object>>> _once = new();
+
+    /// <summary>Builds something once for the class's tests (the records a group of pages shows), whichever test runs first.</summary>
+    public async Task<T> Once<T>(string key, Func<Task<T>> build) where T : class =>
+        (T)await _once.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await build())).Value;
+
+    /// <summary>No page scrolls sideways on a phone.</summary>
+    public static async Task AssertFitsThePhone(IPage page) =>
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{page.Url} scrolls sideways at 360 px");
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
