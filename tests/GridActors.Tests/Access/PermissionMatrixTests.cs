@@ -199,7 +199,15 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
     {
         var (id, leader) = await fixture.PartyTask();
         var split = $$"""{"by":"{{leader}}","parts":[{"memberId":"{{leader}}","work":"全段"}]}""";
-        const string ownGrid = "340823100201001"; // a grid of the other county: its own, so the path alone does not refuse it
+        const string ownGrid = "340823100201001"; // a registered grid of the other county: its own, so the path alone does not refuse it
+        foreach (var (url, body) in new[]
+        {
+            ("/api/v1/counties/340823", """{"name":"潜山市"}"""), ("/api/v1/townships/340823100", """{"name":"梅城镇"}"""),
+            ("/api/v1/villages/340823100201", """{"name":"城东村","kind":"village"}"""), ($"/api/v1/grids/{ownGrid}", """{"name":"城东一网格"}"""),
+        })
+        {
+            Assert.True((await fixture.Admin.PutJson(url, body)).IsSuccessStatusCode, url);
+        }
         var reader = fixture.App.ClientWith(fixture.Keys["reader"].Outside);
         var manager = fixture.App.ClientWith(fixture.Keys["manager"].Outside);
         var before = (await fixture.Admin.GetJson($"/api/v1/party-tasks/{id}"))["version"]!.GetValue<long>();
