@@ -38,30 +38,7 @@ public static class KeysApi
         var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         var app = Rules.RequiredText(errors, "app", body.App);
         var caller = http.Caller();
-        // The empty jurisdiction (the whole deployment) only from a key that has it: operators' keys come from the bootstrap admin.
-        if (!Jurisdictions.IsValid(body.Jurisdiction) && !(body.Jurisdiction == "" && caller.Jurisdiction.Length == 0))
-        {
-            errors.Add("jurisdiction", "must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits");
-        }
-        var roles = new List<string>();
-        if (body.Roles is null || body.Roles.Count == 0)
-        {
-            errors.Add("roles", $"must name at least one of {string.Join(", ", Roles.All)}");
-        }
-        else
-        {
-            for (var i = 0; i < body.Roles.Count; i++)
-            {
-                if (body.Roles[i] is { } role && Roles.All.Contains(role))
-                {
-                    roles.Add(role);
-                }
-                else
-                {
-                    errors.Add($"roles[{i}]", $"must be one of {string.Join(", ", Roles.All)}");
-                }
-            }
-        }
+        var roles = Grants.Read(errors, caller, body.Jurisdiction, body.Roles);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);

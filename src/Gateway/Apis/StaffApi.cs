@@ -51,29 +51,7 @@ public static class StaffApi
             errors.Add("password", StaffPasswords.Rule);
         }
         var caller = http.Caller();
-        if (!Jurisdictions.IsValid(body.Jurisdiction) && !(body.Jurisdiction == "" && caller.Jurisdiction.Length == 0))
-        {
-            errors.Add("jurisdiction", "must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits");
-        }
-        var roles = new List<string>();
-        if (body.Roles is null || body.Roles.Count == 0)
-        {
-            errors.Add("roles", $"must name at least one of {string.Join(", ", Roles.All)}");
-        }
-        else
-        {
-            for (var i = 0; i < body.Roles.Count; i++)
-            {
-                if (body.Roles[i] is { } role && Roles.All.Contains(role))
-                {
-                    roles.Add(role);
-                }
-                else
-                {
-                    errors.Add($"roles[{i}]", $"must be one of {string.Join(", ", Roles.All)}");
-                }
-            }
-        }
+        var roles = Grants.Read(errors, caller, body.Jurisdiction, body.Roles);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -87,10 +65,9 @@ public static class StaffApi
         {
             return Problems.Forbidden($"role {extra} is not held by the caller; an admin can give only the roles it has.");
         }
-        var distinctRoles = roles.Distinct().ToArray();
         // The password is left out of the request's fingerprint: a fast hash of it must never be stored beside the slow one.
-        var request = idempotencyKey.Length == 0 ? null : PartyApiSupport.Fingerprint(new { idempotencyKey, displayName, body.Jurisdiction, distinctRoles });
-        var created = await grains.GetGrain<IStaffAccountGrain>(username!).Create(displayName!, body.Jurisdiction!, distinctRoles, StaffPasswords.Hash(body.Password!), request);
+        var request = idempotencyKey.Length == 0 ? null : PartyApiSupport.Fingerprint(new { idempotencyKey, displayName, body.Jurisdiction, roles });
+        var created = await grains.GetGrain<IStaffAccountGrain>(username!).Create(displayName!, body.Jurisdiction!, roles, StaffPasswords.Hash(body.Password!), request);
         if (created is null)
         {
             return Problems.Conflict("Username taken", $"A staff account {username} already exists; usernames are never reused.",
