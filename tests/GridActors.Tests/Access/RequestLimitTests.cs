@@ -14,7 +14,8 @@ public sealed class RequestLimitTests
         var http = app.Start();
         await County.Create(http);
         var title = new string('纠', 400_000); // 1.2 MB of UTF-8
-        var response = await http.PostJson($"/api/v1/grids/{County.Grid}/issues", $$"""{"category":"neighbour-dispute","title":"{{title}}"}""");
+        using var large = app.LargeBodyClientWith(GatewayApp.AdminKey);
+        var response = await large.PostJson($"/api/v1/grids/{County.Grid}/issues", $$"""{"category":"neighbour-dispute","title":"{{title}}"}""");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(await Queue(http, "grids", County.Grid, "?status=all"));
     }

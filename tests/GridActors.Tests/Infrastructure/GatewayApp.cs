@@ -83,6 +83,20 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// A client that sends bodies as a careful client does (Expect: 100-continue), for bodies the gateway refuses by size
+    /// (413): the refusal then arrives before the body is written. Sent whole, a large body races the server's early
+    /// answer and close, and the client may see a broken pipe instead of the answer.
+    /// </summary>
+    public HttpClient LargeBodyClientWith(string apiKey)
+    {
+        using var kestrel = CreateClient(); // its address is the server's real port
+        var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = kestrel.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        return client;
+    }
+
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)); // 09:00 in China
