@@ -53,19 +53,8 @@ public sealed partial class BootstrapAdminAccount(IConfiguration configuration, 
             return null;
         }
         var path = Path.GetFullPath(Path.Combine(storage.DataDirectory, FileName));
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using var writer = new StreamWriter(new FileStream(path, options));
-            // 18 letters and digits without look-alikes (about 93 bits): typed by hand once, then changed.
-            writer.Write(RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 18));
-        }
-        return (File.ReadAllText(path).Trim(), path);
+        // 18 letters and digits without look-alikes (about 93 bits): typed by hand once, then changed.
+        return (DataFolderSecret.ReadOrCreate(path, () => RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 18)), path);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -41,34 +41,12 @@ public sealed partial class BootstrapAdminKey(IConfiguration configuration, ILog
             return null;
         }
         var path = Path.GetFullPath(Path.Combine(storage.DataDirectory, FileName));
-        if (!File.Exists(path))
-        {
-            // The data folder is its owner's only (docs/operations.md), whichever of the key and the database makes it first.
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            var key = "gab." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var file = new FileStream(path, options))
-            using (var writer = new StreamWriter(file))
-            {
-                writer.Write(key);
-            }
-        }
+        var key = DataFolderSecret.ReadOrCreate(path, () => "gab." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
         if (announce)
         {
             LogKeyFile(logger, path);
         }
-        return File.ReadAllText(path).Trim();
+        return key;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap admin key: in {Path} (send it as X-Api-Key to create the keys of your apps)")]
