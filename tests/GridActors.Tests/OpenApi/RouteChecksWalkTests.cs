@@ -68,6 +68,45 @@ public sealed class RouteChecksWalkTests(WalkFixture fixture, ITestOutputHelper 
         Assert.Empty(mismatches);
     }
 
+    [Fact]
+    public async Task EveryEnumeratedQueryValue_IsListedInTheDocument_AndAWrongOneIs400ListingTheValues()
+    {
+        var checkedParameters = 0;
+        var mismatches = new List<string>();
+        foreach (var (method, template, operation) in fixture.Operations())
+        {
+            if (method != HttpMethod.Get || operation["parameters"] is not JsonArray parameters)
+            {
+                continue;
+            }
+            foreach (var parameter in parameters.OfType<JsonObject>().Where(p => p["in"]?.GetValue<string>() == "query" && p["schema"]?["enum"] is JsonArray))
+            {
+                checkedParameters++;
+                var name = parameter["name"]!.GetValue<string>();
+                var names = parameter["schema"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+                var url = fixture.FillA(template, operation);
+                var wrong = await fixture.Admin.SendAsync(fixture.Request(method, $"{url}?{name}=notAValue", null));
+                var rule = (await ProblemOf(wrong))?["errors"]?[name]?[0]?.GetValue<string>();
+                if (wrong.StatusCode != HttpStatusCode.BadRequest || rule != "must be one of: " + string.Join(", ", names))
+                {
+                    mismatches.Add($"GET {template}?{name}=notAValue: {(int)wrong.StatusCode} {rule}");
+                }
+                // Any letter case is accepted, as for every enumerated value (other required query values may still be missing).
+                var right = await fixture.Admin.SendAsync(fixture.Request(method, $"{url}?{name}={names[^1].ToUpperInvariant()}", null));
+                if ((int)right.StatusCode >= 500 || (await ProblemOf(right))?["errors"]?[name] is not null)
+                {
+                    mismatches.Add($"GET {template}?{name}={names[^1].ToUpperInvariant()}: {(int)right.StatusCode}");
+                }
+            }
+        }
+        foreach (var mismatch in mismatches)
+        {
+            output.WriteLine(mismatch);
+        }
+        Assert.True(checkedParameters >= 6, $"only {checkedParameters} enumerated query values are listed in the document");
+        Assert.Empty(mismatches);
+    }
+
     private static async Task<JsonObject?> ProblemOf(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? (await response.Json()).AsObject() : null;
 }
