@@ -165,7 +165,7 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
     private const string TakeManySql = "DELETE FROM grain_inbox WHERE post_name = ANY($2::text[]) AND service_id = $1";
 
     // The advisory-lock class of stream queues (the first key of pg_advisory_xact_lock(int, int); spells "EV").
-    private const int QueueLockClass = 0x4556;
+    internal const int QueueLockClass = 0x4556;
 
     // Each queue appended to is locked until the commit, in one order for every transaction (so two write loops never
     // deadlock on two queues): appends to one queue then commit in the order of their seqs, which are taken at insert.

@@ -14,7 +14,8 @@ namespace GridActors.Silo.Streams;
 /// The durable stream over the project's own table <c>stream_event</c>, on both storage profiles: the adapter, Orleans'
 /// <see cref="SimpleQueueAdapterCache"/> and the hash ring of <see cref="EventQueues"/> (docs/event-path.md).
 /// </summary>
-internal sealed class EventQueueAdapterFactory(string name, EventQueueAdapter adapter, EventQueues queues, SimpleQueueAdapterCache cache)
+internal sealed class EventQueueAdapterFactory(
+    string name, EventQueueAdapter adapter, EventQueues queues, SimpleQueueAdapterCache cache, ILogger<KeepFailedDeliveries> failures)
     : IQueueAdapterFactory
 {
     public static EventQueueAdapterFactory Create(IServiceProvider services, string name)
@@ -28,7 +29,7 @@ internal sealed class EventQueueAdapterFactory(string name, EventQueueAdapter ad
         var safety = services.GetRequiredService<EventStreamOptions>().SafetyRead;
         var adapter = new EventQueueAdapter(name, storage, sql, queues, services.GetRequiredService<Serializer>(), safety);
         var cache = new SimpleQueueAdapterCache(services.GetOptionsByName<SimpleQueueCacheOptions>(name), name, services.GetRequiredService<ILoggerFactory>());
-        return new EventQueueAdapterFactory(name, adapter, queues, cache);
+        return new EventQueueAdapterFactory(name, adapter, queues, cache, services.GetRequiredService<ILogger<KeepFailedDeliveries>>());
     }
 
     public string Name => name;
@@ -41,10 +42,10 @@ internal sealed class EventQueueAdapterFactory(string name, EventQueueAdapter ad
 
     public IStreamQueueMapper GetStreamQueueMapper() => queues.Mapper;
 
-    // A delivery that still fails after the pulling agent's retries is given up and its event deleted with its batch, as
-    // on every Orleans persistent stream; the subscriber that failed is then the one to make good (docs/event-path.md).
+    // A delivery that still fails after the pulling agent's retries is kept and delivered again, never dropped (Orleans'
+    // no-op handler would let its event be deleted with its batch).
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new NoOpStreamDeliveryFailureHandler());
+        Task.FromResult<IStreamFailureHandler>(new KeepFailedDeliveries(queueId.GetNumericId(), queues, failures));
 }
 
 /// <summary><c>Streams:SafetyReadMs</c> (default 1,000): the longest a receiver goes without reading its queue when no signal comes.</summary>

@@ -55,11 +55,27 @@ internal sealed class EventQueueReceiver(long queue, StreamEventSql sql, EventQu
             .ToList();
     }
 
+    /// <summary>
+    /// The cache reports these events done with: those a subscriber failed to take (<see cref="KeepFailedDeliveries"/>)
+    /// move to the end of the queue to be read and delivered again; the others are deleted.
+    /// </summary>
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages)
     {
-        if (messages.Count > 0)
+        if (messages.Count == 0)
         {
-            await sql.Delete(queue, messages.Cast<EventBatchContainer>().Select(m => m.Seq).ToList(), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        var seqs = messages.Cast<EventBatchContainer>().Select(m => m.Seq).ToList();
+        var failed = queues.TakeFailed(queue, seqs);
+        if (failed.Count > 0)
+        {
+            await sql.Requeue(queue, failed, CancellationToken.None).ConfigureAwait(false);
+            queues.MarkDirty(queue);
+        }
+        var delivered = failed.Count == 0 ? seqs : seqs.Except(failed).ToList();
+        if (delivered.Count > 0)
+        {
+            await sql.Delete(queue, delivered, CancellationToken.None).ConfigureAwait(false);
         }
     }
 #pragma warning restore CS0672, CS0618

@@ -15,6 +15,7 @@ namespace GridActors.Silo.Streams;
 internal sealed class EventQueues
 {
     private readonly ConcurrentDictionary<long, bool> _dirty = new();
+    private readonly ConcurrentDictionary<(long Queue, long Seq), bool> _failed = new();
 
     public EventQueues(int count)
     {
@@ -44,6 +45,12 @@ internal sealed class EventQueues
 
     /// <summary>Takes the mark of <paramref name="queue"/>: true if it was set since the last take.</summary>
     public bool TakeDirty(long queue) => _dirty.TryUpdate(queue, false, true);
+
+    /// <summary>Notes that event <paramref name="seq"/> of <paramref name="queue"/> was not delivered (<see cref="KeepFailedDeliveries"/>).</summary>
+    public void MarkFailed(long queue, long seq) => _failed[(queue, seq)] = true;
+
+    /// <summary>Which of <paramref name="seqs"/> of <paramref name="queue"/> failed to be delivered; their marks are taken.</summary>
+    public List<long> TakeFailed(long queue, IEnumerable<long> seqs) => seqs.Where(seq => _failed.TryRemove((queue, seq), out _)).ToList();
 
     /// <summary>Marks every queue: signals may have been missed (a listener that lost its connection).</summary>
     public void MarkAllDirty()

@@ -257,6 +257,74 @@ public abstract class StorageProfileTests
         }
     }
 
+    [Fact]
+    public async Task A_stream_event_whose_delivery_failed_is_kept_and_delivered_again()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            // A service id of its own, so the cluster's own pulling agents never read these rows: this receiver alone does.
+            var services = cluster.GetSiloServiceProvider();
+            var serializer = services.GetRequiredService<Orleans.Serialization.Serializer>();
+            var dataSource = services.GetRequiredKeyedService<System.Data.Common.DbDataSource>(StorageSiloBuilderExtensions.DataSourceKey);
+            var serviceId = NewServiceId();
+            const long Queue = 3;
+            var stream = StreamId.Create(StreamNames.Escalations, "110101001001");
+            foreach (var text in new[] { "refused by its subscriber", "taken" })
+            {
+                await using var insert = dataSource.CreateCommand(
+                    "INSERT INTO stream_event (service_id, queue_id, ns, key, payload, appended_at) VALUES (@service, @queue, @ns, @key, @payload, CURRENT_TIMESTAMP)");
+                foreach (var (name, value) in new (string, object)[]
+                    { ("service", serviceId), ("queue", Queue), ("ns", StreamNames.Escalations), ("key", "110101001001"), ("payload", serializer.SerializeToArray<object>(text)) })
+                {
+                    var parameter = insert.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value;
+                    insert.Parameters.Add(parameter);
+                }
+                await insert.ExecuteNonQueryAsync();
+            }
+            var queues = new Silo.Streams.EventQueues(8);
+            var sql = Silo.Streams.StreamEventSql.For(target.Options.Provider, dataSource, serviceId);
+            var receiver = new Silo.Streams.EventQueueReceiver(Queue, sql, queues, serializer, TimeSpan.FromMinutes(1));
+            var failures = new Silo.Streams.KeepFailedDeliveries(Queue, queues, NullLogger<Silo.Streams.KeepFailedDeliveries>.Instance);
+            await receiver.Initialize(TimeSpan.FromSeconds(5));
+#pragma warning disable CS0618 // Orleans 10.4 still calls the overloads without a cancellation token.
+            var first = await receiver.GetQueueMessagesAsync(10);
+            Assert.Equal(["refused by its subscriber", "taken"], first.Select(m => (string)((Silo.Streams.EventBatchContainer)m).Event));
+
+            // The pulling agent gave up on the first event's subscriber, then reports both done with.
+            await failures.OnDeliveryFailure(GuidId.GetNewGuidId(), StreamNames.Provider, stream, first[0].SequenceToken);
+            await receiver.MessagesDeliveredAsync(first);
+
+            // The delivered one is gone; the failed one is stored again and read again (no safety period needed: signalled).
+            Assert.Equal([$"{stream}:refused by its subscriber"], await StoredEvents(dataSource, serializer, serviceId));
+            var again = await receiver.GetQueueMessagesAsync(10);
+            Assert.Equal(["refused by its subscriber"], again.Select(m => (string)((Silo.Streams.EventBatchContainer)m).Event));
+            Assert.True(again[0].SequenceToken.CompareTo(first[1].SequenceToken) > 0);
+            await receiver.MessagesDeliveredAsync(again);
+#pragma warning restore CS0618
+            Assert.Empty(await StoredEvents(dataSource, serializer, serviceId));
+        }
+    }
+
+    private static async Task<List<string>> StoredEvents(System.Data.Common.DbDataSource dataSource, Orleans.Serialization.Serializer serializer, string serviceId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT ns, key, payload FROM stream_event WHERE service_id = @service ORDER BY seq");
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "service";
+        parameter.Value = serviceId;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        var events = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            events.Add($"{StreamId.Create(reader.GetString(0), reader.GetString(1))}:{serializer.Deserialize<object>((byte[])reader.GetValue(2))}");
+        }
+        return events;
+    }
+
     /// <summary>The events stored in <c>stream_event</c>, as "stream:event" (each event is a string here).</summary>
     private static async Task<List<string>> StoredEvents(InProcessTestCluster cluster)
     {
