@@ -111,6 +111,39 @@ internal sealed partial class IssueGrain(
         return IssueOutcome.Done(View());
     }
 
+    public async Task<IssueOutcome> AttachFiles(IReadOnlyList<Attachment> files)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            LetGoIfMissing();
+            return new IssueOutcome(IssueOutcomeStatus.NotFound, null, Message: $"No issue {Id} exists.");
+        }
+        if (s.Attachments.Count + files.Count > IssueInput.MaxAttachments)
+        {
+            return IssueOutcome.Invalid("attachments", $"an issue holds at most {IssueInput.MaxAttachments} attachments; it has {s.Attachments.Count}");
+        }
+        s.Attachments.AddRange(files);
+        s.UpdatedAt = clock.GetUtcNow();
+        s.Version++;
+        await Save();
+        return IssueOutcome.Done(View());
+    }
+
+    public async Task<bool> LocateIfUnknown(IssueLocation location)
+    {
+        var s = state.State;
+        if (!s.Exists || s.Location is { Lat: not null } or { Address: not null })
+        {
+            return false;
+        }
+        s.Location = location;
+        s.UpdatedAt = clock.GetUtcNow();
+        s.Version++;
+        await Save();
+        return true;
+    }
+
     public Task<IssueView?> Get()
     {
         LetGoIfMissing();
