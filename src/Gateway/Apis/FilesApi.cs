@@ -56,10 +56,16 @@ public static class FilesApi
             .WithName("AttachUpload")
             .WithSummary("Attach a completed resumable upload to an issue")
             .WithDescription("Checks the upload like a multipart file (type, size, whole), stores it and removes the upload.");
-        api.MapGet("/issues/{id}/files/{fileId}", Download)
+        api.MapGet("/issues/{id}/files/{fileId}", (string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock) =>
+                Download(id, fileId, http, grains, store, clock, thumbnail: false))
             .WithName("DownloadIssueFile")
             .WithSummary("Download an issue's evidence file")
             .WithDescription("Within the issue's jurisdiction (else 404); the read is recorded in the audit log.");
+        api.MapGet("/issues/{id}/files/{fileId}/thumbnail", (string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock) =>
+                Download(id, fileId, http, grains, store, clock, thumbnail: true))
+            .WithName("DownloadIssueFileThumbnail")
+            .WithSummary("A thumbnail of an issue's photo (JPEG, 320 px long side)")
+            .WithDescription("Within the issue's jurisdiction (else 404, and 404 for a PDF); recorded in the audit log.");
         api.MapGet("/issues/{id}/files/{fileId}/link", Link)
             .WithName("LinkIssueFile")
             .WithSummary("A time-limited link to an issue's file")
@@ -84,7 +90,7 @@ public static class FilesApi
 
     public sealed record FileLink(string Url, DateTimeOffset ExpiresAt);
 
-    private sealed record Checked(EvidenceType Type, byte[] Content, string Sha256, (double Lat, double Long)? Gps);
+    private sealed record Checked(EvidenceType Type, byte[] Content, string Sha256, (double Lat, double Long)? Gps, byte[]? Thumbnail);
 
     private static async Task<IResult> UploadFiles(string id, HttpContext http, IGrainFactory grains, IEvidenceStore store, FileSettings settings, GridClock clock)
     {
@@ -150,9 +156,14 @@ public static class FilesApi
         {
             // Stored only now, after every file of the request passed every check.
             await store.Put(file.Sha256, file.Content, http.RequestAborted);
+            var thumbnailSha = file.Thumbnail is null ? null : Sha(file.Thumbnail);
+            if (file.Thumbnail is not null)
+            {
+                await store.Put(thumbnailSha!, file.Thumbnail, http.RequestAborted);
+            }
             var fileId = Guid.CreateVersion7();
             var kind = options.Kind ?? (file.Type == EvidenceType.Pdf ? AttachmentKind.Certificate : AttachmentKind.Photo);
-            attachments.Add(new Attachment(kind, FileLinks.Path(issueId, fileId), file.Sha256, options.Caption, fileId, EvidenceContent.MediaType(file.Type), file.Content.LongLength));
+            attachments.Add(new Attachment(kind, FileLinks.Path(issueId, fileId), file.Sha256, options.Caption, fileId, EvidenceContent.MediaType(file.Type), file.Content.LongLength, thumbnailSha));
         }
         var outcome = await grains.GetGrain<IIssueGrain>(issueId).AttachFiles(attachments);
         if (outcome.Status == IssueOutcomeStatus.Invalid)
@@ -213,8 +224,15 @@ public static class FilesApi
         }
         var gps = type == EvidenceType.Jpeg ? EvidenceContent.JpegGps(content) : null;
         var stripped = EvidenceContent.WithoutLocation(type, content);
-        return (new Checked(type, stripped, Convert.ToHexString(SHA256.HashData(stripped)).ToLowerInvariant(), gps), null);
+        byte[]? thumbnail = null;
+        if (type != EvidenceType.Pdf && (thumbnail = Thumbnails.Make(stripped)) is null)
+        {
+            return (null, Problems.Invalid(field, $"must be a whole {EvidenceContent.Name(type)} image: its pixels cannot be decoded"));
+        }
+        return (new Checked(type, stripped, Sha(stripped), gps, thumbnail), null);
     }
+
+    private static string Sha(byte[] content) => Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
 
     private static ProblemHttpResult TooLarge(string field, FileSettings settings) =>
         TypedResults.Problem(title: "File too large", detail: $"{field}: a file may have at most {settings.MaxBytes} bytes.",
@@ -321,21 +339,22 @@ public static class FilesApi
         return refused ?? await Attach(issueId, issue!, [ok!], options, http, grains, store, clock);
     }
 
-    private static async Task<IResult> Download(string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock)
+    private static async Task<IResult> Download(string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock, bool thumbnail)
     {
         var (issueId, issue, notFound) = await ReadableIssue(id, http, grains);
         if (notFound is not null)
         {
             return notFound;
         }
-        if (File(issue!, fileId) is not { } attachment || await store.Get(attachment.Sha256!) is not { } content)
+        var sha = File(issue!, fileId) is { } attachment ? (thumbnail ? attachment.ThumbnailSha256 : attachment.Sha256) : null;
+        if (sha is null || await store.Get(sha) is not { } content)
         {
-            return Problems.NotFound($"Issue {id} has no file {fileId}.");
+            return Problems.NotFound($"Issue {id} has no {(thumbnail ? "thumbnail of file" : "file")} {fileId}.");
         }
         // A resident's evidence is personal data: who read it is recorded before it is sent.
-        await AuditLog.Record(grains, http, clock.GetUtcNow(), $"issue {issueId} file {attachment.FileId}", issue!.OriginGrid);
+        await AuditLog.Record(grains, http, clock.GetUtcNow(), $"issue {issueId} file {fileId}{(thumbnail ? " thumbnail" : "")}", issue!.OriginGrid);
         http.Response.Headers.CacheControl = "private, no-store";
-        return TypedResults.File(content, attachment.ContentType);
+        return TypedResults.File(content, thumbnail ? "image/jpeg" : File(issue, fileId)!.ContentType);
     }
 
     private static async Task<IResult> Link(string id, string fileId, HttpContext http, IGrainFactory grains, FileLinks links, FileSettings settings, GridClock clock)
