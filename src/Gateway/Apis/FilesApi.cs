@@ -31,6 +31,7 @@ public static class FilesApi
             .Accepts<IFormFileCollection>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .Produces<Attachment[]>(StatusCodes.Status201Created)
             .WithName("UploadIssueFiles")
             .WithSummary("Upload evidence files to an issue")
             .WithDescription("证据上传: multipart/form-data with one or more files (at most 5), and optional fields kind (photo | drawing | certificate | other), "
@@ -38,49 +39,60 @@ public static class FilesApi
                 + "location metadata (Exif, XMP, IPTC) is removed before storing; the server computes the SHA-256.");
         api.MapPost("/uploads", CreateUpload)
             .RequireRole(Roles.Reporter)
+            .Produces<UploadCreated>(StatusCodes.Status201Created)
             .WithName("CreateUpload")
             .WithSummary("Start a resumable upload")
             .WithDescription("断点续传: answers the upload's id, its byte limit and its address; send the bytes with PATCH and Upload-Offset, ask HEAD for the offset, then attach it with POST /issues/{id}/files/from-upload.");
         api.MapMethods("/uploads/{id}", [HttpMethods.Head], UploadOffset)
             .RequireRole(Roles.Reporter)
+            .Produces(StatusCodes.Status204NoContent)
             .WithName("GetUploadOffset")
             .WithSummary("How many bytes of an upload arrived (Upload-Offset)");
         api.MapPatch("/uploads/{id}", AppendUpload)
             .RequireRole(Roles.Reporter)
             .Accepts<byte[]>("application/offset+octet-stream")
+            .Produces(StatusCodes.Status204NoContent)
             .WithName("AppendUpload")
             .WithSummary("Append bytes to a resumable upload at Upload-Offset")
-            .WithDescription("The Upload-Offset header must equal the bytes already received (else 409 with the offset); answers 204 with the new Upload-Offset.");
+            .WithDescription("续传: the Upload-Offset header must equal the bytes already received (else 409 with the offset); answers 204 with the new Upload-Offset.");
         api.MapPost("/issues/{id}/files/from-upload", AttachUpload)
             .RequireRole(Roles.Reporter)
+            .Produces<Attachment[]>(StatusCodes.Status201Created)
             .WithName("AttachUpload")
             .WithSummary("Attach a completed resumable upload to an issue")
-            .WithDescription("Checks the upload like a multipart file (type, size, whole), stores it and removes the upload.");
+            .WithDescription("附加续传文件: checks the upload like a multipart file (type, size, whole), stores it and removes the upload.");
         api.MapGet("/issues/{id}/files/{fileId}", (string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock) =>
                 Download(id, fileId, http, grains, store, clock, thumbnail: false))
             .WithName("DownloadIssueFile")
             .WithSummary("Download an issue's evidence file")
-            .WithDescription("Within the issue's jurisdiction (else 404); the read is recorded in the audit log.");
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithDescription("证据下载: the file as stored (without location metadata), within the issue's jurisdiction (else 404); the read is recorded in the audit log.");
         api.MapGet("/issues/{id}/files/{fileId}/thumbnail", (string id, string fileId, HttpContext http, IGrainFactory grains, IEvidenceStore store, GridClock clock) =>
                 Download(id, fileId, http, grains, store, clock, thumbnail: true))
             .WithName("DownloadIssueFileThumbnail")
             .WithSummary("A thumbnail of an issue's photo (JPEG, 320 px long side)")
-            .WithDescription("Within the issue's jurisdiction (else 404, and 404 for a PDF); recorded in the audit log.");
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .WithDescription("缩略图: within the issue's jurisdiction (else 404, and 404 for a PDF); recorded in the audit log.");
         api.MapGet("/issues/{id}/files/{fileId}/link", Link)
             .WithName("LinkIssueFile")
             .WithSummary("A time-limited link to an issue's file")
+            .Produces<FileLink>()
             .WithDescription("限时链接: a signed address that works without a key until expiresAt; making it is recorded in the audit log as the read.");
         return endpoints;
     }
 
-    /// <summary>The signed download, needing no key: mapped in the public group.</summary>
+    /// <summary>
+    /// The signed download, needing no key: mapped in the public group, under /public/ like every address that needs none,
+    /// so a proxy or firewall rule for keyless addresses covers it.
+    /// </summary>
     public static IEndpointRouteBuilder MapSignedFiles(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/issues/{id}/files/{fileId}/signed", SignedDownload)
+        endpoints.MapGet(FileLinks.SignedPrefix + "/{id}/{fileId}", SignedDownload)
             .WithTags("Files")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .WithName("DownloadSignedIssueFile")
             .WithSummary("Download an issue's file through a signed link")
-            .WithDescription("No key: expires and sig as the link gave them; an expired or altered link answers 403.");
+            .WithDescription("限时下载: no key; expires and sig as the link gave them; an expired or altered link answers 403.");
         return endpoints;
     }
 

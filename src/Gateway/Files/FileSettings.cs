@@ -51,12 +51,15 @@ public sealed class FileLinks(byte[] secret)
 {
     public const string SecretFileName = "file-link-secret";
 
+    /// <summary>Where signed links point: the keyless addresses are all under /public/.</summary>
+    public const string SignedPrefix = "/public/v1/issue-files";
+
     public static string Path(Guid issue, Guid file) => $"/api/v1/issues/{issue}/files/{file}";
 
     public string Signed(Guid issue, Guid file, DateTimeOffset expires)
     {
         var at = expires.ToUnixTimeSeconds();
-        return $"{Path(issue, file)}/signed?expires={at}&sig={Signature(issue, file, at)}";
+        return $"{SignedPrefix}/{issue}/{file}?expires={at}&sig={Signature(issue, file, at)}";
     }
 
     /// <summary>True when <paramref name="sig"/> is this server's signature of the file and expiry.</summary>

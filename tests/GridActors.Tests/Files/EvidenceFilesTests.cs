@@ -198,6 +198,7 @@ public sealed class EvidenceFilesTests
         Assert.Equal("image/jpeg", signed.Content.Headers.ContentType?.MediaType);
         // Pointed at a later expiry, the signature no longer fits.
         var stretched = link["url"].Str().Replace("expires=", "expires=9", StringComparison.Ordinal);
+        Assert.StartsWith("/public/v1/issue-files/", link["url"].Str(), StringComparison.Ordinal);
         await (await anonymous.GetAsync(stretched)).AssertProblem(403);
         await (await anonymous.GetAsync(url)).AssertProblem(401);
 
