@@ -32,6 +32,7 @@ public static class FilesApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces<Attachment[]>(StatusCodes.Status201Created)
+            .HonoursIdempotencyKey()
             .WithName("UploadIssueFiles")
             .WithSummary("Upload evidence files to an issue")
             .WithDescription("证据上传: multipart/form-data with one or more files (at most 5), and optional fields kind (photo | drawing | certificate | other), "
@@ -40,6 +41,7 @@ public static class FilesApi
         api.MapPost("/uploads", CreateUpload)
             .RequireRole(Roles.Reporter)
             .Produces<UploadCreated>(StatusCodes.Status201Created)
+            .HonoursIdempotencyKey()
             .WithName("CreateUpload")
             .WithSummary("Start a resumable upload")
             .WithDescription("断点续传: answers the upload's id, its byte limit and its address; send the bytes with PATCH and Upload-Offset, ask HEAD for the offset, then attach it with POST /issues/{id}/files/from-upload.");
@@ -58,6 +60,7 @@ public static class FilesApi
         api.MapPost("/issues/{id}/files/from-upload", AttachUpload)
             .RequireRole(Roles.Reporter)
             .Produces<Attachment[]>(StatusCodes.Status201Created)
+            .HonoursIdempotencyKey()
             .WithName("AttachUpload")
             .WithSummary("Attach a completed resumable upload to an issue")
             .WithDescription("附加续传文件: checks the upload like a multipart file (type, size, whole), stores it and removes the upload.");
@@ -163,9 +166,15 @@ public static class FilesApi
         {
             return Problems.Invalid("files", $"an issue holds at most {IssueInput.MaxAttachments} attachments; it has {issue.Attachments.Count}");
         }
-        var attachments = new List<Attachment>();
-        foreach (var file in files)
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > IssuesApi.MaxIdempotencyKey || key.Any(char.IsControl))
         {
+            return Problems.Invalid("Idempotency-Key", $"must be at most {IssuesApi.MaxIdempotencyKey} printable characters");
+        }
+        var attachments = new List<Attachment>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
             // Stored only now, after every file of the request passed every check.
             await store.Put(file.Sha256, file.Content, http.RequestAborted);
             var thumbnailSha = file.Thumbnail is null ? null : Sha(file.Thumbnail);
@@ -173,11 +182,21 @@ public static class FilesApi
             {
                 await store.Put(thumbnailSha!, file.Thumbnail, http.RequestAborted);
             }
-            var fileId = Guid.CreateVersion7();
+            // With an Idempotency-Key the ids follow from it, so a retry names the same files and the issue keeps one copy.
+            var fileId = key.Length == 0 ? Guid.CreateVersion7() : IssuesApi.IdFromKey($"{issueId}/files/{i}", PartyApiSupport.ScopedToCaller(http, key));
             var kind = options.Kind ?? (file.Type == EvidenceType.Pdf ? AttachmentKind.Certificate : AttachmentKind.Photo);
             attachments.Add(new Attachment(kind, FileLinks.Path(issueId, fileId), file.Sha256, options.Caption, fileId, EvidenceContent.MediaType(file.Type), file.Content.LongLength, thumbnailSha));
         }
         var outcome = await grains.GetGrain<IIssueGrain>(issueId).AttachFiles(attachments);
+        if (outcome.Status == IssueOutcomeStatus.IdempotencyMismatch)
+        {
+            return TypedResults.Problem(title: "Idempotency-Key reused", detail: $"The Idempotency-Key {outcome.Message}.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: ProblemTypes.IdempotencyKeyReused);
+        }
+        if (!outcome.Created && outcome.Status == IssueOutcomeStatus.Done)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
         if (outcome.Status == IssueOutcomeStatus.Invalid)
         {
             return Problems.Invalid("files", outcome.Message!);
@@ -264,10 +283,22 @@ public static class FilesApi
             : (issueId, issue, null);
     }
 
-    private static async Task<IResult> CreateUpload(IEvidenceStore store, FileSettings settings, GridClock clock)
+    private static async Task<IResult> CreateUpload(HttpContext http, IEvidenceStore store, FileSettings settings, GridClock clock)
     {
-        var id = Guid.NewGuid(); // random, not time-ordered: the id is what lets a phone resume, so it must not be guessable
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > IssuesApi.MaxIdempotencyKey || key.Any(char.IsControl))
+        {
+            return Problems.Invalid("Idempotency-Key", $"must be at most {IssuesApi.MaxIdempotencyKey} printable characters");
+        }
+        // Random, not time-ordered: the id is what lets a phone resume, so it must not be guessable. With an
+        // Idempotency-Key it follows from the key scoped to the caller's key, which nobody else holds.
+        var id = key.Length == 0 ? Guid.NewGuid() : IssuesApi.IdFromKey("uploads", PartyApiSupport.ScopedToCaller(http, key));
         var expires = clock.GetUtcNow() + UploadLifetime;
+        if (key.Length > 0 && await store.UploadOffset(id, clock.GetUtcNow()) is { } existing)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Created($"/api/v1/uploads/{id}", new UploadCreated(id, existing.Limit, existing.Offset, $"/api/v1/uploads/{id}", expires));
+        }
         await store.CreateUpload(id, settings.MaxBytes, expires);
         var location = $"/api/v1/uploads/{id}";
         return TypedResults.Created(location, new UploadCreated(id, settings.MaxBytes, 0, location, expires));

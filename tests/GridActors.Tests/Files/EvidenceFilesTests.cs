@@ -90,6 +90,28 @@ public sealed class EvidenceFilesTests
     }
 
     [Fact]
+    public async Task Upload_RetriedWithTheSameIdempotencyKey_AttachesOnce()
+    {
+        var (app, admin) = Start();
+        await using var _ = app;
+        await County.Create(admin);
+        var issue = await IssueApi.Report(admin, County.Grid);
+        var photo = Photo.JpegWithGps(64, 48, Lat, Long);
+        async Task<HttpResponseMessage> Send(byte[] file)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/issues/{issue}/files") { Content = Form(file) };
+            request.Headers.Add("Idempotency-Key", "photo-1");
+            return await admin.SendAsync(request);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await Send(photo)).StatusCode);
+        var again = await Send(photo);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        await (await Send(Photo.JpegWithGps(32, 24, Lat, Long))).AssertProblem(422);
+        Assert.Single((await IssueApi.Get(admin, issue))["attachments"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Upload_WithoutUseLocation_LeavesTheIssueWithoutLocation()
     {
         var (app, admin) = Start();
