@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
 using GridActors.Gateway.Console;
+using GridActors.Gateway.Files;
 using GridActors.Gateway.Import;
 using GridActors.Gateway.Open311;
 using GridActors.Grains.Infrastructure;
@@ -78,6 +79,7 @@ public static partial class GatewayHostingExtensions
         builder.AddGridActorsHttpHygiene();
         builder.AddGridActorsCors();
         builder.AddGridActorsConsole();
+        builder.AddGridActorsFiles();
         return builder;
     }
 
@@ -111,6 +113,7 @@ public static partial class GatewayHostingExtensions
         anyone.MapGridActorsMetrics();
         anyone.MapOpen311Api();
         anyone.MapPublicApi();
+        anyone.MapSignedFiles();
         if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
@@ -126,6 +129,7 @@ public static partial class GatewayHostingExtensions
         api.MapUnitsApi();
         api.MapCategoriesApi();
         api.MapIssuesApi();
+        api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();
         api.MapMembersApi();

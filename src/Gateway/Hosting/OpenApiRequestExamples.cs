@@ -23,8 +23,12 @@ internal static class OpenApiRequestExamples
     /// <summary>The household an example names.</summary>
     public const string Household = "0195f3c2-6c21-7b3c-9d4e-5f6071829304";
 
+    /// <summary>The resumable upload an example names.</summary>
+    public const string Upload = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5";
+
     private static readonly Dictionary<string, string> ByOperation = new(StringComparer.Ordinal)
     {
+        ["AttachUpload"] = $$"""{"uploadId":"{{Upload}}","kind":"photo","caption":"现场照片","useLocation":true}""",
         ["PutCounty"] = """{"name":"怀宁县"}""",
         ["PutTownship"] = """{"name":"高河镇"}""",
         ["PutVillage"] = """{"name":"董屋村","kind":"village"}""",

@@ -17,6 +17,17 @@ public interface IIssueGrain : IWakeUpTarget, IGrainWithGuidKey
     [Alias("Act")]
     Task<IssueOutcome> Act(IssueCommand command);
 
+    /// <summary>
+    /// Adds stored evidence files (证据文件) to the issue's attachments. NotFound when the issue does not exist; Invalid
+    /// (naming attachments) when the issue would hold more than <see cref="IssueInput.MaxAttachments"/>.
+    /// </summary>
+    [Alias("AttachFiles")]
+    Task<IssueOutcome> AttachFiles(IReadOnlyList<Attachment> files);
+
+    /// <summary>Sets the issue's location when it has none (a photo's position the reporter allowed); false when it had one.</summary>
+    [Alias("LocateIfUnknown")]
+    Task<bool> LocateIfUnknown(IssueLocation location);
+
     [Alias("Get")]
     Task<IssueView?> Get();
 

@@ -111,6 +111,48 @@ internal sealed partial class IssueGrain(
         return IssueOutcome.Done(View());
     }
 
+    public async Task<IssueOutcome> AttachFiles(IReadOnlyList<Attachment> files)
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            LetGoIfMissing();
+            return new IssueOutcome(IssueOutcomeStatus.NotFound, null, Message: $"No issue {Id} exists.");
+        }
+        // A retried upload (the same Idempotency-Key gives the same file ids): the first result again, or 422 when the
+        // key came back with other files.
+        var known = files.Where(f => f.FileId is { } id && s.Attachments.Any(a => a.FileId == id)).ToArray();
+        if (known.Length > 0)
+        {
+            return known.Length == files.Count && known.All(f => s.Attachments.Any(a => a.FileId == f.FileId && a.Sha256 == f.Sha256))
+                ? IssueOutcome.Done(View())
+                : new IssueOutcome(IssueOutcomeStatus.IdempotencyMismatch, null, "Idempotency-Key", "was already used for other files; send a new key for new files");
+        }
+        if (s.Attachments.Count + files.Count > IssueInput.MaxAttachments)
+        {
+            return IssueOutcome.Invalid("attachments", $"an issue holds at most {IssueInput.MaxAttachments} attachments; it has {s.Attachments.Count}");
+        }
+        s.Attachments.AddRange(files);
+        s.UpdatedAt = clock.GetUtcNow();
+        s.Version++;
+        await Save();
+        return IssueOutcome.Done(View(), created: true);
+    }
+
+    public async Task<bool> LocateIfUnknown(IssueLocation location)
+    {
+        var s = state.State;
+        if (!s.Exists || s.Location is { Lat: not null } or { Address: not null })
+        {
+            return false;
+        }
+        s.Location = location;
+        s.UpdatedAt = clock.GetUtcNow();
+        s.Version++;
+        await Save();
+        return true;
+    }
+
     public Task<IssueView?> Get()
     {
         LetGoIfMissing();

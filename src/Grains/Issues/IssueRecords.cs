@@ -12,10 +12,20 @@ public sealed record Reporter(string Name, string Phone);
 
 /// <summary>
 /// Evidence metadata (证据): kind, where the file is, its SHA-256 (null when the sender never had the file, as with an
-/// Open311 media_url) and a caption.
+/// Open311 media_url) and a caption. A file uploaded to the service (docs/files.md) also has its id, content type and
+/// size (and an image its thumbnail's SHA-256), and its Url is the service's own download link; the SHA-256 is then the
+/// one the server computed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.Attachment")]
-public sealed record Attachment(AttachmentKind Kind, string Url, string? Sha256, string? Caption);
+public sealed record Attachment(
+    AttachmentKind Kind,
+    string Url,
+    string? Sha256,
+    string? Caption,
+    Guid? FileId = null,
+    string? ContentType = null,
+    long? Size = null,
+    string? ThumbnailSha256 = null);
 
 /// <summary>A new issue as checked at the edge.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.NewIssue")]

@@ -182,6 +182,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         "GET /api/v1/counties/{code}/star-rubric", "GET /api/v1/grids/{code}/party-group/stars", "GET /api/v1/members/{id}/stars",
         "GET /api/v1/villages/{code}/star-board", "GET /api/v1/townships/{code}/star-board", "GET /api/v1/counties/{code}/star-board",
         "GET /public/v1/villages/{code}/three-shows",
+        // Evidence files are bytes, read within the issue's jurisdiction and audited (EvidenceFilesTests).
+        "GET /api/v1/issues/{id}/files/{fileId}", "GET /api/v1/issues/{id}/files/{fileId}/thumbnail",
+        "GET /public/v1/issue-files/{id}/{fileId}",
     ];
 
     private static readonly string[] Masked = ["reader", "reporter", "admin"];

@@ -113,6 +113,9 @@ public sealed class WalkFixture : IAsyncLifetime
                 ("id", "households" or "pairings") => Guid.NewGuid().ToString(),
                 ("memberId", _) => MemberA,
                 ("objectionId", _) => Guid.NewGuid().ToString(),
+                ("fileId", _) => Guid.NewGuid().ToString(),
+                ("id", "uploads") => Guid.NewGuid().ToString(),
+                ("id", "issue-files") => IssueA,
                 ("year", _) => "2026",
                 ("sessionId", _) => "s1",
                 ("format", _) => "json",
@@ -314,6 +317,7 @@ public sealed class OperationWalkTests(WalkFixture fixture, ITestOutputHelper ou
             "CommitmentItemInput.to",      // to whom a commitment is made: an audience (群众, 党员, ...), not a record
             "DeadlinesInput.grid",         // the deadline at the grid level: a duration
             "MeetingInput.attendees",      // people at a branch meeting, by name
+            "AttachUploadInput.uploadId",  // a resumable upload, looked up in the file store (not a grain's record)
         ];
         var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
         var unmarked = new List<string>();

@@ -84,6 +84,17 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
 
         var issue = (await Send("ReportIssue"))?["id"]?.GetValue<string>() ?? "";
         _ids[OpenApiRequestExamples.Issue] = issue;
+        // A resumable upload of a photo in one part, for the example that attaches it.
+        var upload = await (await _admin.PostAsync("/api/v1/uploads", null)).Json();
+        var photo = new ByteArrayContent(Files.Photo.JpegWithGps(64, 48, 30.5, 116.75));
+        photo.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        using (var part = new HttpRequestMessage(HttpMethod.Patch, upload["location"]!.GetValue<string>()) { Content = photo })
+        {
+            part.Headers.Add("Upload-Offset", "0");
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _admin.SendAsync(part)).StatusCode);
+        }
+        _ids[OpenApiRequestExamples.Upload] = upload["id"]!.GetValue<string>();
+        await Send("AttachUpload", ("id", issue));
         var worked = await Report();
         foreach (var action in new[] { "Accept", "Assign", "Resolve", "Close", "Reopen" })
         {
