@@ -106,7 +106,8 @@ public sealed record CategoryInput(string? Name, DeadlinesInput? Deadlines, stri
         UnitLevel? lowest = null;
         if (LowestLevel is not null)
         {
-            if (UnitLevels.TryParse(LowestLevel, out var level))
+            // Issues are held from the grid to the county: a city or province is no level an issue starts at.
+            if (UnitLevels.TryParse(LowestLevel, out var level) && level.InProgramme())
             {
                 lowest = level;
             }

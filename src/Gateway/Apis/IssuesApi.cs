@@ -70,12 +70,16 @@ public static class IssuesApi
         }
         foreach (var (collection, level) in UnitsApi.Collections)
         {
-            api.MapGet($"/{collection}/{{code}}/issues", ([Registered] LevelValue code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
-                    ListIssues(code, status, overdue, cursor, limit, grains, clock))
-                .ForLevel(level)
-                .WithName($"List{level}Issues")
-                .WithSummary($"List the issues a {level.Name()} holds")
-                .WithDescription("事件队列: the issues this unit holds now, oldest first, with deadlines and overdue flags. status = open | done | all | a status name; overdue = true | false; paged by cursor.");
+            if (level.InProgramme())
+            {
+                // Issues are held from the grid up to the county; a city or province holds none, so it has no queue.
+                api.MapGet($"/{collection}/{{code}}/issues", ([Registered] LevelValue code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
+                        ListIssues(code, status, overdue, cursor, limit, grains, clock))
+                    .ForLevel(level)
+                    .WithName($"List{level}Issues")
+                    .WithSummary($"List the issues a {level.Name()} holds")
+                    .WithDescription("事件队列: the issues this unit holds now, oldest first, with deadlines and overdue flags. status = open | done | all | a status name; overdue = true | false; paged by cursor.");
+            }
             api.MapGet($"/{collection}/{{code}}/resolution-stats", ([Registered] LevelValue code, string? from, string? to, IGrainFactory grains, GridClock clock) =>
                     GetStats(code, from, to, grains, clock))
                 .ForLevel(level)

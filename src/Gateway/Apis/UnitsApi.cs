@@ -8,13 +8,16 @@ using Microsoft.Extensions.Primitives;
 namespace GridActors.Gateway.Apis;
 
 /// <summary>
-/// The administrative backbone (治理网): counties, townships, villages and grids, keyed by their division codes.
+/// The administrative backbone (治理网): provinces, cities, counties, townships, villages and grids, keyed by their
+/// division codes. Issues are held from the grid to the county; cities and provinces read roll-ups (docs/units.md).
 /// </summary>
 public static class UnitsApi
 {
     /// <summary>URL segment of each level.</summary>
     public static readonly IReadOnlyDictionary<string, UnitLevel> Collections = new Dictionary<string, UnitLevel>
     {
+        ["provinces"] = UnitLevel.Province,
+        ["cities"] = UnitLevel.City,
         ["counties"] = UnitLevel.County,
         ["townships"] = UnitLevel.Township,
         ["villages"] = UnitLevel.Village,
@@ -23,6 +26,8 @@ public static class UnitsApi
 
     private static readonly Dictionary<UnitLevel, string> Terms = new()
     {
+        [UnitLevel.Province] = "省 province",
+        [UnitLevel.City] = "市 city",
         [UnitLevel.County] = "县(区) county",
         [UnitLevel.Township] = "乡镇 township",
         [UnitLevel.Village] = "村/社区 village or community",
@@ -44,7 +49,9 @@ public static class UnitsApi
                 .WithName($"Put{level}")
                 .WithSummary($"Create or update a {level.Name()}")
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
-                    + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
+                    + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version."
+                    + (level == UnitLevel.County ? " A county attaches to its city, or to its province when the province does not use cities or the county is directly under it (city digits 90); with no province registered it stands alone." : "")
+                    + (level == UnitLevel.Province ? " usesCities (default true): whether its counties attach to their cities; fixed once units are attached (409)." : ""));
             // Parsed by hand, not bound as a LevelValue: an endpoint filter on the API's most frequent read costs it a
             // filter invocation per request (BENCHMARKS.md, B1), for the same answers.
             api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http) => GetUnit(level, code, http, grainFactory, unitAnswers))
@@ -57,10 +64,16 @@ public static class UnitsApi
                 .WithSummary($"Read a {level.Name()} with its children")
                 .WithDescription($"Returns the {Terms[level]} with its child units (code and name) and its version as the ETag.");
         }
-        api.MapGet("/counties/{code}/tree", GetTree)
-            .WithName("GetCountyTree")
-            .WithSummary("Read a county's whole tree down to grids")
-            .WithDescription("The county (县) with its townships (乡镇), villages (村/社区) and grids (网格), nested.");
+        foreach (var (collection, level) in Collections.Where(c => c.Value >= UnitLevel.County))
+        {
+            api.MapGet($"/{collection}/{{code}}/tree", ([Registered] LevelValue code, IGrainFactory grains) => GetTree(code, grains))
+                .ForLevel(level)
+                .WithName($"Get{level}Tree")
+                .WithSummary($"Read a {level.Name()}'s whole tree down to grids")
+                .WithDescription(level == UnitLevel.County
+                    ? "The county (县) with its townships (乡镇), villages (村/社区) and grids (网格), nested."
+                    : $"The {Terms[level]} with every unit under it down to grids, nested: every unit is read, so this is a large answer; its counts are in resolution-stats and party-group.");
+        }
         return endpoints;
     }
 
@@ -87,7 +100,15 @@ public static class UnitsApi
                 return Problems.Conflict(
                     "Parent unit not registered",
                     $"The {parent.Level.Name()} {parent} must be registered before the {level.Name()} {unitCode}.",
-                    new Dictionary<string, object?> { ["missingParent"] = parent.Value, ["missingParentLevel"] = parent.Level.Name() });
+                    new Dictionary<string, object?>
+                    {
+                        ["missingParent"] = parent.Value,
+                        ["missingParentLevel"] = parent.Level.Name(),
+                        ["errors"] = new Dictionary<string, string[]> { ["code"] = [$"the {parent.Level.Name()} {parent} is not registered"] },
+                    });
+            case UpsertStatus.Conflict:
+                return Problems.Conflict("Conflicts with registered units", outcome.Detail!,
+                    new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["usesCities"] = [outcome.Detail!] } });
             case UpsertStatus.VersionMismatch:
                 return Problems.PreconditionFailed($"If-Match names version {expectedVersion}; the current version is {outcome.Unit?.Version ?? 0}.");
         }
@@ -113,9 +134,9 @@ public static class UnitsApi
         return new JsonBytes(answer.Json);
     }
 
-    private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(CountyValue code, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(LevelValue code, IGrainFactory grains)
     {
-        var tree = await grains.GetCounty(code).GetSubtree();
+        var tree = await grains.GetUnit(code.Unit).GetSubtree();
         return tree is null
             ? RouteChecks.NotRegistered(code.Unit)
             : TypedResults.Ok(UnitTreeResponse.From(tree));
@@ -134,6 +155,7 @@ public sealed record UnitResponse(
     IReadOnlyList<string>? VillagerGroups,
     ContactResponse? Leader,
     JsonElement? Boundary,
+    bool? UsesCities,
     IReadOnlyList<ChildResponse> Children,
     long Version,
     DateTimeOffset CreatedAt,
@@ -141,18 +163,18 @@ public sealed record UnitResponse(
 {
     public static UnitResponse From(UnitView unit)
     {
-        var code = UnitCode.Parse(unit.Code);
-        var childLevel = unit.Level == UnitLevel.Grid ? (UnitLevel?)null : unit.Level - 1;
         return new UnitResponse(
             unit.Code,
             unit.Level,
             unit.Details.Name,
-            code.Parent?.Value,
+            unit.Parent,
             unit.Details.Kind,
             unit.Details.VillagerGroups,
             unit.Details.Leader is { } l ? new ContactResponse(l.Name, l.Phone) : null,
             unit.Details.BoundaryGeoJson is { } geo ? JsonDocument.Parse(geo).RootElement.Clone() : null,
-            unit.Children.Select(c => new ChildResponse(c.Code, c.Name, childLevel!.Value)).ToArray(),
+            unit.Details.UsesCities,
+            // A province lists cities and counties directly under it: each child's level is its code's.
+            unit.Children.Select(c => new ChildResponse(c.Code, c.Name, UnitCode.Parse(c.Code).Level)).ToArray(),
             unit.Version,
             unit.CreatedAt,
             unit.UpdatedAt);

@@ -59,6 +59,12 @@ internal sealed class UnitRows(IGrainFactory grains, Caller caller) : GroupedRow
             results.Reject(row.Number, text, "code", codeError);
             return null;
         }
+        if (!code.Level.InProgramme())
+        {
+            // A province has a handful of cities: each is PUT, with the province's choice of how its counties attach.
+            results.Reject(row.Number, code.Value, "code", $"is a {code.Level.Name()} code: cities and provinces are registered with PUT /api/v1/{(code.Level == UnitLevel.City ? "cities" : "provinces")}/{{code}}, not imported");
+            return null;
+        }
         if (row["level"] is { } levelText)
         {
             if (!TryLevel(levelText, out var level))

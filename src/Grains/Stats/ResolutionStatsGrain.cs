@@ -25,6 +25,13 @@ public interface IResolutionStatsGrain : IWakeUpTarget, IGrainWithStringKey
 
     [Alias("Get")]
     Task<ResolutionStats> Get(DateOnly from, DateOnly to);
+
+    /// <summary>
+    /// A county's unit grain, once the county is attached to its city or province (on every write after): batches go
+    /// there from now on, the first carrying everything counted so far. A county never moves once attached.
+    /// </summary>
+    [Alias("AttachTo")]
+    Task AttachTo(string parent);
 }
 
 [GenerateSerializer, Alias("GridActors.ResolutionStatsState")]
@@ -57,6 +64,11 @@ public sealed class ResolutionStatsState
     [Id(10)] public long UnconfirmedSequence { get; set; }
     /// <summary>Writes that stored notice ids applied (each in its row <c>resolution-stats/applied-N</c>): the last N used.</summary>
     [Id(11)] public long AppliedWrites { get; set; }
+    /// <summary>
+    /// A county's unit above (its city or province) once the county attached to one; batches go there. Below the county
+    /// the parent follows from the code and this stays null.
+    /// </summary>
+    [Id(12)] public string? AttachedTo { get; set; }
 }
 
 internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
@@ -96,6 +108,12 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     // Parsed once per activation: it is read on every event and every push.
     private UnitCode Unit => _unit ??= UnitCode.Parse(this.GetPrimaryKeyString());
+
+    /// <summary>
+    /// The unit this one's changes go up to: the code's parent, or for a county the city or province it attached to
+    /// (none while it stands alone: then nothing is kept pending, as for a province).
+    /// </summary>
+    private string? Parent => Unit.Level == UnitLevel.County ? _state.AttachedTo : Unit.Parent?.Value;
 
     /// <summary>The row of one issue's applied ids, as kept before; the row of the empty id holds ids moved from the head.</summary>
     internal static string RowName(Guid issueId) => GrainRows.ItemName(HeadRow, issueId);
@@ -251,13 +269,13 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         {
             Merge(_days, day, delta);
             _changedDays.Add(day);
-            if (Unit.Parent is not null)
+            if (Parent is not null)
             {
                 Merge(_state.Pending, day, delta);
             }
         }
         _state.OverdueNow += overdue;
-        if (Unit.Parent is not null)
+        if (Parent is not null)
         {
             _state.PendingOverdue += overdue;
         }
@@ -274,10 +292,37 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A county that stood alone (or was just registered) and is now attached to a city or province: everything it has
+    /// counted goes up as its first batch, so the unit above holds the county's whole book, not only what changes after.
+    /// Told by the county's unit grain rather than asked of it: the unit grain calls here in the middle of its own write.
+    /// </summary>
+    public async Task AttachTo(string parent)
+    {
+        if (Unit.Level != UnitLevel.County || _state.AttachedTo == parent)
+        {
+            return;
+        }
+        if (_state.AttachedTo is not null)
+        {
+            throw new InvalidOperationException($"county {Unit} is attached to {_state.AttachedTo}; it cannot move to {parent}");
+        }
+        _state.AttachedTo = parent;
+        foreach (var (day, counters) in _days)
+        {
+            Merge(_state.Pending, day, counters);
+        }
+        _state.PendingOverdue += _state.OverdueNow;
+        _headChanged = true;
+        await EnsureWakeUp();
+        await Flush();
+        SchedulePush();
+    }
+
     /// <summary>Should this activation be lost before its push, a wake-up within minutes sends what is pending.</summary>
     private async Task EnsureWakeUp()
     {
-        if (Unit.Parent is null)
+        if (Parent is null)
         {
             return;
         }
@@ -339,7 +384,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
 
     private void SchedulePush()
     {
-        if (_push is not null || (!Unwritten && (Unit.Parent is null || (_state.Unconfirmed is null && NothingPending))))
+        if (_push is not null || (!Unwritten && (Parent is null || (_state.Unconfirmed is null && NothingPending))))
         {
             return;
         }
@@ -357,7 +402,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _lastPush = Environment.TickCount64;
         try
         {
-            if (Unit.Parent is not null && _state.Unconfirmed is null && !NothingPending)
+            if (Parent is not null && _state.Unconfirmed is null && !NothingPending)
             {
                 // Stored as sent before it is sent: whatever happens next, this batch never takes another change under
                 // its sequence, even after this activation is lost.
@@ -366,11 +411,11 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             }
             // The counters, and the batch with them, are stored before the batch goes up.
             await Flush();
-            if (Unit.Parent is null || _state.Unconfirmed is null)
+            if (Parent is null || _state.Unconfirmed is null)
             {
                 return;
             }
-            await GrainFactory.Get<IResolutionStatsGrain>(Unit.Parent!.Value.Value)
+            await GrainFactory.Get<IResolutionStatsGrain>(Parent!)
                 .ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed!, _state.UnconfirmedOverdue));
             // Confirmed. Not written now: if this activation is lost, the stored batch is sent again and the parent
             // ignores it.

@@ -45,6 +45,14 @@ public interface IUnitGrain : IGrainWithStringKey
     Task<UnitTreeNode?> GetSubtree();
 }
 
+/// <summary>省: a province (省/自治区/直辖市), reading the roll-ups of its cities and counties.</summary>
+[Alias("GridActors.IProvinceGrain")]
+public interface IProvinceGrain : IUnitGrain;
+
+/// <summary>市: a city (地级市/自治州/地区), reading the roll-ups of its counties.</summary>
+[Alias("GridActors.ICityGrain")]
+public interface ICityGrain : IUnitGrain;
+
 /// <summary>县(区): the unit that runs the programme.</summary>
 [Alias("GridActors.ICountyGrain")]
 public interface ICountyGrain : IUnitGrain;

@@ -14,6 +14,34 @@ public interface ILevelCode<TSelf> where TSelf : struct, ILevelCode<TSelf>
     static abstract bool TryParse(string? text, out TSelf code, [NotNullWhen(false)] out string? error);
 }
 
+/// <summary>Province code (省, 2 digits), e.g. 34 安徽省.</summary>
+public readonly record struct ProvinceCode(UnitCode Code) : ILevelCode<ProvinceCode>
+{
+    public static bool TryParse(string? text, out ProvinceCode code, [NotNullWhen(false)] out string? error)
+    {
+        var ok = UnitCode.TryParse(text, UnitLevel.Province, out var unit, out error);
+        code = new ProvinceCode(unit);
+        return ok;
+    }
+
+    public static implicit operator UnitCode(ProvinceCode code) => code.Code;
+    public override string ToString() => Code.Value;
+}
+
+/// <summary>City code (市, 4 digits), e.g. 3408 安庆市.</summary>
+public readonly record struct CityCode(UnitCode Code) : ILevelCode<CityCode>
+{
+    public static bool TryParse(string? text, out CityCode code, [NotNullWhen(false)] out string? error)
+    {
+        var ok = UnitCode.TryParse(text, UnitLevel.City, out var unit, out error);
+        code = new CityCode(unit);
+        return ok;
+    }
+
+    public static implicit operator UnitCode(CityCode code) => code.Code;
+    public override string ToString() => Code.Value;
+}
+
 /// <summary>County code (县, 6 digits), e.g. 340822 怀宁县.</summary>
 public readonly record struct CountyCode(UnitCode Code) : ILevelCode<CountyCode>
 {

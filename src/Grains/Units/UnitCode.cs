@@ -3,9 +3,11 @@ using System.Diagnostics.CodeAnalysis;
 namespace GridActors.Grains.Units;
 
 /// <summary>
-/// A validated statistical division code (统计用区划代码) of a county (6 digits), township (9), village (12)
-/// or grid (the village's 12 digits + a 3-digit grid number). The level and the parent follow from the
-/// code itself, so no lookup is needed to walk up the tree. Parsed once at the edge; grains trust it.
+/// A validated statistical division code (统计用区划代码) of a province (2 digits), city (4), county (6), township (9),
+/// village (12) or grid (the village's 12 digits + a 3-digit grid number). The level and the parent follow from the
+/// code itself, so no lookup is needed to walk up the tree, with one exception: which unit a county attaches to (its
+/// city, its province, or none) depends on what is registered, so a county's <see cref="Parent"/> is null and the county
+/// grain keeps the unit it attached to (docs/units.md). Parsed once at the edge; grains trust it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.UnitCode")]
 public readonly record struct UnitCode
@@ -27,17 +29,47 @@ public readonly record struct UnitCode
 
     public UnitLevel Level => Value.Length switch
     {
+        2 => UnitLevel.Province,
+        4 => UnitLevel.City,
         6 => UnitLevel.County,
         9 => UnitLevel.Township,
         12 => UnitLevel.Village,
         _ => UnitLevel.Grid,
     };
 
-    /// <summary>The unit this one belongs to; null for a county (its city and province are not units here).</summary>
-    public UnitCode? Parent => Level == UnitLevel.County ? null : new UnitCode(Value[..(Value.Length - 3)]);
+    /// <summary>
+    /// The unit this one belongs to by its code: a city's province, a township's county, and so on. Null for a province,
+    /// and for a county: the county tops the programme (issues, queues and stars climb no higher), and the city or
+    /// province it reports its statistics to is the one its grain attached it to.
+    /// </summary>
+    public UnitCode? Parent => Value.Length switch
+    {
+        2 or 6 => null,
+        4 => new UnitCode(Value[..2]),
+        _ => new UnitCode(Value[..(Value.Length - 3)]),
+    };
 
-    /// <summary>The county this unit belongs to.</summary>
-    public UnitCode County => new(Value[..6]);
+    /// <summary>The county this unit belongs to (a county or a unit under one).</summary>
+    public UnitCode County => Value.Length >= 6 ? new(Value[..6]) : throw new InvalidOperationException($"{Value} is above the county level");
+
+    /// <summary>The province (digits 1-2).</summary>
+    public UnitCode Province => new(Value[..2]);
+
+    /// <summary>The city by the code's digits 1-4 (a city, a county or a unit under one).</summary>
+    public UnitCode City => Value.Length >= 4 ? new(Value[..4]) : throw new InvalidOperationException($"{Value} is a province code");
+
+    /// <summary>
+    /// A county-level unit directly under its province (省直辖县级行政区划, such as 429004 仙桃市): GB/T 2260 gives such
+    /// units the city digits 90, a city that is no unit. It attaches to the province even where the province uses cities.
+    /// </summary>
+    public bool DirectlyUnderProvince => Value.Length == 6 && Value.AsSpan(2, 2).SequenceEqual("90");
+
+    /// <summary>
+    /// Whether a unit may list this one as its child: the unit of <see cref="Parent"/>, or for a county its city or its
+    /// province.
+    /// </summary>
+    public bool MayAttachTo(UnitCode parent) =>
+        parent == Parent || (Level == UnitLevel.County && (parent == Province || parent == City));
 
     /// <summary>True when <paramref name="other"/> is this unit or lies under it.</summary>
     public bool Contains(UnitCode other) => other.Value.StartsWith(Value, StringComparison.Ordinal);
@@ -53,9 +85,9 @@ public readonly record struct UnitCode
             error = "a division code is required";
             return false;
         }
-        if (text.Length is not (6 or 9 or 12 or 15))
+        if (text.Length is not (2 or 4 or 6 or 9 or 12 or 15))
         {
-            error = "a division code has 6 (county), 9 (township), 12 (village) or 15 (grid) digits";
+            error = "a division code has 2 (province), 4 (city), 6 (county), 9 (township), 12 (village) or 15 (grid) digits";
             return false;
         }
         foreach (var c in text)
@@ -71,7 +103,12 @@ public readonly record struct UnitCode
             error = $"'{text[..2]}' is not a province code";
             return false;
         }
-        if (text.AsSpan(4, 2).SequenceEqual("00"))
+        if (text.Length == 4 && text.AsSpan(2, 2).SequenceEqual("00"))
+        {
+            error = "digits 3-4 (the city within its province) cannot be 00";
+            return false;
+        }
+        if (text.Length >= 6 && text.AsSpan(4, 2).SequenceEqual("00"))
         {
             error = "digits 5-6 (the county within its city) cannot be 00";
             return false;

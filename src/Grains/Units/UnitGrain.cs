@@ -2,7 +2,7 @@ using GridActors.Grains.Infrastructure;
 namespace GridActors.Grains.Units;
 
 /// <summary>
-/// Behaviour shared by the four unit grains. Each concrete grain only names its state, so that two unit
+/// Behaviour shared by the six unit grains. Each concrete grain only names its state, so that two unit
 /// types never share a storage row (the ADO.NET provider keys rows by state name and key, not by type).
 /// </summary>
 internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock clock) : Grain, IUnitGrain
@@ -16,18 +16,26 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         {
             return new UpsertOutcome(UpsertStatus.VersionMismatch, current.Registered ? View() : null);
         }
+        if (Code.Level == UnitLevel.Province && current.Children.Count > 0 && current.Details?.UsesCities != details.UsesCities)
+        {
+            // Its counties attached by the old choice; under the new one they would sit under a different unit.
+            return new UpsertOutcome(UpsertStatus.Conflict, View(), Detail:
+                $"usesCities cannot change while the province has units attached ({current.Children.Count}): they attached by usesCities={current.Details?.UsesCities}.");
+        }
 
         // The parent learns of the child first: if the parent is missing, nothing at all is written.
-        IUnitGrain? parent = Code.Parent is { } parentCode ? GrainFactory.GetUnit(parentCode) : null;
+        var parentCode = await ParentToAttach();
+        IUnitGrain? parent = parentCode is { } p ? GrainFactory.GetUnit(p) : null;
+        var newlyAttached = Code.Level == UnitLevel.County && current.Attached != parentCode?.Value;
         var nameChanged = !current.Registered || current.Details?.Name != details.Name;
-        if (parent is not null && nameChanged && !await parent.AttachChild(new ChildUnit(Code.Value, details.Name)))
+        if (parent is not null && (nameChanged || newlyAttached) && !await parent.AttachChild(new ChildUnit(Code.Value, details.Name)))
         {
-            return new UpsertOutcome(UpsertStatus.ParentMissing, null, Code.Parent!.Value.Value);
+            return new UpsertOutcome(UpsertStatus.ParentMissing, null, parentCode!.Value.Value);
         }
 
         var created = !current.Registered;
         var now = clock.GetUtcNow();
-        var previous = (current.Details, current.Version, current.UpdatedAt, current.CreatedAt);
+        var previous = (current.Details, current.Version, current.UpdatedAt, current.CreatedAt, current.Attached);
         current.Registered = true;
         current.Details = details;
         current.Version++;
@@ -36,6 +44,10 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         {
             current.CreatedAt = now;
         }
+        if (Code.Level == UnitLevel.County)
+        {
+            current.Attached = parentCode?.Value;
+        }
 
         try
         {
@@ -43,16 +55,46 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         }
         catch
         {
-            (current.Details, current.Version, current.UpdatedAt, current.CreatedAt) = previous;
+            (current.Details, current.Version, current.UpdatedAt, current.CreatedAt, current.Attached) = previous;
             current.Registered = !created;
-            if (created && parent is not null)
+            if ((created || newlyAttached) && parent is not null)
             {
                 await parent.DetachChild(Code.Value);
             }
             throw;
         }
 
+        if (Code.Level == UnitLevel.County && current.Attached is { } attached)
+        {
+            // The county's statistics learn where to push (their whole book goes up first). Told on every write, not only
+            // the first: a write whose call here failed is repaired by the next one.
+            await GrainFactory.GetGrain<Stats.IResolutionStatsGrain>(Code.Value).AttachTo(attached);
+        }
         return new UpsertOutcome(created ? UpsertStatus.Created : UpsertStatus.Updated, View());
+    }
+
+    /// <summary>
+    /// The unit to be listed under. Below the county, the code's parent. A county keeps the unit it attached to; until it
+    /// has one: none while its province is not registered (a deployment of counties alone works as it always did), the
+    /// province when the province does not use cities or the county is directly under it (省直辖, city digits 90),
+    /// otherwise its city, which must then be registered (the attach answers false and nothing is written).
+    /// </summary>
+    private async Task<UnitCode?> ParentToAttach()
+    {
+        if (Code.Level != UnitLevel.County)
+        {
+            return Code.Parent;
+        }
+        if (state.State.Attached is { } kept)
+        {
+            return UnitCode.Parse(kept);
+        }
+        var province = await GrainFactory.GetUnit(Code.Province).Get();
+        if (province is null)
+        {
+            return null;
+        }
+        return province.Details.UsesCities == false || Code.DirectlyUnderProvince ? Code.Province : Code.City;
     }
 
     public Task<UnitView?> Get() => Task.FromResult(state.State.Registered ? View() : null);
@@ -74,7 +116,7 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
             return false;
         }
         var code = Code;
-        if (children.FirstOrDefault(c => UnitCode.Parse(c.Code).Parent != code) is { } stranger)
+        if (children.FirstOrDefault(c => !UnitCode.Parse(c.Code).MayAttachTo(code)) is { } stranger)
         {
             throw new ArgumentException($"{stranger.Code} is not a child of {code}", nameof(children));
         }
@@ -126,8 +168,17 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         state.State.Children.Select(c => new ChildUnit(c.Key, c.Value)).ToArray(),
         state.State.Version,
         state.State.CreatedAt,
-        state.State.UpdatedAt);
+        state.State.UpdatedAt,
+        Code.Level == UnitLevel.County ? state.State.Attached : Code.Parent?.Value);
 }
+
+internal sealed class ProvinceGrain(
+    [PersistentState("province", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
+    : UnitGrain(state, clock), IProvinceGrain;
+
+internal sealed class CityGrain(
+    [PersistentState("city", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)
+    : UnitGrain(state, clock), ICityGrain;
 
 internal sealed class CountyGrain(
     [PersistentState("county", Infrastructure.StorageNames.Grains)] IPersistentState<UnitState> state, GridClock clock)

@@ -7,6 +7,8 @@ public static class UnitGrainFactoryExtensions
 {
     public static IUnitGrain GetUnit(this IGrainFactory grains, UnitCode code) => code.Level switch
     {
+        UnitLevel.Province => grains.Get<IProvinceGrain>(code.Value),
+        UnitLevel.City => grains.Get<ICityGrain>(code.Value),
         UnitLevel.County => grains.Get<ICountyGrain>(code.Value),
         UnitLevel.Township => grains.Get<ITownshipGrain>(code.Value),
         UnitLevel.Village => grains.Get<IVillageGrain>(code.Value),

@@ -10,7 +10,8 @@ public sealed record UnitInput(
     string? Kind = null,
     IReadOnlyList<string?>? VillagerGroups = null,
     ContactInput? Leader = null,
-    JsonElement? Boundary = null)
+    JsonElement? Boundary = null,
+    bool? UsesCities = null)
 {
     public const int MaxVillagerGroups = 50;
 
@@ -88,7 +89,18 @@ public sealed record UnitInput(
             }
         }
 
-        return errors.IsEmpty ? new UnitDetails(name!, kind, groups, leader, boundary) : null;
+        bool? usesCities = null;
+        if (level == UnitLevel.Province)
+        {
+            // A province's counties attach to their cities unless it says otherwise (docs/units.md).
+            usesCities = UsesCities ?? true;
+        }
+        else if (UsesCities is not null)
+        {
+            errors.Add("usesCities", "applies only to provinces");
+        }
+
+        return errors.IsEmpty ? new UnitDetails(name!, kind, groups, leader, boundary, usesCities) : null;
     }
 }
 

@@ -6,7 +6,9 @@ public sealed record Contact(string Name, string Phone);
 
 /// <summary>
 /// What a caller sets on a unit. <see cref="Kind"/> is for villages (village | community);
-/// <see cref="VillagerGroups"/>, <see cref="Leader"/> and <see cref="BoundaryGeoJson"/> are for grids.
+/// <see cref="VillagerGroups"/>, <see cref="Leader"/> and <see cref="BoundaryGeoJson"/> are for grids;
+/// <see cref="UsesCities"/> is for provinces (null elsewhere): whether its counties attach to their cities (true) or to
+/// the province itself (false, as in a municipality 直辖市 whose districts have no city between).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.UnitDetails")]
 public sealed record UnitDetails(
@@ -14,7 +16,8 @@ public sealed record UnitDetails(
     string? Kind = null,
     IReadOnlyList<string>? VillagerGroups = null,
     Contact? Leader = null,
-    string? BoundaryGeoJson = null);
+    string? BoundaryGeoJson = null,
+    bool? UsesCities = null);
 
 /// <summary>A child unit as its parent lists it.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.ChildUnit")]
@@ -29,7 +32,8 @@ public sealed record UnitView(
     IReadOnlyList<ChildUnit> Children,
     long Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Parent = null);
 
 /// <summary>
 /// An answer of <see cref="IUnitGrain.Read"/>: the unit's revision (changes with every stored change: details, name or
@@ -38,7 +42,7 @@ public sealed record UnitView(
 [GenerateSerializer, Immutable, Alias("GridActors.UnitRead")]
 public sealed record UnitRead(string? Revision, UnitView? View);
 
-/// <summary>One node of a county's tree, down to grids.</summary>
+/// <summary>One node of a unit's tree, down to grids.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.UnitTreeNode")]
 public sealed record UnitTreeNode(string Code, UnitLevel Level, string Name, string? Kind, IReadOnlyList<UnitTreeNode> Children);
 
@@ -50,7 +54,9 @@ public enum UpsertStatus
     ParentMissing,
     /// <summary>The caller's expected version (If-Match) is not the current one; nothing was written.</summary>
     VersionMismatch,
+    /// <summary>The change contradicts units already registered (<see cref="UpsertOutcome.Detail"/> says how); nothing was written.</summary>
+    Conflict,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.UpsertOutcome")]
-public sealed record UpsertOutcome(UpsertStatus Status, UnitView? Unit, string? MissingParent = null);
+public sealed record UpsertOutcome(UpsertStatus Status, UnitView? Unit, string? MissingParent = null, string? Detail = null);

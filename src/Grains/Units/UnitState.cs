@@ -13,4 +13,10 @@ public sealed class UnitState
     [Id(3)] public long Version { get; set; }
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
     [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// A county's unit above, when it attached to one: its city or its province (docs/units.md). Kept, because which one
+    /// follows from what was registered when the county attached, not from the code alone. Null below the county, where
+    /// the parent is the code's, and for a county that stands alone (no province registered when it was last written).
+    /// </summary>
+    [Id(6)] public string? Attached { get; set; }
 }

@@ -100,6 +100,8 @@ public sealed class WalkFixture : IAsyncLifetime
             var before = i > 0 ? segments[i - 1] : "";
             var value = (name, before) switch
             {
+                ("code", "provinces") => County.Code[..2],
+                ("code", "cities") => County.Code[..4],
                 ("code", "counties") => County.Code,
                 ("code", "townships") => County.Township,
                 ("code", "villages") => County.Village,

@@ -1,4 +1,6 @@
 // A handler's signature says which level its {code} is, as the level codes do in the grains.
+global using ProvinceValue = GridActors.Gateway.Apis.UnitValue<GridActors.Grains.Units.ProvinceCode>;
+global using CityValue = GridActors.Gateway.Apis.UnitValue<GridActors.Grains.Units.CityCode>;
 global using CountyValue = GridActors.Gateway.Apis.UnitValue<GridActors.Grains.Units.CountyCode>;
 global using TownshipValue = GridActors.Gateway.Apis.UnitValue<GridActors.Grains.Units.TownshipCode>;
 global using VillageValue = GridActors.Gateway.Apis.UnitValue<GridActors.Grains.Units.VillageCode>;
@@ -39,7 +41,7 @@ public interface IUnitValue : ICheckedValue
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class RegisteredAttribute : Attribute;
 
-/// <summary>A unit's code of one level from the route (see the aliases <c>CountyValue</c> … <c>GridValue</c>).</summary>
+/// <summary>A unit's code of one level from the route (see the aliases <c>ProvinceValue</c> … <c>GridValue</c>).</summary>
 public readonly record struct UnitValue<TCode>(TCode Code, string? Error) : IUnitValue where TCode : struct, ILevelCode<TCode>
 {
     public static bool TryParse(string? text, IFormatProvider? provider, out UnitValue<TCode> value)
