@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Apis;
+using GridActors.Gateway.Export;
 using GridActors.Gateway.Console;
 using GridActors.Gateway.Files;
 using GridActors.Gateway.Import;
@@ -123,6 +124,8 @@ public static partial class GatewayHostingExtensions
         // references: what the address names is answered first, the same way on every endpoint.
         api.AddEndpointFilterFactory(RouteChecks.Factory);
         api.AddEndpointFilterFactory(BodyReferences.Factory);
+        // Every read that answers a table or a report downloads as CSV or XLSX too (Export/Exports.cs).
+        api.Exported();
         api.MapKeysApi();
         api.MapStaffApi();
         api.MapAuditApi();

@@ -88,6 +88,7 @@ internal sealed class OpenApiExamples : IOpenApiDocumentTransformer
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(OpenApiAnswers.TransformAsync);
+        options.AddOperationTransformer(Export.ExportsOpenApi.TransformAsync);
         options.AddOperationTransformer(OpenApiSecurity.ApplyAsync);
         options.AddDocumentTransformer<OpenApiSecurity>();
         options.AddDocumentTransformer<OpenApiExamples>();
