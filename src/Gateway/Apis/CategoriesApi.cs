@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using System.Text.Json.Serialization;
 using System.Xml;
 using GridActors.Gateway.Hosting;
@@ -45,22 +46,9 @@ public static class CategoriesApi
     }
 
     private static async Task<Results<Ok<ListResponse<CategoryResponse>>, ValidationProblem, ProblemHttpResult>> ListCategories(
-        string code, [AsParameters] Paging paging, IGrainFactory grains)
+        [Registered] CountyValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
-        if (!CountyCode.TryParse(code, out var county, out var error))
-        {
-            errors.Add("code", error);
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
-        if (!await grains.GetCounty(county).IsRegistered())
-        {
-            return Problems.NotFound($"No county {county} is registered.");
-        }
-        var categories = await grains.GetGrain<ICategoryCatalogGrain>(county.ToString()).List();
+        var categories = await grains.GetGrain<ICategoryCatalogGrain>(code.ToString()).List();
         return TypedResults.Ok(paging.Of(categories.Select(CategoryResponse.From).ToArray()));
     }
 }
@@ -131,13 +119,13 @@ public sealed record CategoryInput(string? Name, DeadlinesInput? Deadlines, stri
         string? post = null;
         if (SuggestedPost is not null)
         {
-            if (PartyEnums.TryParse<Post>(SuggestedPost, out var p))
+            if (EnumNames.TryParse<Post>(SuggestedPost, out var p))
             {
-                post = PartyEnums.Name(p);
+                post = EnumNames.Name(p);
             }
             else
             {
-                errors.Add("suggestedPost", $"must be null or {PartyEnums.Choices<Post>()}");
+                errors.Add("suggestedPost", $"must be null or one of: {string.Join(", ", EnumNames.All<Post>())}");
             }
         }
         return errors.IsEmpty ? new Category(code, name!, deadlines!, lowest, post) : null;
@@ -155,7 +143,7 @@ public sealed record CategoryResponse(string Code, string Name, DeadlinesRespons
             XmlConvert.ToString(c.Deadlines.Township), XmlConvert.ToString(c.Deadlines.County)),
         c.LowestLevel,
         // Entries stored before posts were written in camelCase hold PascalCase names; both read as the post.
-        PartyEnums.TryParse<Post>(c.SuggestedPost, out var post) ? post : null);
+        EnumNames.TryParse<Post>(c.SuggestedPost, out var post) ? post : null);
 }
 
 /// <summary>

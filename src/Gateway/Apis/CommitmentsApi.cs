@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Gateway.Access;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Commitments;
@@ -63,19 +64,28 @@ public static class CommitmentsApi
         return endpoints;
     }
 
-    /// <summary>The owner in the path: its id, name and grid, or the answer that stops the request.</summary>
+    /// <summary>
+    /// The owner in the path: its id, name and grid, or the answer that stops the request. One handler serves a group's
+    /// route (<c>{code}</c>) and a member's (<c>{id}</c>), so the owner is read here rather than bound as a parameter; a
+    /// group's code is answered as <see cref="RouteChecks"/> answers every unit code.
+    /// </summary>
     internal static async Task<(string Id, string Name, string Grid, IResult? Stop)> Owner(StarSubjectKind kind, HttpContext http, IGrainFactory grains, bool write)
     {
         if (kind == StarSubjectKind.Group)
         {
-            var code = (string)http.Request.RouteValues["code"]!;
-            if (!GridCode.TryParse(code, out _, out var error))
+            GridValue.TryParse((string?)http.Request.RouteValues["code"], null, out var code);
+            if (code.Error is { } error)
             {
                 return ("", "", "", Problems.Invalid("code", error));
             }
-            return await grains.GetPartyGroup(code).Get() is null
-                ? ("", "", "", Problems.NotFound($"No Party group is set up in grid {code}."))
-                : (code, $"网格党小组 {code}", code, null);
+            var grid = code.ToString();
+            if (await grains.GetPartyGroup(grid).Get() is not null)
+            {
+                return (grid, $"网格党小组 {grid}", grid, null);
+            }
+            return ("", "", "", await grains.GetUnit(code.Unit).IsRegistered()
+                ? Problems.NotFound($"No Party group is set up in grid {grid}.")
+                : RouteChecks.NotRegistered(code.Unit));
         }
         var text = (string)http.Request.RouteValues["id"]!;
         if (!Guid.TryParse(text, out var id))
@@ -235,9 +245,9 @@ public sealed record DraftInput(IReadOnlyList<CommitmentItemInput?>? Items, stri
                 continue;
             }
             var text = Rules.RequiredText(errors, $"items[{i}].text", item.Text, 500);
-            if (!PartyEnums.TryParse<CommitmentAudience>(item.To, out var to))
+            if (!EnumNames.TryParse<CommitmentAudience>(item.To, out var to))
             {
-                errors.Add($"items[{i}].to", $"must be {PartyEnums.Choices<CommitmentAudience>()}");
+                errors.Add($"items[{i}].to", EnumNames.OneOf<CommitmentAudience>());
             }
             else if ((kind == StarSubjectKind.Group && to == CommitmentAudience.Group) || (kind == StarSubjectKind.Member && to == CommitmentAudience.Members))
             {
@@ -297,9 +307,9 @@ public sealed record ProgressInput(int? Item, string? Date, decimal? Amount, str
         for (var i = 0; Links is not null && i < Links.Count && i < 20; i++)
         {
             var link = Links[i];
-            if (!PartyEnums.TryParse<EvidenceLinkKind>(link?.Kind, out var kind))
+            if (!EnumNames.TryParse<EvidenceLinkKind>(link?.Kind, out var kind))
             {
-                errors.Add($"links[{i}].kind", $"must be {PartyEnums.Choices<EvidenceLinkKind>()}");
+                errors.Add($"links[{i}].kind", EnumNames.OneOf<EvidenceLinkKind>());
                 continue;
             }
             if (!Guid.TryParse(link!.Id, out var id))
@@ -342,9 +352,9 @@ public sealed record EvaluationInput(IReadOnlyList<EvaluationScoreInput?>? Score
             {
                 errors.Add($"scores[{i}].item", "is required: the number of a commitment item, from 1");
             }
-            if (!PartyEnums.TryParse<EvaluatorRole>(s?.Role, out var role))
+            if (!EnumNames.TryParse<EvaluatorRole>(s?.Role, out var role))
             {
-                errors.Add($"scores[{i}].role", $"must be {PartyEnums.Choices<EvaluatorRole>()}");
+                errors.Add($"scores[{i}].role", EnumNames.OneOf<EvaluatorRole>());
             }
             var evaluator = Rules.RequiredText(errors, $"scores[{i}].evaluator", s?.Evaluator);
             if (s?.Score is not (>= 0 and <= 100))
@@ -366,9 +376,9 @@ public sealed record DecisionInput(string? Kind, string? Text, string? DecidedOn
 {
     public CommitmentDecision? Validate(DateOnly today, ValidationErrors errors)
     {
-        if (!PartyEnums.TryParse<DecisionKind>(Kind, out var kind))
+        if (!EnumNames.TryParse<DecisionKind>(Kind, out var kind))
         {
-            errors.Add("kind", $"must be {PartyEnums.Choices<DecisionKind>()}");
+            errors.Add("kind", EnumNames.OneOf<DecisionKind>());
         }
         var text = Rules.RequiredText(errors, "text", Text, 500);
         var on = today;

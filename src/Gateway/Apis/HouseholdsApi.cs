@@ -152,17 +152,11 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PartyMemberHomeResponse>>, ValidationProblem, ProblemHttpResult>> ListPartyMemberHomes(
-        [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
+        VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
-        VillageCode village = code;
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
-        var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(village);
+        var homes = await grains.GetGrain<IPartyRollupGrain>(0).Homes(code.Unit);
         return homes is null
-            ? Problems.NotFound($"No village {village} is registered.")
+            ? RouteChecks.NotRegistered(code.Unit)
             : TypedResults.Ok(paging.Of(homes.Select(PartyMemberHomeResponse.From).ToArray()));
     }
 
@@ -204,26 +198,10 @@ public static class HouseholdsApi
     }
 
     private static async Task<Results<Ok<ListResponse<PairingResponse>>, ValidationProblem, ProblemHttpResult>> ListPairings(
-        [Registered] GridValue code, string? status, [AsParameters] Paging paging, IGrainFactory grains)
+        [Registered] GridValue code, EnumValue<PairingStatus>? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
         GridCode grid = code;
-        PairingStatus? filter = null;
-        if (status is not null)
-        {
-            if (PartyEnums.TryParse<PairingStatus>(status, out var s))
-            {
-                filter = s;
-            }
-            else
-            {
-                errors.Add("status", $"must be {PartyEnums.Choices<PairingStatus>()}");
-            }
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
+        var filter = status?.Value;
         var pairings = await grains.Households(grid).Pairings(filter);
         return TypedResults.Ok(paging.Of(pairings.Select(PairingResponse.From).ToArray()));
     }

@@ -70,13 +70,15 @@ public static class IssuesApi
         }
         foreach (var (collection, level) in UnitsApi.Collections)
         {
-            api.MapGet($"/{collection}/{{code}}/issues", (string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
-                    ListIssues(level, code, status, overdue, cursor, limit, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/issues", ([Registered] LevelValue code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock) =>
+                    ListIssues(code, status, overdue, cursor, limit, grains, clock))
+                .ForLevel(level)
                 .WithName($"List{level}Issues")
                 .WithSummary($"List the issues a {level.Name()} holds")
                 .WithDescription("事件队列: the issues this unit holds now, oldest first, with deadlines and overdue flags. status = open | done | all | a status name; overdue = true | false; paged by cursor.");
-            api.MapGet($"/{collection}/{{code}}/resolution-stats", (string code, string? from, string? to, IGrainFactory grains, GridClock clock) =>
-                    GetStats(level, code, from, to, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/resolution-stats", ([Registered] LevelValue code, string? from, string? to, IGrainFactory grains, GridClock clock) =>
+                    GetStats(code, from, to, grains, clock))
+                .ForLevel(level)
                 .WithName($"Get{level}ResolutionStats")
                 .WithSummary($"Resolution statistics of a {level.Name()} and everything under it")
                 .WithDescription("小事不出网格、大事不出村: reported, resolved (at grid, at village or below), escalated beyond the village, overdue now, median time to resolve, average satisfaction, gridRate and villageRate, for days from..to (China Standard Time, inclusive; default the last 30 days).");
@@ -225,13 +227,9 @@ public static class IssuesApi
     }
 
     private static async Task<Results<Ok<ListResponse<QueueItemResponse>>, ValidationProblem, ProblemHttpResult>> ListIssues(
-        UnitLevel level, string code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
+        LevelValue code, string? status, bool? overdue, string? cursor, int? limit, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         var filter = QueueFilter.All;
         IssueStatus? exact = null;
         // Any letter case, like every enumerated value (docs/api.md, "Vocabulary").
@@ -264,22 +262,14 @@ public static class IssuesApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(unit).IsRegistered())
-        {
-            return Problems.NotFound($"No {level.Name()} {unit} is registered.");
-        }
-        var page = await grains.GetGrain<IIssueQueueGrain>(unit.Value).List(new QueueQuery(filter, exact, overdue, cursor, limit ?? 50));
+        var page = await grains.GetGrain<IIssueQueueGrain>(code.Unit.Value).List(new QueueQuery(filter, exact, overdue, cursor, limit ?? 50));
         return TypedResults.Ok(new ListResponse<QueueItemResponse>(page.Items.Select(e => QueueItemResponse.From(e, clock.GetUtcNow())).ToArray(), page.NextCursor, page.Total));
     }
 
     private static async Task<Results<Ok<ResolutionStatsResponse>, ValidationProblem, ProblemHttpResult>> GetStats(
-        UnitLevel level, string code, string? from, string? to, IGrainFactory grains, GridClock clock)
+        LevelValue code, string? from, string? to, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         var today = StatsCalendar.Day(clock.GetUtcNow());
         DateOnly toDay = today, fromDay = today.AddDays(-29);
         if (to is not null && !DateOnly.TryParseExact(to, "yyyy-MM-dd", out toDay))
@@ -304,12 +294,8 @@ public static class IssuesApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(unit).IsRegistered())
-        {
-            return Problems.NotFound($"No {level.Name()} {unit} is registered.");
-        }
-        var stats = await grains.GetGrain<IResolutionStatsGrain>(unit.Value).Get(fromDay, toDay);
-        return TypedResults.Ok(ResolutionStatsResponse.Create(stats, level));
+        var stats = await grains.GetGrain<IResolutionStatsGrain>(code.Unit.Value).Get(fromDay, toDay);
+        return TypedResults.Ok(ResolutionStatsResponse.Create(stats, code.Level));
     }
 
     /// <summary>

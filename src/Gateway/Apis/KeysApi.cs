@@ -57,9 +57,9 @@ public static class KeysApi
         // then lets the grain tell that retry, whose caller has seen nothing yet, from a caller's own retry.
         var secret = http.Items[typeof(CreatedKey)] as string ?? ApiKeys.NewSecret(id);
         http.Items[typeof(CreatedKey)] = secret;
-        var distinct = roles.Distinct().ToArray();
-        var fingerprint = PartyApiSupport.Fingerprint(new { app, body.Jurisdiction, Roles = distinct.Order(StringComparer.Ordinal).ToArray() });
-        var created = await grains.GetGrain<IApiKeyGrain>(id).CreateOnce(app!, body.Jurisdiction!, distinct, ApiKeys.Hash(secret), fingerprint);
+        // Grants.Read gives each role once.
+        var fingerprint = PartyApiSupport.Fingerprint(new { app, body.Jurisdiction, Roles = roles.Order(StringComparer.Ordinal).ToArray() });
+        var created = await grains.GetGrain<IApiKeyGrain>(id).CreateOnce(app!, body.Jurisdiction!, roles, ApiKeys.Hash(secret), fingerprint);
         verifier.Issued(id);
         if (created is not { Status: not ApiKeyCreationStatus.Mismatch, Info: { } info })
         {

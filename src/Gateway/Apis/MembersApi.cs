@@ -227,26 +227,10 @@ public static class MembersApi
     }
 
     private static async Task<Results<Ok<ListResponse<RosterEntry>>, ValidationProblem, ProblemHttpResult>> ListGridMembers(
-        [Registered] GridValue code, string? status, [AsParameters] Paging paging, IGrainFactory grains)
+        [Registered] GridValue code, EnumValue<MemberStatus>? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
         GridCode grid = code;
-        MemberStatus? filter = null;
-        if (status is not null)
-        {
-            if (PartyEnums.TryParse<MemberStatus>(status, out var s))
-            {
-                filter = s;
-            }
-            else
-            {
-                errors.Add("status", $"must be {PartyEnums.Choices<MemberStatus>()}");
-            }
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
+        var filter = status?.Value;
         var roster = await grains.GetPartyGroup(grid).Roster();
         return TypedResults.Ok(paging.Of(roster.Where(m => filter is null || m.Status == filter).ToArray()));
     }

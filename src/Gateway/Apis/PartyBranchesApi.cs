@@ -23,14 +23,16 @@ public static class PartyBranchesApi
         var api = endpoints.MapGroup("/api/v1").WithTags("Party branches").AnswersConflict();
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.Village or UnitLevel.Township))
         {
-            api.MapGet($"/{collection}/{{code}}/activity-compliance", (string code, string? month, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
-                    GetCompliance(level, code, month, paging, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/activity-compliance", ([Registered] LevelValue code, string? month, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
+                    GetCompliance(code, month, paging, grains, clock))
+                .ForLevel(level)
                 .WithName($"Get{level}ActivityCompliance")
                 .WithSummary($"Who held what collective activity in a month, per grid of a {level.Name()}")
                 .WithDescription("集中活动 compliance for month=YYYY-MM (default this month): each grid's status (held | missing | pending while the month runs | notDue | notSetUp), "
                     + "whether the end-of-month check flagged it, and its activities with attendance.");
-            api.MapGet($"/{collection}/{{code}}/party-warnings", (string code, string? month, string? kind, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
-                    ListWarnings(level, code, month, kind, paging, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/party-warnings", ([Registered] LevelValue code, string? month, EnumValue<PartyWarningKind>? kind, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock) =>
+                    ListWarnings(code, month, kind, paging, grains, clock))
+                .ForLevel(level)
                 .WithName($"List{level}PartyWarnings")
                 .WithSummary($"List the warnings raised to a {level.Name()}")
                 .WithDescription("预警: noMonthlyActivity (raised by the end-of-month check to the village branch and the township committee) and taskOverdue (raised to the "
@@ -54,54 +56,31 @@ public static class PartyBranchesApi
     }
 
     private static async Task<Results<Ok<ListResponse<ComplianceRow>>, ValidationProblem, ProblemHttpResult>> GetCompliance(
-        UnitLevel level, string code, string? month, Paging paging, IGrainFactory grains, GridClock clock)
+        LevelValue code, string? month, Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         var m = Month(month, errors, clock);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        var rows = await grains.GetGrain<IPartyRollupGrain>(0).Compliance(unit, m);
-        return rows is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(paging.Of(rows));
+        var rows = await grains.GetGrain<IPartyRollupGrain>(0).Compliance(code.Unit, m);
+        return rows is null ? RouteChecks.NotRegistered(code.Unit) : TypedResults.Ok(paging.Of(rows));
     }
 
     private static async Task<Results<Ok<ListResponse<PartyWarning>>, ValidationProblem, ProblemHttpResult>> ListWarnings(
-        UnitLevel level, string code, string? month, string? kind, Paging paging, IGrainFactory grains, GridClock clock)
+        LevelValue code, string? month, EnumValue<PartyWarningKind>? kind, Paging paging, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         PartyMonth? m = month is null ? null : Month(month, errors, clock);
-        PartyWarningKind? k = null;
-        if (kind is not null)
-        {
-            if (PartyEnums.TryParse<PartyWarningKind>(kind, out var parsed))
-            {
-                k = parsed;
-            }
-            else
-            {
-                errors.Add("kind", $"must be {PartyEnums.Choices<PartyWarningKind>()}");
-            }
-        }
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(unit).IsRegistered())
-        {
-            return Problems.NotFound($"No {level.Name()} {unit} is registered.");
-        }
-        IReadOnlyList<PartyWarning> warnings = level == UnitLevel.Village
-            ? await grains.GetGrain<IVillageBranchGrain>(unit.Value).Warnings(m, k)
-            : (await grains.GetGrain<ITownshipCommitteeGrain>(unit.Value).Warnings(m)).Where(w => k is null || w.Kind == k).ToArray();
+        var k = kind?.Value;
+        IReadOnlyList<PartyWarning> warnings = code.Level == UnitLevel.Village
+            ? await grains.GetGrain<IVillageBranchGrain>(code.Unit.Value).Warnings(m, k)
+            : (await grains.GetGrain<ITownshipCommitteeGrain>(code.Unit.Value).Warnings(m)).Where(w => k is null || w.Kind == k).ToArray();
         return TypedResults.Ok(paging.Of(warnings));
     }
 

@@ -37,7 +37,8 @@ public static class PartyGroupsApi
                 + "the eight posts (八大岗位) with holders and the uncovered ones, this month's activities and the months flagged for none.");
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value != UnitLevel.Grid))
         {
-            api.MapGet($"/{collection}/{{code}}/party-group", (string code, string? month, IGrainFactory grains, GridClock clock) => GetSummary(level, code, month, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/party-group", (LevelValue code, string? month, IGrainFactory grains, GridClock clock) => GetSummary(code, month, grains, clock))
+                .ForLevel(level)
                 .WithName($"Get{level}PartyGroupSummary")
                 .WithSummary($"Count the Party groups and members under a {level.Name()}")
                 .WithDescription("党建网 counts: grids, groups set up and grids without one, instructors, members by status (resident / migrant 外出务工 / elderly / other), "
@@ -86,51 +87,38 @@ public static class PartyGroupsApi
             : Answer(result, PartyGroupResponse.From, http, _ => $"/api/v1/grids/{grid}/party-group");
     }
 
-    private static async Task<Results<Ok<PartyGroupResponse>, ValidationProblem, ProblemHttpResult>> GetGroup(string code, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<PartyGroupResponse>, ValidationProblem, ProblemHttpResult>> GetGroup(GridValue code, HttpContext http, IGrainFactory grains)
     {
-        if (!GridCode.TryParse(code, out var grid, out var codeError))
-        {
-            return Problems.Invalid("code", codeError);
-        }
+        GridCode grid = code;
         var group = await grains.GetPartyGroup(grid).Get();
         if (group is null)
         {
-            return Problems.NotFound(await grains.GetGrid(grid).IsRegistered()
-                ? $"No Party group is set up for grid {grid}; PUT /api/v1/grids/{grid}/party-group."
-                : $"No grid {grid} is registered.");
+            return await grains.GetGrid(grid).IsRegistered()
+                ? Problems.NotFound($"No Party group is set up for grid {grid}; PUT /api/v1/grids/{grid}/party-group.")
+                : RouteChecks.NotRegistered(code.Unit);
         }
         ETags.Set(http.Response, group.Version);
         return TypedResults.Ok(PartyGroupResponse.From(group));
     }
 
     private static async Task<Results<Ok<PartySummary>, ValidationProblem, ProblemHttpResult>> GetSummary(
-        UnitLevel level, string code, string? month, IGrainFactory grains, GridClock clock)
+        LevelValue code, string? month, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unit, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
         var m = Month(month, errors, clock);
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        var summary = await grains.GetGrain<IPartyRollupGrain>(0).Summary(unit, m);
-        return summary is null ? Problems.NotFound($"No {level.Name()} {unit} is registered.") : TypedResults.Ok(summary);
+        var summary = await grains.GetGrain<IPartyRollupGrain>(0).Summary(code.Unit, m);
+        return summary is null ? RouteChecks.NotRegistered(code.Unit) : TypedResults.Ok(summary);
     }
 
     private static async Task<Results<Ok<ListResponse<GridPostCoverage>>, ValidationProblem, ProblemHttpResult>> GetPostCoverage(
-        [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
+        VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
-        VillageCode village = code;
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
-        var coverage = await grains.GetGrain<IPartyRollupGrain>(0).PostCoverage(village);
-        return coverage is null ? Problems.NotFound($"No village {village} is registered.") : TypedResults.Ok(paging.Of(coverage));
+        var coverage = await grains.GetGrain<IPartyRollupGrain>(0).PostCoverage(code.Unit);
+        return coverage is null ? RouteChecks.NotRegistered(code.Unit) : TypedResults.Ok(paging.Of(coverage));
     }
 
     private static async Task<Results<Ok<ActivityResponse>, Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> RecordActivity(

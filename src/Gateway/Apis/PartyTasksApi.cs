@@ -65,26 +65,10 @@ public static class PartyTasksApi
     }
 
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListVillageTasks(
-        [Registered] VillageValue code, string? status, bool? overdue, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
+        [Registered] VillageValue code, EnumValue<PartyTaskStatus>? status, bool? overdue, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
-        var errors = new ValidationErrors();
         VillageCode village = code;
-        PartyTaskStatus? filter = null;
-        if (status is not null)
-        {
-            if (PartyEnums.TryParse<PartyTaskStatus>(status, out var s))
-            {
-                filter = s;
-            }
-            else
-            {
-                errors.Add("status", $"must be {PartyEnums.Choices<PartyTaskStatus>()}");
-            }
-        }
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
+        var filter = status?.Value;
         var tasks = (await grains.GetGrain<IVillageBranchGrain>(village.ToString()).Tasks(null)).Select(t => Current(t, clock)).ToArray();
         return TypedResults.Ok(paging.Of(tasks.Where(t => (filter is null || t.Status == filter) && (overdue is null || t.Overdue == overdue)).ToArray()));
     }
@@ -92,12 +76,7 @@ public static class PartyTasksApi
     private static async Task<Results<Ok<ListResponse<TaskSummary>>, ValidationProblem, ProblemHttpResult>> ListGroupTasks(
         [Registered] GridValue code, [AsParameters] Paging paging, IGrainFactory grains, GridClock clock)
     {
-        var errors = new ValidationErrors();
         GridCode grid = code;
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
         var tasks = await grains.GetGrain<IVillageBranchGrain>(grid.Village.ToString()).Tasks(grid.ToString());
         return TypedResults.Ok(paging.Of(tasks.Select(t => Current(t, clock)).ToArray()));
     }

@@ -32,22 +32,18 @@ public static class PublicApi
         return endpoints;
     }
 
-    private static async Task<IResult> ThreeShows(string code, int? year, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> ThreeShows(VillageValue code, int? year, IGrainFactory grains, GridClock clock)
     {
-        if (!VillageCode.TryParse(code, out _, out var error))
-        {
-            return Problems.Invalid("code", error);
-        }
         if (year is { } y0 && CommitmentsApi.BadYear(y0))
         {
             return Problems.Invalid("year", "must be a year such as 2026");
         }
-        var unit = UnitCode.Parse(code);
+        var unit = code.Unit;
         var village = await grains.GetUnit(unit).Get();
         var subjects = await grains.GetGrain<IStarRaterGrain>(0).Subjects(unit);
         if (village is null || subjects is null)
         {
-            return Problems.NotFound($"No village {code} is registered.");
+            return RouteChecks.NotRegistered(unit);
         }
         var y = year ?? Today(clock).Year;
 
@@ -72,10 +68,10 @@ public static class PublicApi
         var today = StatsCalendar.Day(clock.GetUtcNow());
         var from = new DateOnly(y, 1, 1);
         var to = new DateOnly(y, 12, 31) < today ? new DateOnly(y, 12, 31) : today;
-        var stats = from <= to ? await grains.GetGrain<IResolutionStatsGrain>(code).Get(from, to) : null;
+        var stats = from <= to ? await grains.GetGrain<IResolutionStatsGrain>(unit.Value).Get(from, to) : null;
         var issues = new PublicIssues(stats?.Reported ?? 0, stats?.Resolved ?? 0, stats?.ResolvedAtGrid ?? 0, stats?.ResolvedAtVillageOrBelow ?? 0, stats?.GridRate);
 
-        return TypedResults.Ok(new ThreeShowsResponse(code, village.Details.Name, y,
+        return TypedResults.Ok(new ThreeShowsResponse(unit.Value, village.Details.Name, y,
             new PublicIdentity(groups, homes), commitments, new PublicResults(stars, issues)));
     }
 }

@@ -61,8 +61,9 @@ public static class StarsApi
             .WithDescription("星级公示: computes each rating now and publishes it as provisional for the county's notice period (公示). Ratings already published are left as they are.");
         foreach (var (collection, level) in new[] { ("villages", UnitLevel.Village), ("townships", UnitLevel.Township), ("counties", UnitLevel.County) })
         {
-            api.MapGet($"/{collection}/{{code}}/star-board", (string code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock) =>
-                    Board(level, code, year, page, pageSize, grains, clock))
+            api.MapGet($"/{collection}/{{code}}/star-board", (LevelValue code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock) =>
+                    Board(code, year, page, pageSize, grains, clock))
+                .ForLevel(level)
                 .WithName($"Get{level}StarBoard")
                 .WithSummary($"The star board of a {level.ToString().ToLowerInvariant()}")
                 .WithDescription("星级榜: stars per group and member (status provisional: 公示, or final) and the distribution (counts of 1 to 5 stars, "
@@ -81,43 +82,27 @@ public static class StarsApi
         return year ?? Today(clock).Year;
     }
 
-    private static async Task<IResult> GetRubric(string code, int? year, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> GetRubric([Registered] CountyValue code, int? year, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
-        if (!CountyCode.TryParse(code, out _, out var error))
-        {
-            errors.Add("code", error);
-        }
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(UnitCode.Parse(code)).IsRegistered())
-        {
-            return Problems.NotFound($"No county {code} is registered.");
-        }
-        return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Get());
+        return TypedResults.Ok(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code.ToString(), y)).Get());
     }
 
-    private static async Task<IResult> SetRubric(HttpContext http, string code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> SetRubric(HttpContext http, [Registered] CountyValue code, int? year, RubricInput body, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
-        if (!CountyCode.TryParse(code, out _, out var error))
-        {
-            errors.Add("code", error);
-        }
-        var rubric = body.Validate(code, y, errors);
+        var rubric = body.Validate(code.ToString(), y, errors);
         if (rubric is null || !errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (!await grains.GetUnit(UnitCode.Parse(code)).IsRegistered())
-        {
-            return Problems.NotFound($"No county {code} is registered.");
-        }
-        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code, y)).Set(rubric with { Actor = http.Caller().Actor }), r => r);
+        return Changed(await grains.GetGrain<IStarRubricGrain>(StarKeys.Rubric(code.ToString(), y)).Set(rubric with { Actor = http.Caller().Actor }), r => r);
     }
 
     private static async Task<IResult> GetStars(StarSubjectKind kind, HttpContext http, int? year, IGrainFactory grains, GridClock clock)
@@ -188,36 +173,28 @@ public static class StarsApi
         return Answer(result, StarsResponse.From, http);
     }
 
-    private static async Task<IResult> PublishVillage(HttpContext http, string code, int? year, string? by, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> PublishVillage(HttpContext http, VillageValue code, int? year, string? by, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
         var who = Rules.OptionalText(errors, "by", by);
-        if (!VillageCode.TryParse(code, out _, out var error))
-        {
-            errors.Add("code", error);
-        }
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
         }
-        if (await grains.GetGrain<IStarRaterGrain>(0).Subjects(UnitCode.Parse(code)) is not { } subjects)
+        if (await grains.GetGrain<IStarRaterGrain>(0).Subjects(code.Unit) is not { } subjects)
         {
-            return Problems.NotFound($"No village {code} is registered.");
+            return RouteChecks.NotRegistered(code.Unit);
         }
         var results = await Task.WhenAll(subjects.Select(s => grains.GetGrain<IStarRatingGrain>(CommitmentKeys.Of(s.Kind, s.Id, y)).Publish(who, http.Caller().Actor)));
         var published = results.Where(r => r.Status == PartyStatus.Done).Select(r => StarsResponse.From(r.Value!)).ToArray();
         return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
     }
 
-    private static async Task<IResult> Board(UnitLevel level, string code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock)
+    private static async Task<IResult> Board(LevelValue code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
-        if (!UnitCode.TryParse(code, level, out _, out var error))
-        {
-            errors.Add("code", error);
-        }
         if (page is < 1)
         {
             errors.Add("page", "must be 1 or more");
@@ -230,9 +207,9 @@ public static class StarsApi
         {
             return Problems.Invalid(errors);
         }
-        return await grains.GetGrain<IStarBoardGrain>(StarKeys.Board(code, y)).Get(page ?? 1, pageSize ?? 500) is { } board
+        return await grains.GetGrain<IStarBoardGrain>(StarKeys.Board(code.ToString(), y)).Get(page ?? 1, pageSize ?? 500) is { } board
             ? TypedResults.Ok(board)
-            : Problems.NotFound($"No unit {code} is registered.");
+            : RouteChecks.NotRegistered(code.Unit);
     }
 }
 

@@ -38,12 +38,15 @@ public static class UnitsApi
         var unitAnswers = endpoints.ServiceProvider.GetRequiredService<UnitAnswerCache>();
         foreach (var (collection, level) in Collections)
         {
-            api.MapPut($"/{collection}/{{code}}", (string code, UnitInput body, HttpContext http, IGrainFactory grains) => PutUnit(level, code, body, http, grains))
+            api.MapPut($"/{collection}/{{code}}", (LevelValue code, UnitInput body, HttpContext http, IGrainFactory grains) => PutUnit(code, body, http, grains))
+                .ForLevel(level)
                 .AnswersConflict().HonoursIfMatch()
                 .WithName($"Put{level}")
                 .WithSummary($"Create or update a {level.Name()}")
                 .WithDescription($"Creates or updates the {Terms[level]} with this division code (统计用区划代码). Idempotent: the same body twice leaves one unit. "
                     + "Answers 201 when created, 200 when updated; 409 when its parent unit is not registered; 412 when If-Match names an older version.");
+            // Parsed by hand, not bound as a LevelValue: an endpoint filter on the API's most frequent read costs it a
+            // filter invocation per request (BENCHMARKS.md, B1), for the same answers.
             api.MapGet($"/{collection}/{{code}}", (string code, HttpContext http) => GetUnit(level, code, http, grainFactory, unitAnswers))
                 .AddEndpointFilter(ETags.NotModified)
                 .Produces(StatusCodes.Status304NotModified)
@@ -62,13 +65,10 @@ public static class UnitsApi
     }
 
     private static async Task<Results<Ok<UnitResponse>, Created<UnitResponse>, ValidationProblem, ProblemHttpResult>> PutUnit(
-        UnitLevel level, string code, UnitInput body, HttpContext http, IGrainFactory grains)
+        LevelValue code, UnitInput body, HttpContext http, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (!UnitCode.TryParse(code, level, out var unitCode, out var codeError))
-        {
-            errors.Add("code", codeError);
-        }
+        var (unitCode, level) = (code.Unit, code.Level);
         var details = body.Validate(level, errors);
         if (!ETags.TryParseIfMatch(http.Request, out var expectedVersion))
         {
@@ -107,21 +107,17 @@ public static class UnitsApi
         }
         if (await answers.Read(grains.GetUnit(unitCode), unitCode.Value) is not { } answer)
         {
-            return Problems.NotFound($"No {level.Name()} {unitCode} is registered.");
+            return RouteChecks.NotRegistered(unitCode);
         }
         ETags.Set(http.Response, answer.Version);
         return new JsonBytes(answer.Json);
     }
 
-    private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(string code, IGrainFactory grains)
+    private static async Task<Results<Ok<UnitTreeResponse>, ValidationProblem, ProblemHttpResult>> GetTree(CountyValue code, IGrainFactory grains)
     {
-        if (!CountyCode.TryParse(code, out var county, out var error))
-        {
-            return Problems.Invalid("code", error);
-        }
-        var tree = await grains.GetCounty(county).GetSubtree();
+        var tree = await grains.GetCounty(code).GetSubtree();
         return tree is null
-            ? Problems.NotFound($"No county {county} is registered.")
+            ? RouteChecks.NotRegistered(code.Unit)
             : TypedResults.Ok(UnitTreeResponse.From(tree));
     }
 

@@ -101,6 +101,7 @@ public static partial class GatewayHostingExtensions
         // Access is endpoint metadata (AccessPolicy): what needs no key is mapped in one group, the API in another whose
         // default lets every role read and managers write; endpoints that need another role say so where they are mapped.
         var anyone = app.MapGroup("").WithAccess(AccessPolicy.Anyone);
+        anyone.AddEndpointFilterFactory(RouteChecks.Factory);
         // Someone who opens the address in a browser lands on the staff console (which links the interactive docs).
         anyone.MapGet("/", () => TypedResults.Redirect("/console")).ExcludeFromDescription();
         anyone.MapGet("/console/console.css", ConsoleStyles.Serve).ExcludeFromDescription();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GridActors.Gateway.Access;
+using GridActors.Grains.Vocabulary;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -103,6 +104,20 @@ internal static partial class OpenApiAnswers
         foreach (var bound in description.ParameterDescriptions.Where(d => d.Type is { } t && typeof(Apis.IUnitValue).IsAssignableFrom(t)))
         {
             operation.Parameters.Remove(operation.Parameters.FirstOrDefault(p => p.In == ParameterLocation.Path && p.Name == bound.Name)!);
+        }
+        // An enumerated query value (EnumValue<T>) is a string of a known list: the document names the list.
+        foreach (var bound in description.ParameterDescriptions)
+        {
+            var type = bound.Type is { } t ? Nullable.GetUnderlyingType(t) ?? t : null;
+            if (type is { IsGenericType: true } && type.GetGenericTypeDefinition() == typeof(Apis.EnumValue<>)
+                && operation.Parameters.FirstOrDefault(p => p.In == ParameterLocation.Query && p.Name == bound.Name) is OpenApiParameter query)
+            {
+                query.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. EnumNames.All(type.GetGenericArguments()[0]).Select(n => (JsonNode)JsonValue.Create(n))],
+                };
+            }
         }
         foreach (var (name, constraint) in RouteParameters(route))
         {

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
@@ -138,7 +139,7 @@ public static class PairingMatcher
             ? "a technical skill (技术特长) and a service offered (服务意愿)"
             : m.Skill ? "a technical skill (技术特长)" : "a service offered (服务意愿)")).ToList();
         reasons.Add(sameGrid ? "lives in the household's grid (同网格), preferred" : $"lives in grid {grid} of the same village (同村), ranked after members of the household's grid");
-        reasons.Add($"present in the village ({PartyEnums.Name(e.Status)})");
+        reasons.Add($"present in the village ({EnumNames.Name(e.Status)})");
         reasons.Add($"offers {e.HoursPerMonth} hours a month");
         reasons.Add($"pairs with {load} of at most {cap} households");
         return reasons.ToArray();

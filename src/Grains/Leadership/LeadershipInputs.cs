@@ -7,21 +7,13 @@ namespace GridActors.Grains.Leadership;
 /// <summary>The body of <c>PUT /api/v1/villages/{code}/terms/{year}/filing</c> (县级党委备案), as sent.</summary>
 public sealed record FilingInput(string? Status, string? FiledOn = null, string? Note = null)
 {
-    public static readonly IReadOnlyDictionary<string, FilingStatus> Statuses = new Dictionary<string, FilingStatus>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["pending"] = FilingStatus.Pending,
-        ["filed"] = FilingStatus.Filed,
-        ["returned"] = FilingStatus.Returned,
-        ["revoked"] = FilingStatus.Revoked,
-    };
-
     /// <summary>Checks the decision on a secretary elected on <paramref name="electedOn"/>.</summary>
     public FilingDecision? Validate(ValidationErrors errors, DateOnly electedOn, DateOnly today, DateTimeOffset now)
     {
         FilingStatus? status = null;
-        if (Status is null || !Statuses.TryGetValue(Status, out var s))
+        if (!EnumNames.TryParse<FilingStatus>(Status, out var s))
         {
-            errors.Add("status", EnumNames.Rule(Status, Statuses.Keys));
+            errors.Add("status", EnumNames.Rule<FilingStatus>(Status));
         }
         else
         {
@@ -115,20 +107,12 @@ public sealed record TrainingSessionInput(string? Title, string? HeldOn, [proper
 /// <summary>The body of <c>PUT /api/v1/villages/{code}/assessments/{year}</c> (班子整体研判), as sent.</summary>
 public sealed record AssessmentInput(string? Rating, string? Notes = null, string? AssessedBy = null)
 {
-    public static readonly IReadOnlyDictionary<string, AssessmentRating> Ratings = new Dictionary<string, AssessmentRating>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["good"] = AssessmentRating.Good,
-        ["fairlyGood"] = AssessmentRating.FairlyGood,
-        ["average"] = AssessmentRating.Average,
-        ["weak"] = AssessmentRating.Weak,
-    };
-
     public TeamAssessment? Validate(ValidationErrors errors, DateTimeOffset now)
     {
         AssessmentRating? rating = null;
-        if (Rating is null || !Ratings.TryGetValue(Rating, out var r))
+        if (!EnumNames.TryParse<AssessmentRating>(Rating, out var r))
         {
-            errors.Add("rating", $"{EnumNames.Rule(Rating, Ratings.Keys)} (好, 较好, 一般, 较差)");
+            errors.Add("rating", $"{EnumNames.Rule<AssessmentRating>(Rating)} (好, 较好, 一般, 较差)");
         }
         else
         {

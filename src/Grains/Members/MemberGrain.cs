@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using System.Text.Json;
 using GridActors.Grains.Access;
 using GridActors.Grains.Infrastructure;
@@ -271,8 +272,8 @@ internal sealed partial class MemberGrain(
         if (s.Post is { } held)
         {
             return PartyResult.Conflict<MemberView>(held.Post == claim.Post
-                ? $"{s.Details!.Name} already holds {PartyEnums.Name(held.Post)} ({held.Post.Term()})"
-                : $"{s.Details!.Name} holds {PartyEnums.Name(held.Post)} ({held.Post.Term()}); a member holds one post, so release it first (DELETE /api/v1/members/{Id}/post)");
+                ? $"{s.Details!.Name} already holds {EnumNames.Name(held.Post)} ({held.Post.Term()})"
+                : $"{s.Details!.Name} holds {EnumNames.Name(held.Post)} ({held.Post.Term()}); a member holds one post, so release it first (DELETE /api/v1/members/{Id}/post)");
         }
         if (s.Details!.Status == MemberStatus.Migrant && claim.Post.NeedsPresence())
         {
@@ -329,7 +330,7 @@ internal sealed partial class MemberGrain(
         if (PostRules.PostOf(entry.Kind) is { } post && post != held.Post)
         {
             return PartyResult.Invalid<PostWorkEntry>("kind",
-                $"{PartyEnums.Name(entry.Kind)} is work of {PartyEnums.Name(post)} ({post.Term()}); the member holds {PartyEnums.Name(held.Post)} ({held.Post.Term()}): use its kind or other");
+                $"{EnumNames.Name(entry.Kind)} is work of {EnumNames.Name(post)} ({post.Term()}); the member holds {EnumNames.Name(held.Post)} ({held.Post.Term()}): use its kind or other");
         }
         var since = PartyCalendar.Today(held.ClaimedAt);
         if (entry.Date < since)

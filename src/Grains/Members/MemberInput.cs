@@ -25,7 +25,7 @@ public sealed record MemberInput(
     public MemberDetails? Validate(DateOnly today, ValidationErrors errors)
     {
         var name = Rules.RequiredText(errors, "name", Name, 50);
-        if (!PartyEnums.TryParse<Gender>(Gender, out var gender))
+        if (!EnumNames.TryParse<Gender>(Gender, out var gender))
         {
             errors.Add("gender", EnumNames.Rule<Gender>(Gender));
         }
@@ -48,7 +48,7 @@ public sealed record MemberInput(
         {
             errors.Add("grid", gridError);
         }
-        if (!PartyEnums.TryParse<MemberStatus>(Status, out var status))
+        if (!EnumNames.TryParse<MemberStatus>(Status, out var status))
         {
             errors.Add("status", $"{EnumNames.Rule<MemberStatus>(Status)} (外出务工 is migrant)");
         }
@@ -124,11 +124,11 @@ public sealed record PostClaimInput(string? Post, string? Recommendation, string
 {
     public PostClaim? Validate(DateOnly today, ValidationErrors errors)
     {
-        if (!PartyEnums.TryParse<Post>(Post, out var post))
+        if (!EnumNames.TryParse<Post>(Post, out var post))
         {
             errors.Add("post", $"{EnumNames.Rule<Post>(Post)} (the eight posts, 八大岗位)");
         }
-        if (!PartyEnums.TryParse<Recommendation>(Recommendation, out var recommendation))
+        if (!EnumNames.TryParse<Recommendation>(Recommendation, out var recommendation))
         {
             errors.Add("recommendation", $"{EnumNames.Rule<Recommendation>(Recommendation)} (self 自我推荐, democratic 支部民主推荐)");
         }
@@ -144,7 +144,7 @@ public sealed record PostWorkInput(string? Kind, string? Date, string? Summary, 
 {
     public (PostWorkKind Kind, DateOnly Date, string Summary, Guid? IssueId, string? By)? Validate(DateOnly today, ValidationErrors errors)
     {
-        if (!PartyEnums.TryParse<PostWorkKind>(Kind, out var kind))
+        if (!EnumNames.TryParse<PostWorkKind>(Kind, out var kind))
         {
             errors.Add("kind", EnumNames.Rule<PostWorkKind>(Kind));
         }

@@ -110,7 +110,7 @@ public sealed record ActivityInput(
         {
             errors.Add("date", "must be within the last year");
         }
-        if (!PartyEnums.TryParse<ActivityKind>(Kind, out var kind))
+        if (!EnumNames.TryParse<ActivityKind>(Kind, out var kind))
         {
             errors.Add("kind", $"{EnumNames.Rule<ActivityKind>(Kind)} (政策学习 / 联系群众 / 志愿服务)");
         }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Categories;
 using GridActors.Grains.PartyNetwork;
 
@@ -15,7 +16,7 @@ public static class PostSuggestions
         try
         {
             var entry = await grains.GetGrain<ICategoryCatalogGrain>(county).Get(category);
-            if (entry?.SuggestedPost is not { } name || !PartyEnums.TryParse<Post>(name, out var post))
+            if (entry?.SuggestedPost is not { } name || !EnumNames.TryParse<Post>(name, out var post))
             {
                 return [];
             }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Validation;
 
 namespace GridActors.Grains.PartyNetwork;
@@ -32,9 +33,9 @@ public sealed record EvidenceInput(string? Kind, string? Url, string? Caption)
                 continue;
             }
             var ok = true;
-            if (!PartyEnums.TryParse<EvidenceKind>(item.Kind, out var kind))
+            if (!EnumNames.TryParse<EvidenceKind>(item.Kind, out var kind))
             {
-                errors.Add($"{field}[{i}].kind", $"must be {PartyEnums.Choices<EvidenceKind>()}");
+                errors.Add($"{field}[{i}].kind", EnumNames.OneOf<EvidenceKind>());
                 ok = false;
             }
             var url = Rules.RequiredText(errors, $"{field}[{i}].url", item.Url, 2000);

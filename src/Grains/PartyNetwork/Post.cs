@@ -1,3 +1,5 @@
+using GridActors.Grains.Vocabulary;
+
 namespace GridActors.Grains.PartyNetwork;
 
 /// <summary>
@@ -99,6 +101,6 @@ public static class PostRules
 
     /// <summary>The 400 rule when a migrant member is named for a post that needs presence.</summary>
     public static string MigrantRule(Post post) =>
-        $"a migrant member away from the village (外出务工) cannot hold {PartyEnums.Name(post)} ({post.Term()}): the post is done on the spot in the village. "
-        + $"Away from the village a member may hold {string.Join(" or ", All.Where(p => !p.NeedsPresence()).Select(p => PartyEnums.Name(p)))}, which work by phone and online.";
+        $"a migrant member away from the village (外出务工) cannot hold {EnumNames.Name(post)} ({post.Term()}): the post is done on the spot in the village. "
+        + $"Away from the village a member may hold {string.Join(" or ", All.Where(p => !p.NeedsPresence()).Select(p => EnumNames.Name(p)))}, which work by phone and online.";
 }

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Access;
 using GridActors.Grains.Validation;
 
@@ -158,5 +159,5 @@ public sealed record StarRubric(
     }
 
     /// <summary>A source as callers write it (camelCase, as in JSON).</summary>
-    public static string SourceName(StarSource source) => PartyNetwork.PartyEnums.Name(source);
+    public static string SourceName(StarSource source) => Vocabulary.EnumNames.Name(source);
 }

@@ -5,8 +5,17 @@ namespace GridActors.Grains.Units;
 // Level-specific codes, so a signature says which level it takes (a GridCode cannot be passed where a
 // county is meant). Each wraps a UnitCode that was validated once.
 
+/// <summary>What every level's code offers, so code that takes "a code of some level" is written once.</summary>
+public interface ILevelCode<TSelf> where TSelf : struct, ILevelCode<TSelf>
+{
+    UnitCode Code { get; }
+
+    /// <summary>Parses a code of this level; <paramref name="error"/> is the rule broken otherwise.</summary>
+    static abstract bool TryParse(string? text, out TSelf code, [NotNullWhen(false)] out string? error);
+}
+
 /// <summary>County code (县, 6 digits), e.g. 340822 怀宁县.</summary>
-public readonly record struct CountyCode(UnitCode Code)
+public readonly record struct CountyCode(UnitCode Code) : ILevelCode<CountyCode>
 {
     public static bool TryParse(string? text, out CountyCode code, [NotNullWhen(false)] out string? error)
     {
@@ -20,7 +29,7 @@ public readonly record struct CountyCode(UnitCode Code)
 }
 
 /// <summary>Township code (乡镇, 9 digits).</summary>
-public readonly record struct TownshipCode(UnitCode Code)
+public readonly record struct TownshipCode(UnitCode Code) : ILevelCode<TownshipCode>
 {
     public static bool TryParse(string? text, out TownshipCode code, [NotNullWhen(false)] out string? error)
     {
@@ -34,7 +43,7 @@ public readonly record struct TownshipCode(UnitCode Code)
 }
 
 /// <summary>Village or community code (村/社区, 12 digits).</summary>
-public readonly record struct VillageCode(UnitCode Code)
+public readonly record struct VillageCode(UnitCode Code) : ILevelCode<VillageCode>
 {
     public static bool TryParse(string? text, out VillageCode code, [NotNullWhen(false)] out string? error)
     {
@@ -48,7 +57,7 @@ public readonly record struct VillageCode(UnitCode Code)
 }
 
 /// <summary>Grid code (网格): the village code and a 3-digit grid number, 15 digits.</summary>
-public readonly record struct GridCode(UnitCode Code)
+public readonly record struct GridCode(UnitCode Code) : ILevelCode<GridCode>
 {
     public static bool TryParse(string? text, out GridCode code, [NotNullWhen(false)] out string? error)
     {

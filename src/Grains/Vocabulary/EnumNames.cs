@@ -24,7 +24,10 @@ public static class EnumNames
     }
 
     /// <summary>Every name of <typeparamref name="T"/>, camelCase, in declaration order.</summary>
-    public static IReadOnlyList<string> All<T>() where T : struct, Enum => Enum.GetValues<T>().Select(v => Name(v)).ToArray();
+    public static IReadOnlyList<string> All<T>() where T : struct, Enum => All(typeof(T));
+
+    /// <summary>Every name of the enum <paramref name="type"/>, camelCase, in declaration order.</summary>
+    public static IReadOnlyList<string> All(Type type) => Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName).ToArray();
 
     /// <summary>"must be one of: a, b, c": the rule a 400 gives for a value that is not one of them.</summary>
     public static string OneOf<T>() where T : struct, Enum => OneOf(All<T>());

@@ -1,3 +1,4 @@
+using GridActors.Grains.Vocabulary;
 using GridActors.Grains.Households;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
@@ -126,8 +127,8 @@ public sealed class PartyRulesTests
         Assert.Equal(Post.DisputeMediator, PostRules.PostOf(PostWorkKind.Mediation));
         Assert.Null(PostRules.PostOf(PostWorkKind.Other));
         Assert.Contains("informationCollector or policyPromoter", PostRules.MigrantRule(Post.CareHelper));
-        Assert.True(PartyEnums.TryParse<Post>("DisputeMediator", out var post) && post == Post.DisputeMediator);
-        Assert.False(PartyEnums.TryParse<Post>("3", out _));
+        Assert.True(EnumNames.TryParse<Post>("DisputeMediator", out var post) && post == Post.DisputeMediator);
+        Assert.False(EnumNames.TryParse<Post>("3", out _));
     }
 
     [Fact]

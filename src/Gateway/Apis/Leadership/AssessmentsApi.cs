@@ -70,23 +70,12 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<AssessmentResponse>>, ValidationProblem, ProblemHttpResult>> ListAssessments(
-        [Registered] CountyValue code, string year, string? rating, [AsParameters] Paging paging, IGrainFactory grains)
+        [Registered] CountyValue code, string year, EnumValue<AssessmentRating>? rating, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         CountyCode county = code;
         var y = LeadershipRules.Year(errors, "year", year);
-        AssessmentRating? only = null;
-        if (rating is not null)
-        {
-            if (AssessmentInput.Ratings.TryGetValue(rating, out var r))
-            {
-                only = r;
-            }
-            else
-            {
-                errors.Add("rating", EnumNames.OneOf(AssessmentInput.Ratings.Keys));
-            }
-        }
+        var only = rating?.Value;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);

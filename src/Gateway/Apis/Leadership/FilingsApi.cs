@@ -71,23 +71,12 @@ public static partial class LeadershipApi
     }
 
     private static async Task<Results<Ok<ListResponse<FilingResponse>>, ValidationProblem, ProblemHttpResult>> ListFilings(
-        [Registered] CountyValue code, string? term, string? status, [AsParameters] Paging paging, IGrainFactory grains)
+        [Registered] CountyValue code, string? term, EnumValue<FilingStatus>? status, [AsParameters] Paging paging, IGrainFactory grains)
     {
         var errors = new ValidationErrors();
         CountyCode county = code;
         var year = LeadershipRules.Year(errors, "term", term);
-        FilingStatus? only = null;
-        if (status is not null)
-        {
-            if (FilingInput.Statuses.TryGetValue(status, out var s))
-            {
-                only = s;
-            }
-            else
-            {
-                errors.Add("status", EnumNames.OneOf(FilingInput.Statuses.Keys));
-            }
-        }
+        var only = status?.Value;
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);

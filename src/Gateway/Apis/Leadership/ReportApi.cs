@@ -19,11 +19,8 @@ public static partial class LeadershipApi
     {
         foreach (var (collection, level) in UnitsApi.Collections.Where(c => c.Value is UnitLevel.County or UnitLevel.Township))
         {
-            // One handler per level, so the route value's type says which level {code} is.
-            var route = level == UnitLevel.County
-                ? api.MapGet($"/{collection}/{{code}}/leadership", ([Registered] CountyValue code, string? term, IGrainFactory grains) => GetReport(code.Unit, term, grains))
-                : api.MapGet($"/{collection}/{{code}}/leadership", ([Registered] TownshipValue code, string? term, IGrainFactory grains) => GetReport(code.Unit, term, grains));
-            route
+            api.MapGet($"/{collection}/{{code}}/leadership", ([Registered] LevelValue code, string? term, IGrainFactory grains) => GetReport(code, term, grains))
+                .ForLevel(level)
                 .WithName($"Get{level}LeadershipReport")
                 .WithSummary($"The post-election report on village cadres of a {level.Name()}")
                 .WithDescription("换届后村干部情况统计: villages, cadres, cross-appointed (交叉任职) and one-shoulder (一肩挑) counts and shares, average age and secretaries' "

@@ -73,12 +73,7 @@ public static partial class LeadershipApi
     private static async Task<Results<Ok<ListResponse<TermResponse>>, ValidationProblem, ProblemHttpResult>> ListTerms(
         [Registered] VillageValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
-        var errors = new ValidationErrors();
         VillageCode village = code;
-        if (!errors.IsEmpty)
-        {
-            return Problems.Invalid(errors);
-        }
         var terms = await grains.GetVillageLeadership(village).ListTerms();
         return TypedResults.Ok(paging.Of(terms.Select(t => TermResponse.From(village, t)).ToArray()));
     }

@@ -6,10 +6,11 @@ using GridActors.Grains.Validation;
 namespace GridActors.Gateway.Apis;
 
 /// <summary>
-/// The steps every endpoint with a unit code or paging took by hand, done once for the whole API before the handler
-/// runs: every <see cref="ICheckedValue"/> argument is checked and all broken rules are answered together as one 400
-/// (problem+json naming each parameter and its rule); then every unit marked <see cref="RegisteredAttribute"/> must be
-/// registered, or 404. A handler therefore sees only well-formed values of units that exist.
+/// The steps every endpoint with a unit code, paging or an enumerated query value took by hand, done once for the
+/// whole API before the handler runs: every <see cref="ICheckedValue"/> argument is checked and all broken rules are
+/// answered together as one 400 (problem+json naming each parameter and its rule); then every unit marked
+/// <see cref="RegisteredAttribute"/> must be registered, or 404. A handler therefore sees only well-formed values of
+/// units that exist.
 /// </summary>
 /// <remarks>
 /// A filter factory, so the parameters are inspected once per endpoint and an endpoint without such parameters gets
@@ -34,6 +35,12 @@ internal static class RouteChecks
             var errors = new ValidationErrors();
             foreach (var (index, name, _) in checkedValues)
             {
+                if (invocation.Arguments[index] is LevelValue atLevel)
+                {
+                    var level = invocation.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RouteLevel>()?.Level
+                        ?? throw new InvalidOperationException($"{context.MethodInfo.Name} takes a {nameof(LevelValue)}: map it with .ForLevel(level).");
+                    invocation.Arguments[index] = atLevel.At(level);
+                }
                 (invocation.Arguments[index] as ICheckedValue)?.Check(errors, name);
             }
             if (!errors.IsEmpty)
