@@ -30,6 +30,14 @@ public interface IGrainStateRows
     /// </summary>
     Task<string[]> Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts);
 
+    /// <summary>
+    /// As <see cref="Write(GrainId, IReadOnlyList{RowWrite}, IReadOnlyList{InboxPost})"/>, and in the same transaction
+    /// appends <paramref name="appends"/> to the durable event stream <see cref="StreamNames.Provider"/>: the change and
+    /// the events it owes commit together or not at all (a row at a stale version writes neither). Each event is then
+    /// delivered at least once to the grains implicitly subscribed to its stream's namespace (docs/event-path.md).
+    /// </summary>
+    Task<string[]> Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts, IReadOnlyList<StreamAppend> appends);
+
     /// <summary>The notices waiting in <paramref name="receiver"/>'s inbox, oldest first.</summary>
     Task<IReadOnlyList<(Guid Notice, BinaryData Payload)>> ReadInbox(GrainId receiver);
 }
@@ -50,6 +58,13 @@ public interface IPostsToInboxes
 {
     IReadOnlyList<InboxPost> Posts { get; }
 }
+
+/// <summary>
+/// An event for <see cref="Stream"/> on the durable stream <see cref="StreamNames.Provider"/>, stored with the change that
+/// owes it. The event is serialized with Orleans' serializer (so it must be <c>[GenerateSerializer]</c>) and delivered as
+/// the same type.
+/// </summary>
+public sealed record StreamAppend(StreamId Stream, object Event);
 
 /// <summary>A stored row: its state name, its version and its payload (null once cleared).</summary>
 public sealed record StoredRow(string StateName, string ETag, BinaryData? Payload);

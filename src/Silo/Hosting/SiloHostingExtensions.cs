@@ -1,6 +1,7 @@
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Scheduling;
 using GridActors.Silo.Storage;
+using GridActors.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using Orleans.Streams;
@@ -39,14 +40,24 @@ public static class SiloHostingExtensions
     public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Dashboard:Enabled", false);
 
     /// <summary>
-    /// Escalation events travel on memory streams. They are not durable, so delivery is backed by the
-    /// sender's outbox (see docs/escalation.md). The pulling period sets the latency of each hop:
-    /// <c>Streams:PollingPeriodMs</c>, default 10 ms (Orleans' default of 100 ms would make three hops ~300 ms).
+    /// The durable event stream <see cref="StreamNames.Provider"/>: an Orleans persistent stream whose queues are the
+    /// project's own table <c>stream_event</c> on either storage profile, appended in the transaction of the change that
+    /// owes the event (<see cref="EventQueueAdapterFactory"/>, docs/event-path.md). Needs the grain storage of
+    /// <see cref="StorageSiloBuilderExtensions.UseGridActorsPersistence"/>. <c>Streams:PollingPeriodMs</c> (default 10 ms)
+    /// is the pulling agents' tick, which sets the latency of each hop (Orleans' default of 100 ms would make three hops
+    /// ~300 ms); a tick costs a query only when its queue was signalled or <c>Streams:SafetyReadMs</c> (default 1,000 ms)
+    /// passed, which bounds the database load at rest. <c>Streams:Queues</c> (default 8): queues on the hash ring.
     /// </summary>
     public static ISiloBuilder AddGridActorsStreams(this ISiloBuilder silo, IConfiguration configuration)
     {
         var period = TimeSpan.FromMilliseconds(configuration.GetValue("Streams:PollingPeriodMs", 10));
-        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        silo.Services.TryAddSingleton(_ => EventQueues.FromConfiguration(configuration));
+        silo.Services.TryAddSingleton(EventStreamOptions.FromConfiguration(configuration));
+        if (StorageOptions.FromConfiguration(configuration).Provider == StorageProvider.PostgreSQL)
+        {
+            silo.Services.AddHostedService<StreamEventListener>();
+        }
+        silo.AddPersistentStreams(StreamNames.Provider, EventQueueAdapterFactory.Create, streams =>
         {
             streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = period));
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);

@@ -43,8 +43,11 @@ internal abstract class GrainStateSql
     /// <summary>The inbox rows of one receiver (post name, payload), oldest first. The log holds only notices not yet taken, so it stays short.</summary>
     public abstract Task<List<(string PostName, byte[] Payload)>> ReadInbox(DbConnection connection, string serviceId, string receiver);
 
-    /// <summary>Applies the writes in the transaction; answers each one's new version (null: it met a conflict), in order.</summary>
-    public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes);
+    /// <summary>
+    /// Applies the writes and appends the stream events in the transaction; answers each write's new version (null: it
+    /// met a conflict), in order. The events are appended after the rows, in the order given.
+    /// </summary>
+    public abstract int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes, IReadOnlyList<EventAppend> appends);
 
     /// <summary>Reads (state name, version, payload) rows.</summary>
     protected static async Task<List<(string StateName, StateRow Row)>> NamedRows(DbCommand command)
@@ -161,7 +164,26 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
 
     private const string TakeManySql = "DELETE FROM grain_inbox WHERE post_name = ANY($2::text[]) AND service_id = $1";
 
-    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    // The advisory-lock class of stream queues (the first key of pg_advisory_xact_lock(int, int); spells "EV").
+    internal const int QueueLockClass = 0x4556;
+
+    // Each queue appended to is locked until the commit, in one order for every transaction (so two write loops never
+    // deadlock on two queues): appends to one queue then commit in the order of their seqs, which are taken at insert.
+    // Without the lock, a reader that remembers the last seq it saw could pass over a seq whose transaction commits later.
+    // Appends to different queues do not wait for each other, and the lock writes nothing.
+    private const string LockQueuesSql = "SELECT pg_advisory_xact_lock($1, q) FROM unnest($2::int[]) AS q";
+
+    private const string AppendSql =
+        "INSERT INTO stream_event (service_id, queue_id, ns, key, payload) " +
+        "SELECT $1, e.queue_id, e.ns, e.key, e.payload FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bytea[]) AS e(queue_id, ns, key, payload)";
+
+    // Delivered to every listening silo when, and only if, the transaction commits (StreamEventListener).
+    private const string NotifySql = "SELECT pg_notify('" + StreamEventChannel + "', q::text) FROM unnest($1::bigint[]) AS q";
+
+    /// <summary>The channel on which a commit that appended to the stream names its queues.</summary>
+    public const string StreamEventChannel = "stream_event";
+
+    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes, IReadOnlyList<EventAppend> appends)
     {
         // Rows are locked in key order, so two silos' batches that share rows (two activations of one grain during a
         // silo loss) wait for each other instead of deadlocking. Inbox rows are never shared that way: a notice is
@@ -207,6 +229,10 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
             take.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = taken });
             take.ExecuteNonQuery();
         }
+        if (appends.Count > 0)
+        {
+            Append((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, serviceId, appends);
+        }
         var versions = new int?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
@@ -218,6 +244,32 @@ internal sealed class PostgresGrainStateSql : GrainStateSql
             versions[i] = NewVersion(writes[i], batch.BatchCommands[position].RecordsAffected);
         }
         return versions;
+    }
+
+    private static void Append(NpgsqlConnection connection, NpgsqlTransaction transaction, string serviceId, IReadOnlyList<EventAppend> appends)
+    {
+        var queues = appends.Select(a => a.Queue).Distinct().ToArray();
+        using var batch = new NpgsqlBatch(connection, transaction);
+        var locks = new NpgsqlBatchCommand(LockQueuesSql);
+        locks.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = QueueLockClass });
+        locks.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer,
+            Value = queues.Select(q => unchecked((int)q)).Order().ToArray(),
+        });
+        batch.BatchCommands.Add(locks);
+        var insert = new NpgsqlBatchCommand(AppendSql);
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Varchar, Value = serviceId });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = appends.Select(a => a.Queue).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(a => a.Namespace).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(a => a.Key).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = appends.Select(a => a.Payload).ToArray() });
+        batch.BatchCommands.Add(insert);
+        var notify = new NpgsqlBatchCommand(NotifySql);
+        notify.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = queues });
+        batch.BatchCommands.Add(notify);
+        batch.Prepare();
+        batch.ExecuteNonQuery();
     }
 }
 
@@ -289,7 +341,10 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         return await PostRows(command).ConfigureAwait(false);
     }
 
-    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes)
+    private const string AppendSql =
+        "INSERT INTO stream_event (service_id, queue_id, ns, key, payload, appended_at) VALUES (@service, @queue, @ns, @key, @payload, datetime())";
+
+    public override int?[] Write(DbConnection connection, DbTransaction transaction, string serviceId, IReadOnlyList<StateWrite> writes, IReadOnlyList<EventAppend> appends)
     {
         var sqlite = (SqliteConnection)connection;
         using var insert = Command(sqlite, transaction, InsertSql, serviceId, grain: true, payload: true);
@@ -324,6 +379,24 @@ internal sealed class SqliteGrainStateSql : GrainStateSql
         }
         post?.Dispose();
         take?.Dispose();
+        if (appends.Count > 0)
+        {
+            // One writer at a time: seqs are handed out in commit order, and the storage signals the queues after the commit.
+            using var append = new SqliteCommand(AppendSql, sqlite, (SqliteTransaction)transaction);
+            append.Parameters.AddWithValue("@service", serviceId);
+            var queue = append.Parameters.Add("@queue", SqliteType.Integer);
+            var ns = append.Parameters.Add("@ns", SqliteType.Text);
+            var key = append.Parameters.Add("@key", SqliteType.Text);
+            var payload = append.Parameters.Add("@payload", SqliteType.Blob);
+            foreach (var e in appends)
+            {
+                queue.Value = e.Queue;
+                ns.Value = e.Namespace;
+                key.Value = e.Key;
+                payload.Value = e.Payload;
+                append.ExecuteNonQuery();
+            }
+        }
         return versions;
     }
 

@@ -3,7 +3,9 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using GridActors.Grains.Infrastructure;
+using GridActors.Silo.Streams;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace GridActors.Silo.Storage;
@@ -38,14 +40,19 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
     private readonly DbDataSource _dataSource;
     private readonly GrainStateSql _sql;
     private readonly IGrainStorageSerializer _serializer;
+    private readonly EventQueues _queues;
+    private readonly Serializer _events;
     private readonly ILogger _logger;
     private readonly BlockingCollection<StateRead> _reads = [];
     private readonly BlockingCollection<WriteRequest> _writes = [];
     private readonly Task[] _loops;
 
     public GroupCommitGrainStorage(
-        string name, DbDataSource dataSource, GrainStateSql sql, IGrainStorageSerializer serializer, ClusterOptions cluster, ILogger<GroupCommitGrainStorage> logger)
+        string name, DbDataSource dataSource, GrainStateSql sql, IGrainStorageSerializer serializer, EventQueues queues, Serializer events,
+        ClusterOptions cluster, ILogger<GroupCommitGrainStorage> logger)
     {
+        _queues = queues;
+        _events = events;
         _name = name;
         _serviceId = cluster.ServiceId;
         _dataSource = dataSource;
@@ -142,14 +149,39 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
 
     Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows) => ((IGrainStateRows)this).Write(grain, rows, []);
 
-    async Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts)
+    Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts) =>
+        ((IGrainStateRows)this).Write(grain, rows, posts, []);
+
+    async Task<string[]> IGrainStateRows.Write(GrainId grain, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts, IReadOnlyList<StreamAppend> appends)
     {
-        var versions = await Write(grain, rows, posts).ConfigureAwait(false);
+        var versions = await Write(grain, rows, posts, appends).ConfigureAwait(false);
         return versions.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>The grain's rows and the posts to other grains' inboxes, in one request (all or nothing); answers the rows' versions.</summary>
-    private async Task<int[]> Write(GrainId grainId, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts)
+    /// <summary>
+    /// Appends events to the durable stream in a transaction of their own (group-committed with whatever else is queued):
+    /// the stream's <c>OnNextAsync</c>, for a producer that has no state to store with them.
+    /// </summary>
+    internal async Task Append(IReadOnlyList<StreamAppend> appends)
+    {
+        var request = new WriteRequest([], appends.Select(ToEvent).ToArray());
+        Enqueue(_writes, request);
+        await request.Done.Task.ConfigureAwait(false);
+    }
+
+    // The queue is the one the stream provider's receiver reads for this stream (the same hash ring, EventQueues); the
+    // payload is in Orleans' format, with its type, so the receiver delivers the type that was appended.
+    private EventAppend ToEvent(StreamAppend append) => new(
+        _queues.QueueOf(append.Stream),
+        append.Stream.GetNamespace() ?? "",
+        append.Stream.GetKeyAsString(),
+        _events.SerializeToArray(append.Event));
+
+    /// <summary>
+    /// The grain's rows, the posts to other grains' inboxes and the stream events it owes, in one request (all or
+    /// nothing); answers the rows' versions.
+    /// </summary>
+    private async Task<int[]> Write(GrainId grainId, IReadOnlyList<RowWrite> rows, IReadOnlyList<InboxPost> posts, IReadOnlyList<StreamAppend>? appends = null)
     {
         var grain = grainId.ToString();
         var writes = new StateWrite[rows.Count + posts.Count];
@@ -174,7 +206,7 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
             }
             writes[i] = new StateWrite(new StateKey(grain, row.StateName), expected, row.Payload is { } payload ? Bytes(payload) : null);
         }
-        var request = new WriteRequest(writes);
+        var request = new WriteRequest(writes, appends is { Count: > 0 } ? appends.Select(ToEvent).ToArray() : []);
         Enqueue(_writes, request);
         var versions = await request.Done.Task.ConfigureAwait(false);
         var result = new int[rows.Count];
@@ -337,7 +369,8 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
         while (batch.Count > 0)
         {
             using var transaction = connection.BeginTransaction();
-            var versions = _sql.Write(connection, transaction, _serviceId, batch.SelectMany(r => r.Writes).ToList());
+            var appends = batch.SelectMany(r => r.Appends).ToList();
+            var versions = _sql.Write(connection, transaction, _serviceId, batch.SelectMany(r => r.Writes).ToList(), appends);
             // A request is all or nothing: one that met a conflict on some rows but not others must change nothing, so
             // the transaction is rolled back and run again without it (it fails as a conflict).
             var answers = new List<(WriteRequest Request, int?[] Versions)>(batch.Count);
@@ -347,7 +380,8 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
             {
                 var own = versions.AsSpan(position, request.Writes.Count).ToArray();
                 position += own.Length;
-                if (own.Length > 1 && own.Any(v => v is null) && own.Any(v => v is not null))
+                // A request with stream events is torn by any conflict: its events must not commit without its rows.
+                if (own.Any(v => v is null) && (request.Appends.Count > 0 || own.Any(v => v is not null)))
                 {
                     torn.Add(request);
                 }
@@ -364,6 +398,12 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
                 continue;
             }
             transaction.Commit();
+            // The in-process signal, after the commit so a receiver woken by it finds the rows. On PostgreSQL the
+            // statement's NOTIFY tells the other silos; this silo's receivers learn it here without the round trip.
+            foreach (var append in appends)
+            {
+                _queues.MarkDirty(append.Queue);
+            }
             foreach (var (request, own) in answers)
             {
                 request.Done.TrySetResult(own);
@@ -414,12 +454,17 @@ internal enum WriteKind
     Delete,
 }
 
-/// <summary>Writes that commit together or not at all (one grain's rows, or a single write).</summary>
-internal sealed class WriteRequest(IReadOnlyList<StateWrite> writes) : StateOperation
+/// <summary>One event to append to the durable stream: its queue, its stream (namespace and key), its payload.</summary>
+internal sealed record EventAppend(long Queue, string Namespace, string Key, byte[] Payload);
+
+/// <summary>Writes and stream events that commit together or not at all (one grain's rows, or a single write).</summary>
+internal sealed class WriteRequest(IReadOnlyList<StateWrite> writes, IReadOnlyList<EventAppend>? appends = null) : StateOperation
 {
     public IReadOnlyList<StateWrite> Writes { get; } = writes;
 
-    public override int Rows => Writes.Count;
+    public IReadOnlyList<EventAppend> Appends { get; } = appends ?? [];
+
+    public override int Rows => Writes.Count + Appends.Count;
 
     /// <summary>The new version of each write, or null for each when a row was not at its expected version.</summary>
     public TaskCompletionSource<int?[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -62,11 +62,15 @@ public static class StorageSiloBuilderExtensions
         // Grain state goes through the group-commit storage (one transaction for the writes of many grains), not
         // Orleans' ADO.NET provider (one transaction per write): see GroupCommitGrainStorage and docs/storage.md.
         silo.UseSystemTextJsonGrainStorageSerializer();
+        // The grain storage appends stream events in the queue the stream's receiver reads (docs/event-path.md).
+        silo.Services.TryAddSingleton(_ => Streams.EventQueues.FromConfiguration(configuration));
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, key) => new GroupCommitGrainStorage(
             (string)key!,
             services.GetRequiredKeyedService<DbDataSource>(DataSourceKey),
             GrainStateSql.For(options.Provider),
             services.GetRequiredService<IGrainStorageSerializer>(),
+            services.GetRequiredService<Streams.EventQueues>(),
+            services.GetRequiredService<Orleans.Serialization.Serializer>(),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value,
             services.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
 

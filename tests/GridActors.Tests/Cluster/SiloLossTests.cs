@@ -58,9 +58,10 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var (rounds, where, wrong) = await Settle(cluster, county, burst);
         output.WriteLine($"queues: {(wrong.Length == 0 ? "consistent" : "STILL WRONG")} after {rounds} dispatcher round(s) of 1 domain minute, "
             + $"{settle.ElapsedMilliseconds} ms after the burst, {burst.ElapsedMs - burst.BeforeKill.Ms} ms after the kill");
+        await PrintDuplicateQueues(cluster);
         if (wrong.Length > 0)
         {
-            await Explain(cluster, county, burst, wrong);
+            await Explain(database, cluster, county, burst, wrong);
         }
         Assert.True(wrong.Length == 0, $"{wrong.Length} issue(s) not exactly once in the right queue: {string.Join("; ", wrong.Take(10).Select(w => w.Problem))}");
 
@@ -125,7 +126,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     /// Prints what the silos logged about the misplaced issues, then reads each once (which reactivates it and
     /// re-sends its outbox) and says whether that alone put it right: the notice was kept, only nothing woke it.
     /// </summary>
-    private async Task Explain(PostgresTestCluster cluster, ClusterCounty county, Burst burst, Misplacement[] wrong)
+    private async Task Explain(PostgresDatabase database, PostgresTestCluster cluster, ClusterCounty county, Burst burst, Misplacement[] wrong)
     {
         foreach (var w in wrong.Take(5))
         {
@@ -135,6 +136,30 @@ public sealed class SiloLossTests(ITestOutputHelper output)
                 output.WriteLine("  log: " + line[..Math.Min(line.Length, 400)]);
             }
         }
+        // What storage holds for them: a queue row written by some activation, or a notice still in an inbox. A row
+        // stored but not listed means the activation that answered never read it (another activation of the same queue
+        // wrote it).
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            foreach (var w in wrong.Take(5))
+            {
+                await using var command = new NpgsqlCommand(
+                    "SELECT 'row ' || grain_id || ' ' || state_name || ' v' || version || ' at ' || to_char(modified_at, 'HH24:MI:SS.MS') FROM grain_states "
+                    + "WHERE service_id = @service AND state_name = @row "
+                    + "UNION ALL SELECT 'inbox ' || post_name FROM grain_inbox WHERE service_id = @service AND position(@id in encode(payload, 'escape')) > 0", connection);
+                command.Parameters.AddWithValue("service", cluster.ServiceId);
+                command.Parameters.AddWithValue("row", "issue-queue/" + w.Id.ToString("N"));
+                command.Parameters.AddWithValue("id", w.Id.ToString());
+                await using var reader = await command.ExecuteReaderAsync();
+                var stored = new List<string>();
+                while (await reader.ReadAsync())
+                {
+                    stored.Add(reader.GetString(0));
+                }
+                output.WriteLine($"stored for {w.Id}: {(stored.Count == 0 ? "nothing" : string.Join("; ", stored))}");
+            }
+        }
         foreach (var w in wrong)
         {
             await Retry.Call(() => cluster.Client.GetGrain<IIssueGrain>(w.Id).Get());
@@ -142,6 +167,19 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         await Task.Delay(500);
         var after = Misplaced(burst, await Locate(cluster.Client, county));
         output.WriteLine($"after reading each misplaced issue once: {wrong.Length - after.Length} of {wrong.Length} put right");
+    }
+
+    /// <summary>Prints every queue that is active on more than one silo at once: each activation holds what it applied.</summary>
+    private async Task PrintDuplicateQueues(PostgresTestCluster cluster)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var queueType = cluster.Client.GetGrain<GridActors.Grains.Queues.IIssueQueueGrain>(ClusterCounty.Township).GetGrainId().Type;
+        var activations = (await Retry.Call(() => management.GetDetailedGrainStatistics())).Where(a => a.GrainId.Type == queueType).ToArray();
+        foreach (var twice in activations.GroupBy(a => a.GrainId).Where(g => g.Count() > 1))
+        {
+            output.WriteLine($"queue {twice.Key} active {twice.Count()} times: {string.Join(", ", twice.Select(a => a.SiloAddress))}");
+        }
+        output.WriteLine($"queue activations: {activations.Length}, of {activations.Select(a => a.GrainId).Distinct().Count()} queues");
     }
 
     private sealed record Misplacement(Guid Id, string Problem);

@@ -215,6 +215,134 @@ public abstract class StorageProfileTests
     }
 
     [Fact]
+    public async Task Rows_and_stream_events_of_one_write_commit_together_or_not_at_all()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            var rows = (IGrainStateRows)GrainStorage(cluster);
+            var grain = GrainId.Create("events-probe", "a");
+            var other = GrainId.Create("events-probe", "b");
+            var village = StreamId.Create(StreamNames.Escalations, "110101001001");
+            var township = StreamId.Create(StreamNames.Escalations, "110101001");
+
+            Assert.Equal(["1", "1"], await rows.Write(grain,
+                [new RowWrite("issue", null, rows.Serialize("reported")), new RowWrite("issue/history", null, rows.Serialize("one"))],
+                [], [new StreamAppend(village, "arrived at the village"), new StreamAppend(township, "seen by the township")]));
+
+            // Written side by side (so they may share a batch and its transaction): a stale write of each kind and a
+            // current one. Only the current one lands, with its event; the stale ones write neither rows nor events.
+            var stale = rows.Write(grain, [new RowWrite("issue", null, rows.Serialize("from a second activation"))], [],
+                [new StreamAppend(village, "stale, expected no row")]);
+            var torn = rows.Write(grain,
+                [new RowWrite("issue/history", "1", rows.Serialize("two")), new RowWrite("issue", "7", rows.Serialize("from an old version"))],
+                [], [new StreamAppend(township, "stale, one row of two")]);
+            var current = rows.Write(other, [new RowWrite("issue", null, rows.Serialize("another issue"))], [],
+                [new StreamAppend(village, "another issue arrived")]);
+            await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
+            await Assert.ThrowsAsync<InconsistentStateException>(() => torn);
+            Assert.Equal(["1"], await current);
+
+            Assert.Equal(["issue/history:1:one", "issue:1:reported"],
+                (await rows.ReadAll(grain, "issue")).Select(r => $"{r.StateName}:{r.ETag}:{rows.Deserialize<string>(r.Payload!)}").Order(StringComparer.Ordinal));
+            Assert.Equal(
+                [$"{village}:another issue arrived", $"{village}:arrived at the village", $"{township}:seen by the township"],
+                (await StoredEvents(cluster)).Order(StringComparer.Ordinal));
+
+            // Events alone (a stream's OnNextAsync) are stored too.
+            var storage = (GroupCommitGrainStorage)GrainStorage(cluster);
+            await storage.Append([new StreamAppend(township, "published alone")]);
+            Assert.Contains($"{township}:published alone", await StoredEvents(cluster));
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_event_whose_delivery_failed_is_kept_and_delivered_again()
+    {
+        await using var target = await CreateTargetAsync();
+        var cluster = await target.StartClusterAsync(NewServiceId());
+        await using (cluster)
+        {
+            // A service id of its own, so the cluster's own pulling agents never read these rows: this receiver alone does.
+            var services = cluster.GetSiloServiceProvider();
+            var serializer = services.GetRequiredService<Orleans.Serialization.Serializer>();
+            var dataSource = services.GetRequiredKeyedService<System.Data.Common.DbDataSource>(StorageSiloBuilderExtensions.DataSourceKey);
+            var serviceId = NewServiceId();
+            const long Queue = 3;
+            var stream = StreamId.Create(StreamNames.Escalations, "110101001001");
+            foreach (var text in new[] { "refused by its subscriber", "taken" })
+            {
+                await using var insert = dataSource.CreateCommand(
+                    "INSERT INTO stream_event (service_id, queue_id, ns, key, payload, appended_at) VALUES (@service, @queue, @ns, @key, @payload, CURRENT_TIMESTAMP)");
+                foreach (var (name, value) in new (string, object)[]
+                    { ("service", serviceId), ("queue", Queue), ("ns", StreamNames.Escalations), ("key", "110101001001"), ("payload", serializer.SerializeToArray<object>(text)) })
+                {
+                    var parameter = insert.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value;
+                    insert.Parameters.Add(parameter);
+                }
+                await insert.ExecuteNonQueryAsync();
+            }
+            var queues = new Silo.Streams.EventQueues(8);
+            var sql = Silo.Streams.StreamEventSql.For(target.Options.Provider, dataSource, serviceId);
+            var receiver = new Silo.Streams.EventQueueReceiver(Queue, sql, queues, serializer, TimeSpan.FromMinutes(1));
+            var failures = new Silo.Streams.KeepFailedDeliveries(Queue, queues, NullLogger<Silo.Streams.KeepFailedDeliveries>.Instance);
+            await receiver.Initialize(TimeSpan.FromSeconds(5));
+#pragma warning disable CS0618 // Orleans 10.4 still calls the overloads without a cancellation token.
+            var first = await receiver.GetQueueMessagesAsync(10);
+            Assert.Equal(["refused by its subscriber", "taken"], first.Select(m => (string)((Silo.Streams.EventBatchContainer)m).Event));
+
+            // The pulling agent gave up on the first event's subscriber, then reports both done with.
+            await failures.OnDeliveryFailure(GuidId.GetNewGuidId(), StreamNames.Provider, stream, first[0].SequenceToken);
+            await receiver.MessagesDeliveredAsync(first);
+
+            // The delivered one is gone; the failed one is stored again and read again (no safety period needed: signalled).
+            Assert.Equal([$"{stream}:refused by its subscriber"], await StoredEvents(dataSource, serializer, serviceId));
+            var again = await receiver.GetQueueMessagesAsync(10);
+            Assert.Equal(["refused by its subscriber"], again.Select(m => (string)((Silo.Streams.EventBatchContainer)m).Event));
+            Assert.True(again[0].SequenceToken.CompareTo(first[1].SequenceToken) > 0);
+            await receiver.MessagesDeliveredAsync(again);
+#pragma warning restore CS0618
+            Assert.Empty(await StoredEvents(dataSource, serializer, serviceId));
+        }
+    }
+
+    private static async Task<List<string>> StoredEvents(System.Data.Common.DbDataSource dataSource, Orleans.Serialization.Serializer serializer, string serviceId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT ns, key, payload FROM stream_event WHERE service_id = @service ORDER BY seq");
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "service";
+        parameter.Value = serviceId;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        var events = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            events.Add($"{StreamId.Create(reader.GetString(0), reader.GetString(1))}:{serializer.Deserialize<object>((byte[])reader.GetValue(2))}");
+        }
+        return events;
+    }
+
+    /// <summary>The events stored in <c>stream_event</c>, as "stream:event" (each event is a string here).</summary>
+    private static async Task<List<string>> StoredEvents(InProcessTestCluster cluster)
+    {
+        var services = cluster.GetSiloServiceProvider();
+        var serializer = services.GetRequiredService<Orleans.Serialization.Serializer>();
+        var dataSource = services.GetRequiredKeyedService<System.Data.Common.DbDataSource>(StorageSiloBuilderExtensions.DataSourceKey);
+        await using var command = dataSource.CreateCommand("SELECT ns, key, payload FROM stream_event ORDER BY seq");
+        await using var reader = await command.ExecuteReaderAsync();
+        var events = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var stream = StreamId.Create(reader.GetString(0), reader.GetString(1));
+            events.Add($"{stream}:{serializer.Deserialize<object>((byte[])reader.GetValue(2))}");
+        }
+        return events;
+    }
+
+    [Fact]
     public async Task Schema_install_runs_twice_and_concurrently_without_error()
     {
         await using var target = await CreateTargetAsync();
