@@ -37,7 +37,8 @@ public static class GridStaffApi
         api.MapGet("/grids/{code}/workers", ListWorkers)
             .WithName("ListGridWorkers")
             .WithSummary("List a grid's workers")
-            .WithDescription("网格员 (kind fullTime 专职 / partTime 兼职) with their links and the roles they also hold.");
+            .WithDescription("网格员 (kind fullTime 专职 / partTime 兼职) with their links and the roles they also hold, in the order they were added, "
+                + "a page at a time (cursor, limit).");
         api.MapPost("/grids/{code}/workers", AddWorker)
             .HonoursIdempotencyKey()
             .WithName("AddGridWorker")
@@ -47,7 +48,7 @@ public static class GridStaffApi
         api.MapDelete("/grids/{code}/workers/{id}", RemoveWorker)
             .WithName("RemoveGridWorker")
             .WithSummary("Remove a worker from a grid")
-            .WithDescription("The worker leaves the grid (reason in the query); visits they recorded still name them.");
+            .WithDescription("网格员 leaves the grid (reason in the query, 离任原因); the record is kept, so visits (摸排) they recorded still name them.");
         api.MapPost("/grids/{code}/visits", RecordVisit)
             .HonoursIdempotencyKey()
             .RequireRole(Roles.Reporter)
@@ -64,12 +65,15 @@ public static class GridStaffApi
             .WithSummary("Read a survey visit")
             .WithDescription("摸排 visit with its findings; a finding reported as an issue names it (issueId).");
         api.MapPost("/grids/{code}/visits/{id}/findings/{n}/report", ReportFinding)
+            .HonoursIdempotencyKey()
             .RequireRole(Roles.Reporter)
             .WithName("ReportVisitFinding")
             .WithSummary("Report a finding of a visit as an issue")
-            .WithDescription("Finding n of the visit becomes an issue of this grid (category; title, default the finding's text) that names the visit "
-                + "(survey: grid, visitId, finding); the visit names the issue (findings[n].issueId). A finding becomes one issue: reporting it again "
-                + "reaches the same issue (Idempotent-Replayed), or 409 when another request reported it first with another category or title.");
+            .WithDescription("摸排发现的问题 (finding n of the visit) becomes an issue (事件) of this grid (category; title, default the finding's text; "
+                + "reporter, the resident who raised it during the visit, 群众反映, shown like any issue's reporter) that names the visit (survey: grid, "
+                + "visitId, finding); the visit names the issue (findings[n].issueId). A finding becomes one issue whether or not an Idempotency-Key is "
+                + "sent: the issue's id comes from the finding, so reporting it again reaches the same issue (Idempotent-Replayed), or 409 when another "
+                + "request reported it first with another category, title or reporter.");
         api.MapGet("/grids/{code}/coverage", GetCoverage)
             .WithName("GetGridSurveyCoverage")
             .WithSummary("How far a grid's survey reaches")
@@ -101,11 +105,11 @@ public static class GridStaffApi
             : Problems.NotFound($"No grid leader is named for grid {grid}; PUT /api/v1/grids/{grid}/leader (the unit's leader contact is only a published contact).");
     }
 
-    private static async Task<Ok<ListResponse<GridPersonResponse>>> ListWorkers([Registered] GridValue code, IGrainFactory grains)
+    private static async Task<Ok<ListResponse<GridPersonResponse>>> ListWorkers([Registered] GridValue code, [AsParameters] Paging paging, IGrainFactory grains)
     {
         GridCode grid = code;
         var workers = await grains.GetGridStaff(grid).Workers();
-        return TypedResults.Ok(All(workers.Select(GridPersonResponse.From).ToArray()));
+        return TypedResults.Ok(paging.Of(workers.Select(GridPersonResponse.From).ToArray()));
     }
 
     private static async Task<Results<Ok<GridPersonResponse>, Created<GridPersonResponse>, ValidationProblem, ProblemHttpResult>> AddWorker(
@@ -191,6 +195,8 @@ public static class GridStaffApi
     {
         var errors = new ValidationErrors();
         GridCode grid = code;
+        // Checked like every Idempotency-Key, though not needed: the finding, not the key, names the issue it becomes.
+        _ = IdempotencyKey(http, errors);
         var visitId = ParseId(id, "id", "a visit id (a GUID)", errors);
         if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
@@ -198,6 +204,13 @@ public static class GridStaffApi
         }
         var category = Rules.RequiredText(errors, "category", body.Category, 64);
         var title = Rules.OptionalText(errors, "title", body.Title, IssueInput.MaxTitle);
+        Reporter? reporter = null;
+        if (body.Reporter is not null)
+        {
+            var name = Rules.RequiredText(errors, "reporter.name", body.Reporter.Name);
+            var phone = Rules.Phone(errors, "reporter.phone", body.Reporter.Phone);
+            reporter = name is null || phone is null ? null : new Reporter(name, phone);
+        }
         if (!errors.IsEmpty)
         {
             return Problems.Invalid(errors);
@@ -211,7 +224,7 @@ public static class GridStaffApi
         var finding = found.Value!;
         var text = finding.Text;
         var request = new NewIssue(grid.ToString(), category!, title ?? (text.Length <= IssueInput.MaxTitle ? text : text[..IssueInput.MaxTitle]),
-            text, null, null, [], null, null, Activity.Current?.Id, http.Caller().Actor, new SurveySource(grid.ToString(), visitId.Value, number));
+            text, null, reporter, [], null, null, Activity.Current?.Id, http.Caller().Actor, new SurveySource(grid.ToString(), visitId.Value, number));
         // One finding is one issue: the id comes from the finding, so a retry (or a report made after the link was lost)
         // reaches the issue already made; the fingerprint is of what was asked, so another category or title is refused.
         var issueId = finding.IssueId ?? NewId($"survey-finding/{grid}/{visitId}", number.ToString(CultureInfo.InvariantCulture));

@@ -68,6 +68,8 @@ internal sealed class GridStaffGrain(
         return PartyResult.Ok(await View(worker), created: true);
     }
 
+    public Task<GridPerson?> Worker(Guid id) => Task.FromResult(state.State.Workers.GetValueOrDefault(id));
+
     public async Task<IReadOnlyList<GridPersonView>> Workers()
     {
         var workers = state.State.Workers.Values.OrderBy(w => w.Since).ThenBy(w => w.Id).ToArray();

@@ -1,3 +1,4 @@
+using GridActors.Grains.Issues;
 using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Validation;
 using GridActors.Grains.Vocabulary;
@@ -83,9 +84,9 @@ public sealed record CadreLinkInput(string? Name, int? Term = null);
 
 /// <summary>The body of <c>POST /api/v1/grids/{code}/visits</c>: a survey visit (摸排) to a household or a place.</summary>
 public sealed record SurveyVisitInput(
-    string? WorkerId,
+    [property: References(ReferenceKind.GridWorker)] string? WorkerId,
     string? Date = null,
-    string? HouseholdId = null,
+    [property: References(ReferenceKind.Household)] string? HouseholdId = null,
     string? Place = null,
     string? Note = null,
     IReadOnlyList<string?>? Findings = null)
@@ -156,5 +157,9 @@ public sealed record SurveyVisitInput(
     }
 }
 
-/// <summary>The body of <c>POST /api/v1/grids/{code}/visits/{id}/findings/{n}/report</c>: the finding as an issue.</summary>
-public sealed record FindingReportInput(string? Category, string? Title = null);
+/// <summary>
+/// The body of <c>POST /api/v1/grids/{code}/visits/{id}/findings/{n}/report</c>: the finding as an issue. The reporter is
+/// the resident who raised the problem during the visit (群众反映), when there is one: the issue then carries them as any
+/// reported issue does (personal data, for the call-back 回访), and the visit's worker stays who found it.
+/// </summary>
+public sealed record FindingReportInput(string? Category, string? Title = null, ReporterInput? Reporter = null);

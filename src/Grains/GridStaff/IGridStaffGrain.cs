@@ -21,6 +21,10 @@ public interface IGridStaffGrain : IGrainWithStringKey
     [Alias("AddWorker")]
     Task<PartyResult<GridPersonView>> AddWorker(GridPerson person);
 
+    /// <summary>A current worker of the grid (not one who left), or null.</summary>
+    [Alias("Worker")]
+    Task<GridPerson?> Worker(Guid id);
+
     [Alias("Workers")]
     Task<IReadOnlyList<GridPersonView>> Workers();
 

@@ -100,7 +100,7 @@ public sealed class GridStaffTests(PartyFixture fixture)
         Assert.Equal(0, before["visitedInMonth"]!.GetValue<int>());
         Assert.Equal(2, before["neverVisited"]!.GetValue<int>());
 
-        await (await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{Guid.NewGuid()}}","place":"村口桥"}""")).AssertInvalid("workerId", "no worker");
+        await NotFoundNaming(await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{Guid.NewGuid()}}","place":"村口桥"}"""), "workerId", "no worker");
         await (await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{worker}}"}""")).AssertInvalid("householdId", "exactly one");
         var visit = await Created(await _http.PostJson($"/api/v1/grids/{grid}/visits",
             $$"""{"workerId":"{{worker}}","householdId":"{{visited}}","note":"独居老人","findings":["屋后电线老化裸露","院墙开裂"]}"""));
@@ -146,4 +146,93 @@ public sealed class GridStaffTests(PartyFixture fixture)
         Assert.Contains((await other.PostJson($"/api/v1/grids/{grid}/visits", """{"workerId":"0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a","place":"桥"}""")).StatusCode, new[] { HttpStatusCode.Forbidden, HttpStatusCode.NotFound });
         Assert.Single((await _http.GetJson($"/api/v1/grids/{grid}/workers"))["items"]!.AsArray());
     }
+
+    /// <summary>Asserts a 404 problem+json whose errors name <paramref name="field"/> with a rule containing <paramref name="rule"/>.</summary>
+    private static async Task NotFoundNaming(HttpResponseMessage response, string field, string rule)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"expected 404, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = JsonNode.Parse(body)!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(field), $"errors do not name '{field}': {body}");
+        Assert.Contains(rule, errors[field]![0].Str());
+    }
+
+    private async Task<HttpClient> KeyOfTheCounty(string role)
+    {
+        var secret = (await (await _http.PostJson("/api/v1/keys", $$"""{"app":"摸排{{role}}","jurisdiction":"{{County.Code}}","roles":["{{role}}"]}""")).Json())["secret"].Str();
+        return fixture.App.ClientWith(secret);
+    }
+
+    [Fact]
+    public async Task Visit_NamingAWorkerOrAHouseholdOfAnotherGrid_Is404NamingTheField_AndRecordsNothing()
+    {
+        var grid = await NewGrid();
+        var otherGrid = await NewGrid();
+        var worker = (await Created(await _http.PostJson($"/api/v1/grids/{grid}/workers", """{"name":"董本格","phone":"13955600101","kind":"fullTime"}""")))["id"].Str();
+        var otherWorker = (await Created(await _http.PostJson($"/api/v1/grids/{otherGrid}/workers", """{"name":"汪邻格","phone":"13955600102","kind":"partTime"}""")))["id"].Str();
+        var otherHousehold = (await Created(await _http.PostJson($"/api/v1/grids/{otherGrid}/households", """{"head":"汪大爷","address":"汪屋组1号"}""")))["id"].Str();
+
+        // Workers and households are kept per grid: one of the next grid is, for this grid, one that does not exist.
+        await NotFoundNaming(await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{otherWorker}}","place":"村口桥"}"""), "workerId", "no worker");
+        await NotFoundNaming(await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{worker}}","householdId":"{{otherHousehold}}"}"""),
+            "householdId", "no household");
+        Assert.Equal(0, (await _http.GetJson($"/api/v1/grids/{grid}/visits"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Workers_AreListedAPageAtATime()
+    {
+        var grid = await NewGrid();
+        foreach (var (name, phone) in new[] { ("董一", "13955600111"), ("董二", "13955600112"), ("董三", "13955600113") })
+        {
+            await Created(await _http.PostJson($"/api/v1/grids/{grid}/workers", $$"""{"name":"{{name}}","phone":"{{phone}}","kind":"partTime"}"""));
+        }
+        var first = await _http.GetJson($"/api/v1/grids/{grid}/workers?limit=2");
+        Assert.Equal(["董一", "董二"], first["items"]!.AsArray().Select(w => w!["name"].Str()));
+        Assert.Equal(3, first["total"]!.GetValue<int>());
+        var second = await _http.GetJson($"/api/v1/grids/{grid}/workers?limit=2&cursor={Uri.EscapeDataString(first["nextCursor"].Str())}");
+        Assert.Equal(["董三"], second["items"]!.AsArray().Select(w => w!["name"].Str()));
+        Assert.Null(second["nextCursor"]);
+        await (await _http.GetAsync($"/api/v1/grids/{grid}/workers?limit=0")).AssertInvalid("limit", "");
+    }
+
+    [Fact]
+    public async Task FindingReported_WithTheResidentWhoRaisedIt_CarriesThemAsReporter_MaskedUnlessTheCallerHandlesTheGrid()
+    {
+        var grid = await NewGrid();
+        var worker = (await Created(await _http.PostJson($"/api/v1/grids/{grid}/workers", """{"name":"董巡查","phone":"13955600121","kind":"fullTime"}""")))["id"].Str();
+        var visit = (await Created(await _http.PostJson($"/api/v1/grids/{grid}/visits", $$"""{"workerId":"{{worker}}","place":"村东路口","findings":["路灯不亮"]}""")))["id"].Str();
+        var url = $"/api/v1/grids/{grid}/visits/{visit}/findings/1/report";
+        const string body = """{"category":"neighbour-dispute","reporter":{"name":"董大妈","phone":"13955600077"}}""";
+
+        await (await _http.PostJson(url, """{"category":"neighbour-dispute","reporter":{"name":"董大妈","phone":"123"}}""")).AssertInvalid("reporter.phone", "");
+        using (var tooLong = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent(body) })
+        {
+            tooLong.Headers.Add("Idempotency-Key", new string('k', 201));
+            await (await _http.SendAsync(tooLong)).AssertInvalid("Idempotency-Key", "at most");
+        }
+        Assert.Null((await _http.GetJson($"/api/v1/grids/{grid}/visits/{visit}"))["findings"]![0]!["issueId"]);
+
+        var ids = new List<string>();
+        foreach (var attempt in new[] { "first", "retry" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent(body) };
+            request.Headers.Add("Idempotency-Key", "hotline-2026-03-02-00077");
+            var response = await _http.SendAsync(request);
+            ids.Add((await Created(response))["id"].Str());
+            Assert.Equal(attempt == "retry", response.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true");
+        }
+        Assert.Equal(ids[0], ids[1]);
+
+        // The reporter is personal data: a reader sees it masked, a handler of the county sees it whole.
+        var masked = (await (await KeyOfTheCounty("reader")).GetJson($"/api/v1/issues/{ids[0]}"))["reporter"]!;
+        Assert.Equal("139****0077", masked["phone"].Str());
+        Assert.NotEqual("董大妈", masked["name"].Str());
+        var shown = (await (await KeyOfTheCounty("handler")).GetJson($"/api/v1/issues/{ids[0]}"))["reporter"]!;
+        Assert.Equal("董大妈", shown["name"].Str());
+        Assert.Equal("13955600077", shown["phone"].Str());
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }
