@@ -234,5 +234,38 @@ public sealed class GridStaffTests(PartyFixture fixture)
         Assert.Equal("13955600077", shown["phone"].Str());
     }
 
+    [Fact]
+    public async Task VillageInstructor_NamingACadreOfTheTerm_TakesTheRecordsName_AndACadreNotElectedIs400()
+    {
+        var grid = await NewGrid(County.Village2);
+        var term = await _http.PutJson($"/api/v1/villages/{County.Village2}/terms/2024",
+            """{"electedOn":"2024-03-15","cadres":[{"name":"汪书记","gender":"male","birthDate":"1975-03-08","education":"college","partyMember":true,"roles":["branchSecretary","villageDirector"]}]}""");
+        Assert.True(term.IsSuccessStatusCode, $"PUT term: {(int)term.StatusCode} {await term.Content.ReadAsStringAsync()}");
+        var leader = await CreateMember(_http, grid, "汪组长");
+        string Group(string cadre, bool townshipLinked = false) => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            leaderId = leader,
+            activityCenter = new { address = "汪屋组3号", atLeaderHome = true },
+            instructors = new object[]
+            {
+                townshipLinked
+                    ? new { name = "汪镇委", phone = "0556-4611234", unit = County.Township, cadre = new { name = "汪书记" } }
+                    : new { name = "汪镇委", phone = "0556-4611234", unit = County.Township },
+                new { phone = "13855622222", unit = County.Village2, cadre = new { name = cadre, term = 2024 } },
+            },
+        });
+        var url = $"/api/v1/grids/{grid}/party-group";
+
+        await (await _http.PutJson(url, Group("查无此人"))).AssertInvalid("instructors[1].cadre.name", "no cadre named 查无此人");
+        await (await _http.PutJson(url, Group("汪书记", townshipLinked: true))).AssertInvalid("instructors[0].cadre", "township cadres have no records");
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(url)).StatusCode);
+
+        Assert.True((await _http.PutJson(url, Group("汪书记"))).IsSuccessStatusCode);
+        var instructor = (await _http.GetJson(url))["instructors"]![1]!;
+        Assert.Equal("汪书记", instructor["name"].Str());
+        Assert.Equal(2024, instructor["cadre"]!["term"]!.GetValue<int>());
+        Assert.Null((await _http.GetJson(url))["instructors"]![0]!["cadre"]);
+    }
+
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }
