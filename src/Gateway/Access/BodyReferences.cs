@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.GridStaff;
+using GridActors.Grains.Households;
 using GridActors.Grains.Issues;
 using GridActors.Grains.Members;
 using GridActors.Grains.Validation;
@@ -13,7 +15,9 @@ namespace GridActors.Gateway.Access;
 /// Checks every record a request body names (<see cref="ReferencesAttribute"/>) against the caller's jurisdiction
 /// before the handler runs, so no handler can forget it: a unit outside the jurisdiction is 403 (its code is the
 /// caller's own input and says nothing new); a member or issue that is outside it is answered exactly as one that does
-/// not exist (404), so a key learns nothing about another county.
+/// not exist (404), so a key learns nothing about another county. Households and grid workers are kept per grid and are
+/// named only within the grid of the request's path (<c>{code}</c>): one of another grid is, for that request, one that
+/// does not exist.
 /// </summary>
 /// <remarks>
 /// Applied as a filter factory to the whole API: an endpoint whose parameters name no record gets no filter at all.
@@ -62,10 +66,28 @@ internal static class BodyReferences
             case ReferenceKind.Issue when Guid.TryParse(value, out var id):
                 var issue = await grains.GetGrain<IIssueGrain>(id).Get();
                 return issue is null || !(caller.Covers(issue.OriginGrid) || caller.Covers(issue.Holder)) ? Missing(field, $"no issue {value} exists") : null;
+            case ReferenceKind.Household when Guid.TryParse(value, out var id):
+                return PathGrid(http) is not { } grid || await grains.GetGrain<IGridHouseholdsGrain>(grid.ToString()).Get(id) is null
+                    ? Missing(field, $"no household {value} is registered in this grid")
+                    : null;
+            case ReferenceKind.GridWorker when Guid.TryParse(value, out var id):
+                return PathGrid(http) is not { } workerGrid || await grains.GetGridStaff(workerGrid).Worker(id) is null
+                    ? Missing(field, $"no worker {value} works in this grid (GET the grid's workers)")
+                    : null;
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// The grid of the request's path, when the caller's jurisdiction covers it. The access gate has refused a grid outside
+    /// it already; checking again here keeps a household or worker of another county unreachable whatever the order.
+    /// </summary>
+    private static Grains.Units.GridCode? PathGrid(HttpContext http) =>
+        http.Request.RouteValues.TryGetValue("code", out var code) && code is string text
+        && Grains.Units.GridCode.TryParse(text, out var grid, out _) && http.Caller().Covers(grid.ToString())
+            ? grid
+            : null;
 
     /// <summary>A record the body names that does not exist, or that the caller may not see: the same answer for both.</summary>
     private static IResult Missing(string field, string rule) =>

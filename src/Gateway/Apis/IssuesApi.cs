@@ -353,7 +353,8 @@ public sealed record IssueResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History,
     long Version,
-    IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null) : IPersonalData
+    IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null,
+    SurveySource? Survey = null) : IPersonalData
 {
     string IPersonalData.PersonalDataUnit => Grid;
 
@@ -367,7 +368,7 @@ public sealed record IssueResponse(
     public static IssueResponse From(IssueView i) => new(
         i.Id, i.County, i.OriginGrid, i.Category, i.Title, i.Description, i.Location, i.Reporter, i.Attachments, i.Status,
         new HolderResponse(i.Holder, i.HolderLevel), i.Deadline, i.Overdue, i.AssignedMember, i.ResolutionLevel, i.ResolvedAt,
-        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version, i.SuggestedPostHolders);
+        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version, i.SuggestedPostHolders, i.Survey);
 }
 
 public sealed record QueueItemResponse(Guid Id, string Category, string Title, IssueStatus Status, string Grid, DateTimeOffset ArrivedAt, DateTimeOffset? Deadline, bool Overdue)

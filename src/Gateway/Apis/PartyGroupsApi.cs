@@ -27,7 +27,8 @@ public static class PartyGroupsApi
             .WithSummary("Set up or update a grid's Party group")
             .WithDescription("网格党小组: leaderId (党小组组长, a member of this grid, present in the village), activityCenter (活动中心: address, atLeaderHome) and exactly two "
                 + "instructors (指导员: name, phone, unit): one cadre of the township Party committee (unit = the township's code) and one of the village branch "
-                + "(unit = the village's code). 201 when set up, 200 when updated; 400 naming the rule broken; 412 when If-Match names an older version.");
+                + "(unit = the village's code), who may name their record instead of a name (cadre: name, and term, the latest when left out; 400 when the "
+                + "village's term has no such cadre). 201 when set up, 200 when updated; 400 naming the rule broken; 412 when If-Match names an older version.");
         api.MapGet("/grids/{code}/party-group", GetGroup)
             .AddEndpointFilter(ETags.NotModified)
             .Produces(StatusCodes.Status304NotModified)

@@ -138,6 +138,7 @@ public static partial class GatewayHostingExtensions
         api.MapMembersApi();
         api.MapPartyGroupsApi();
         api.MapHouseholdsApi();
+        api.MapGridStaffApi();
         api.MapPartyTasksApi();
         api.MapPartyBranchesApi();
         api.MapCommitmentsApi();

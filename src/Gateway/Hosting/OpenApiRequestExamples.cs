@@ -26,6 +26,9 @@ internal static class OpenApiRequestExamples
     /// <summary>The resumable upload an example names.</summary>
     public const string Upload = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5";
 
+    /// <summary>The grid worker an example names (a worker of grid 340822100201003).</summary>
+    public const string Worker = "0195f3c2-5b32-7c4d-8e5f-60718293a4b5";
+
     private static readonly Dictionary<string, string> ByOperation = new(StringComparer.Ordinal)
     {
         ["AttachUpload"] = $$"""{"uploadId":"{{Upload}}","kind":"photo","caption":"现场照片","useLocation":true}""",
@@ -76,6 +79,10 @@ internal static class OpenApiRequestExamples
         ["RecordMemberCommitmentProgress"] = """{"item":1,"date":"2026-03-02","amount":1,"note":"上门帮扶","links":[],"evidence":[{"kind":"photo","url":"https://example.org/photos/help.jpg","caption":"帮扶照片"}],"by":"王建国"}""",
         ["EvaluateMemberCommitments"] = """{"scores":[{"item":1,"role":"residentRepresentative","evaluator":"董大爷","score":95,"comment":"热心"}]}""",
         ["RecordMemberCommitmentDecision"] = """{"kind":"reward","text":"评为优秀党员","decidedOn":"2026-03-02","by":"村党支部"}""",
+        ["PutGridLeader"] = """{"memberId":"0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a","note":"兼任党小组组长"}""",
+        ["AddGridWorker"] = """{"name":"查小燕","phone":"13955600123","kind":"partTime","note":"村妇联执委兼任"}""",
+        ["RecordGridVisit"] = """{"workerId":"0195f3c2-5b32-7c4d-8e5f-60718293a4b5","date":"2026-03-02","householdId":"0195f3c2-6c21-7b3c-9d4e-5f6071829304","note":"入户走访，了解用电情况","findings":["屋后电线老化裸露"]}""",
+        ["ReportVisitFinding"] = """{"category":"neighbour-dispute","title":"屋后电线老化裸露"}""",
         ["SetStarRubric"] = """{"groupCriteria":[{"key":"commitments","name":"践诺情况","source":"commitmentFulfilment","weight":60},{"key":"activities","name":"组织生活","source":"activityCompliance","weight":40}],"memberCriteria":[{"key":"postWork","name":"岗位履职","source":"postWork","weight":50,"target":24},{"key":"visits","name":"结对走访","source":"pairingVisits","weight":50,"target":12}],"thresholds":[60,70,80,90],"noticeDays":7,"by":"县委组织部"}""",
         ["ObjectGroupStars"] = """{"by":"党小组组长","text":"活动次数统计漏记两次"}""",
         ["AnswerGroupStarsObjection"] = """{"answer":"已核实并补记","upheld":true,"by":"村党支部"}""",

@@ -52,6 +52,7 @@ public static class IssueLifecycle
         s.Fingerprint = issue.Fingerprint;
         s.ReportedAt = now;
         s.OriginTraceParent = issue.TraceParent;
+        s.Survey = issue.Survey;
         ArriveAt(s, grid, now);
         Record(s, now, issue.By, issue.Actor, null, IssueStatus.Reported, null, null, traceId);
         s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters { Reported = 1 }));
@@ -191,7 +192,7 @@ public static class IssueLifecycle
         id, s.County, s.OriginGrid, s.Category, s.Title, s.Description, s.Location, s.Reporter, s.Attachments,
         s.Status, s.Holder, UnitCode.Parse(s.Holder).Level, s.Status.IsOpen() ? s.Deadline : null,
         s.Status.IsOpen() && s.Deadline < now, s.AssignedMember, s.ResolutionLevel, s.ResolvedAt, s.Satisfaction,
-        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders);
+        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders, s.Survey);
 
     public static string StatusName(IssueStatus status) => status switch
     {

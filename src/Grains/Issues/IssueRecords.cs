@@ -40,7 +40,12 @@ public sealed record NewIssue(
     string? Fingerprint, // hash of the request: a retried Idempotency-Key with another body is refused
     string? By,
     string? TraceParent,
-    Actor? Actor = null);
+    Actor? Actor = null,
+    SurveySource? Survey = null);
+
+/// <summary>The survey visit (摸排) finding an issue was reported from: the visit names the issue back.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.SurveySource")]
+public sealed record SurveySource(string Grid, Guid VisitId, int Finding);
 
 /// <summary>
 /// One transition of an issue's life. The history is append-only: entries are added, never rewritten.
@@ -85,7 +90,8 @@ public sealed record IssueView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<HistoryEntry> History,
     long Version,
-    IReadOnlyList<PartyNetwork.PostHolder>? SuggestedPostHolders = null);
+    IReadOnlyList<PartyNetwork.PostHolder>? SuggestedPostHolders = null,
+    SurveySource? Survey = null);
 
 /// <summary>What a caller asks of an issue; the grain checks it against the current state.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.IssueCommand")]

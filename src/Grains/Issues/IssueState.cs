@@ -48,6 +48,8 @@ public sealed class IssueState : Infrastructure.IPostsToInboxes
     [Id(32)] public Guid Id { get; set; }
     /// <summary>The grid's holders of the category's suggested post (八大岗位), found when the issue was accepted.</summary>
     [Id(33)] public List<PartyNetwork.PostHolder>? SuggestedPostHolders { get; set; }
+    /// <summary>The survey finding the issue was reported from, when it was (docs/grid-staff.md).</summary>
+    [Id(34)] public SurveySource? Survey { get; set; }
 
     /// <summary>
     /// The new notices for queues (direct calls) and statistics, stored in their receivers' inboxes by the same write as

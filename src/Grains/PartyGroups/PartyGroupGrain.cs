@@ -1,4 +1,5 @@
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Leadership;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyBranches;
 using GridActors.Grains.PartyNetwork;
@@ -34,6 +35,18 @@ internal sealed class PartyGroupGrain(
                 $"the leader must be present in the village: {leader.Name} is a migrant member away from the village (外出务工)");
         }
 
+        var instructors = new List<Instructor>();
+        for (var i = 0; i < setup.Instructors.Count; i++)
+        {
+            var linked = await Linked(setup.Instructors[i], i);
+            if (linked.Status != PartyStatus.Done)
+            {
+                return linked.As<Instructor, PartyGroupView>();
+            }
+            instructors.Add(linked.Value!);
+        }
+        setup = setup with { Instructors = instructors };
+
         var created = s.Setup is null;
         var now = clock.GetUtcNow();
         s.Setup = setup;
@@ -47,6 +60,36 @@ internal sealed class PartyGroupGrain(
         // One-way: the township never waits on us, and we never wait on it, so neither can deadlock the other.
         GrainFactory.GetGrain<ITownshipCommitteeGrain>(Grid.Village.Code.Parent!.Value.Value).EnsureChecking(PartyMonth.Of(s.SetUpAt)).Ignore();
         return PartyResult.Ok(View(), created);
+    }
+
+    /// <summary>
+    /// An instructor who names a cadre of the village's term: the cadre must be in that term (the latest when no term is
+    /// given), and the name is the record's, so the group never names a cadre the village did not elect.
+    /// </summary>
+    private async Task<PartyResult<Instructor>> Linked(Instructor instructor, int index)
+    {
+        if (instructor.Cadre is not { } link)
+        {
+            return PartyResult.Ok(instructor);
+        }
+        var village = Grid.Village;
+        var leadership = GrainFactory.GetVillageLeadership(village);
+        var term = link.Term > 0 ? await leadership.GetTerm(link.Term) : (await leadership.ListTerms()).LastOrDefault();
+        if (term is null)
+        {
+            return PartyResult.Invalid<Instructor>($"instructors[{index}].cadre.term", link.Term > 0
+                ? $"village {village} has no term {link.Term} recorded"
+                : $"village {village} has no term recorded: PUT /api/v1/villages/{village}/terms/{{year}} first");
+        }
+        if (term.Cadres.FirstOrDefault(c => c.Name == link.Name) is not { } cadre)
+        {
+            return PartyResult.Invalid<Instructor>($"instructors[{index}].cadre.name", $"no cadre named {link.Name} in the {term.Year} term of village {village}");
+        }
+        if (instructor.Name.Length > 0 && instructor.Name != cadre.Name)
+        {
+            return PartyResult.Invalid<Instructor>($"instructors[{index}].name", $"names {instructor.Name}, while the cadre record names {cadre.Name}: leave the name out");
+        }
+        return PartyResult.Ok(instructor with { Name = cadre.Name, Cadre = new GridStaff.CadreLink(term.Year, cadre.Name) });
     }
 
     public Task<PartyGroupView?> Get() => Task.FromResult(state.State.Setup is null ? null : View());

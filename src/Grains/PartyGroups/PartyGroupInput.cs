@@ -50,7 +50,8 @@ public sealed record PartyGroupInput([property: References(ReferenceKind.Member)
                     errors.Add($"instructors[{i}]", "must be an object with name, phone and unit");
                     continue;
                 }
-                var name = Rules.RequiredText(errors, $"instructors[{i}].name", input.Name, 50);
+                // A linked cadre's name is read from the term's record when the group is set up; a name typed too must be that name.
+                var name = input.Cadre is not null && input.Name is null ? "" : Rules.RequiredText(errors, $"instructors[{i}].name", input.Name, 50);
                 var phone = Rules.Phone(errors, $"instructors[{i}].phone", input.Phone);
                 var title = Rules.OptionalText(errors, $"instructors[{i}].title", input.Title, 50);
                 InstructorFrom? from = input.Unit?.Trim() == township ? InstructorFrom.TownshipCommittee
@@ -60,9 +61,23 @@ public sealed record PartyGroupInput([property: References(ReferenceKind.Member)
                 {
                     errors.Add($"instructors[{i}].unit", $"must be {township} (the township Party committee, 乡镇党委) or {village} (the village branch, 村党支部) of this grid");
                 }
+                GridStaff.CadreLink? cadre = null;
+                if (input.Cadre is not null)
+                {
+                    var cadreName = Rules.RequiredText(errors, $"instructors[{i}].cadre.name", input.Cadre.Name, 50);
+                    if (input.Cadre.Term is < 1949 or > 2200)
+                    {
+                        errors.Add($"instructors[{i}].cadre.term", "must be the election year of a term (换届), such as 2021; leave it out for the latest term");
+                    }
+                    if (from == InstructorFrom.TownshipCommittee)
+                    {
+                        errors.Add($"instructors[{i}].cadre", "links a cadre of the village's term; township cadres have no records yet: give the name and phone");
+                    }
+                    cadre = cadreName is null ? null : new GridStaff.CadreLink(input.Cadre.Term ?? 0, cadreName);
+                }
                 if (name is not null && phone is not null && from is { } f)
                 {
-                    instructors.Add(new Instructor(name, phone, input.Unit!.Trim(), f, title));
+                    instructors.Add(new Instructor(name, phone, input.Unit!.Trim(), f, title, cadre));
                 }
             }
             if (instructors.Count == 2 && instructors[0].From == instructors[1].From)
@@ -76,7 +91,8 @@ public sealed record PartyGroupInput([property: References(ReferenceKind.Member)
 
 public sealed record ActivityCenterInput(string? Address, bool? AtLeaderHome = null, string? Name = null);
 
-public sealed record InstructorInput(string? Name, string? Phone, string? Unit, string? Title = null);
+/// <summary>An instructor (指导员) as typed; the village branch's may name their cadre record (<c>cadre</c>: name, and term, the latest when left out).</summary>
+public sealed record InstructorInput(string? Name, string? Phone, string? Unit, string? Title = null, GridStaff.CadreLinkInput? Cadre = null);
 
 /// <summary>The body of <c>POST /api/v1/grids/{code}/party-group/activities</c>, as sent.</summary>
 public sealed record ActivityInput(

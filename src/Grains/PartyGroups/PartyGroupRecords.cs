@@ -13,9 +13,13 @@ public enum InstructorFrom
     VillageBranch,
 }
 
-/// <summary>指导员: a cadre assigned to guide the group; <see cref="Unit"/> is the township's or the village's code.</summary>
+/// <summary>
+/// 指导员: a cadre assigned to guide the group; <see cref="Unit"/> is the township's or the village's code. The village
+/// branch's instructor may name their record in the village's term (<see cref="Cadre"/>): the group checks it exists and
+/// takes the name from it. Township cadres have no records yet, so the township's instructor is the name and phone typed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.Instructor")]
-public sealed record Instructor(string Name, string Phone, string Unit, InstructorFrom From, string? Title);
+public sealed record Instructor(string Name, string Phone, string Unit, InstructorFrom From, string? Title, GridStaff.CadreLink? Cadre = null);
 
 /// <summary>活动中心: where the group meets, usually the leader's home.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.ActivityCenter")]

@@ -78,6 +78,10 @@ public sealed class ActorWalkTests(ITestOutputHelper output) : IAsyncLifetime
         await Send("RecordPartyGroupActivity");
         var household = (await Send("CreateHousehold"))?["id"]?.GetValue<string>() ?? "";
         _ids[OpenApiRequestExamples.Household] = household;
+        await Send("PutGridLeader");
+        _ids[OpenApiRequestExamples.Worker] = (await Send("AddGridWorker"))?["id"]?.GetValue<string>() ?? "";
+        var surveyVisit = (await Send("RecordGridVisit"))?["id"]?.GetValue<string>() ?? "";
+        await Send("ReportVisitFinding", ("id", surveyVisit), ("n", "1"));
         var pairing = (await Send("AcceptPairing"))?["id"]?.GetValue<string>() ?? "";
         await Send("LogPairingVisit", ("id", pairing));
         await Send("EndPairing", ("id", pairing));

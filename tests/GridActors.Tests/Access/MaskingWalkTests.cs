@@ -13,7 +13,8 @@ namespace GridActors.Tests.Access;
 
 /// <summary>
 /// A county with everything that carries personal data: a member, a central Party member home serving a neighbour,
-/// both with needs (so both are in the pairing suggestions), an issue with a reporter, and a key of every role.
+/// both with needs (so both are in the pairing suggestions), an issue with a reporter, a grid leader and a grid worker
+/// standing alone (their phone is the only record of it) with a survey visit that found something, and a key of every role.
 /// </summary>
 public sealed class MaskingWalkFixture : IAsyncLifetime
 {
@@ -35,6 +36,7 @@ public sealed class MaskingWalkFixture : IAsyncLifetime
     public string Home { get; private set; } = "";
     public string Neighbour { get; private set; } = "";
     public string Issue { get; private set; } = "";
+    public string Visit { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -45,6 +47,11 @@ public sealed class MaskingWalkFixture : IAsyncLifetime
         Neighbour = await Household(NeighbourHead, "董屋组2号", "腿脚不便需陪诊", "独居老人", central: false);
         Home = await Household(HomeHead, "董屋组1号", "三人务农", "低保户", central: true, Neighbour);
         Issue = await IssueApi.Report(Admin, County.Grid);
+        Assert.True((await Admin.PutJson($"/api/v1/grids/{County.Grid}/leader", $$"""{"name":"王网格","phone":"{{Phone}}"}""")).IsSuccessStatusCode);
+        var worker = (await PartyApi.Created(await Admin.PostJson($"/api/v1/grids/{County.Grid}/workers",
+            $$"""{"kind":"fullTime","name":"陈网格","phone":"{{Phone}}"}""")))["id"].Str();
+        Visit = (await PartyApi.Created(await Admin.PostJson($"/api/v1/grids/{County.Grid}/visits",
+            $$"""{"workerId":"{{worker}}","place":"村口小桥","findings":["桥栏杆松动"]}""")))["id"].Str();
         foreach (var role in new[] { "reader", "reporter", "handler", "manager", "admin" })
         {
             var response = await Admin.PostJson("/api/v1/keys", $$"""{"app":"walk-{{role}}","jurisdiction":"{{County.Code}}","roles":["{{role}}"]}""");
@@ -100,7 +107,8 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
     /// <summary>
     /// Personal data (个人信息), as docs/permissions.md lists it: a member's phone and birth date; a household's head,
     /// address, phone, needs note and vulnerability (wherever a household appears: its own record, a Party member home
-    /// and the households it serves, a pairing suggestion); an issue's reporter (name and phone). Keyed "Schema.property".
+    /// and the households it serves, a pairing suggestion); an issue's reporter (name and phone); a grid leader's or
+    /// worker's phone. Keyed "Schema.property".
     /// </summary>
     private static readonly ImmutableHashSet<string> Personal =
     [
@@ -110,6 +118,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         "ServedHousehold.head", "ServedHousehold.address",
         "HouseholdSuggestionResponse.head",
         "IssueResponse.reporter", "Reporter.name", "Reporter.phone",
+        "GridPersonResponse.phone",
     ];
 
     /// <summary>Fields whose names look personal but that are not, with the reason. A new one must be added here or to <see cref="Personal"/>.</summary>
@@ -130,6 +139,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         ["MeetingAttendee.name"] = "a Party member's name is public (亮身份)",
         ["NonVotingAttendee.name"] = "a Party member's name is public (亮身份)",
         ["LeaderAttendance.leaderName"] = "a Party group leader's name is public (亮身份)",
+        // 网格长 and 网格员 are named on the grid's board (their phones are masked: a worker standing alone may give a private one).
+        ["GridPersonResponse.name"] = "a grid leader's or worker's name is on the grid's board",
+        ["SurveyVisitResponse.workerName"] = "the grid worker who visited, named on the grid's board",
         // Office holders: their work contact is posted on the grid's and village's notice boards.
         ["ContactResponse.name"] = "a unit leader's work contact (网格长 on the grid's notice board)",
         ["ContactResponse.phone"] = "a unit leader's work contact (网格长 on the grid's notice board)",
@@ -138,6 +150,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         // Elected cadres: name and birth date are published with the election (村务公开) and the filing.
         ["CadreResponse.name"] = "an elected cadre, published with the election",
         ["CadreResponse.birthDate"] = "an elected cadre's age is published with the election",
+        ["CadreLink.name"] = "an elected cadre, published with the election",
         ["SecretaryResponse.name"] = "an elected branch secretary, published with the election",
         ["FilingResponse.secretaryBirthDate"] = "an elected branch secretary's age is filed and published",
         ["AttendeeResponse.name"] = "a cadre attending the county's training",
@@ -219,6 +232,8 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
             ["GET /api/v1/villages/{code}/party-member-homes"] = $"/api/v1/villages/{County.Village}/party-member-homes",
             ["GET /api/v1/grids/{code}/pairing-suggestions"] = $"/api/v1/grids/{County.Grid}/pairing-suggestions",
             ["GET /api/v1/issues/{id}"] = $"/api/v1/issues/{f.Issue}",
+            ["GET /api/v1/grids/{code}/leader"] = $"/api/v1/grids/{County.Grid}/leader",
+            ["GET /api/v1/grids/{code}/workers"] = $"/api/v1/grids/{County.Grid}/workers",
         };
         var gets = Operations().Where(o => o.Name.StartsWith("GET ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(SchemaLess.Order(), gets.Where(o => !o.HasSchema).Select(o => o.Name).Order());
@@ -277,6 +292,14 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
             Act("hand-down", issues["escalate"], $$"""{"to":"{{County.Grid}}","note":"请网格处理"}"""),
             Act("reject", issues["reject"], "{}"),
             Act("duplicate", issues["duplicate"], $$"""{"of":"{{issues["chain"]}}"}"""),
+            ("PUT /api/v1/grids/{code}/leader", "manager", HttpMethod.Put, $"/api/v1/grids/{County.Grid}/leader",
+                () => Task.FromResult<string?>($$"""{"name":"王新长","phone":"{{MaskingWalkFixture.Phone}}"}"""), null),
+            ("POST /api/v1/grids/{code}/workers", "manager", HttpMethod.Post, $"/api/v1/grids/{County.Grid}/workers",
+                () => Task.FromResult<string?>($$"""{"kind":"partTime","name":"陈新员","phone":"{{MaskingWalkFixture.Phone}}"}"""), null),
+            // A reporter may report a finding with the resident who raised it, and sees that reporter masked like any reader.
+            ("POST /api/v1/grids/{code}/visits/{id}/findings/{n}/report", "reporter", HttpMethod.Post,
+                $"/api/v1/grids/{County.Grid}/visits/{f.Visit}/findings/1/report",
+                () => Task.FromResult<string?>($$$"""{"category":"neighbour-dispute","reporter":{"name":"{{{MaskingWalkFixture.HomeHead}}}","phone":"{{{MaskingWalkFixture.Phone}}}"}}"""), null),
         };
 
         var writes = Operations().Where(o => !o.Name.StartsWith("GET ", StringComparison.Ordinal) && o.Personal.Count > 0).Select(o => o.Name).Distinct().Order();

@@ -38,6 +38,10 @@ public sealed class WalkFixture : IAsyncLifetime
     public string KeyIdA { get; private set; } = "";
     public string StaffA { get; private set; } = "";
 
+    /// <summary>A household and a grid worker of county B's grid: named in a body sent to county A's grid, they do not exist there.</summary>
+    public string HouseholdB { get; private set; } = "";
+    public string WorkerB { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         Admin = App.Start();
@@ -63,6 +67,10 @@ public sealed class WalkFixture : IAsyncLifetime
         MemberB = await PartyApi.CreateMember(Admin, GridB, "乙县党员");
         IssueA = await IssueApi.Report(Admin, County.Grid);
         IssueB = await IssueApi.Report(Admin, GridB);
+        HouseholdB = (await PartyApi.Created(await Admin.PostJson($"/api/v1/grids/{GridB}/households",
+            MaskingWalkFixture.HouseholdJson("乙县户主", "河西组1号", "无", "无", central: false))))["id"].Str();
+        WorkerB = (await PartyApi.Created(await Admin.PostJson($"/api/v1/grids/{GridB}/workers",
+            """{"kind":"partTime","name":"乙县网格员","phone":"13800000002"}""")))["id"].Str();
         await PartyApi.SetUpGroup(Admin, County.Grid, MemberA);
         var task = await PartyApi.Created(await Admin.PostJson($"/api/v1/villages/{County.Village}/party-tasks",
             $$"""{"title":"清理河道垃圾","due":"2026-03-20","groups":["{{County.Grid}}"],"by":"村党支部"}"""));
@@ -112,7 +120,8 @@ public sealed class WalkFixture : IAsyncLifetime
                 ("id", "party-tasks") => TaskA,
                 ("id", "keys") => KeyIdA,
                 ("username", "staff") => StaffA,
-                ("id", "households" or "pairings") => Guid.NewGuid().ToString(),
+                ("id", "households" or "pairings" or "workers" or "visits") => Guid.NewGuid().ToString(),
+                ("n", "findings") => "1",
                 ("memberId", _) => MemberA,
                 ("objectionId", _) => Guid.NewGuid().ToString(),
                 ("fileId", _) => Guid.NewGuid().ToString(),
@@ -282,7 +291,12 @@ public sealed class OperationWalkTests(WalkFixture fixture, ITestOutputHelper ou
             {
                 fields++;
                 var url = fixture.FillA(template, operation);
-                var foreign = kind switch { "unit" => WalkFixture.GridB, "member" => fixture.MemberB, "issue" => fixture.IssueB, _ => throw new InvalidOperationException(kind) };
+                var foreign = kind switch
+                {
+                    "unit" => WalkFixture.GridB, "member" => fixture.MemberB, "issue" => fixture.IssueB,
+                    "household" => fixture.HouseholdB, "gridWorker" => fixture.WorkerB,
+                    _ => throw new InvalidOperationException(kind),
+                };
                 var madeUp = Guid.NewGuid().ToString();
                 var response = await Client.SendAsync(fixture.Request(method, url, fixture.AllRolesA, Body(path, foreign)));
                 var made = await Client.SendAsync(fixture.Request(method, url, fixture.AllRolesA, Body(path, madeUp)));
