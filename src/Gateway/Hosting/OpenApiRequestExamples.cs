@@ -32,6 +32,8 @@ internal static class OpenApiRequestExamples
     private static readonly Dictionary<string, string> ByOperation = new(StringComparer.Ordinal)
     {
         ["AttachUpload"] = $$"""{"uploadId":"{{Upload}}","kind":"photo","caption":"现场照片","useLocation":true}""",
+        ["PutProvince"] = """{"name":"安徽省","usesCities":true}""",
+        ["PutCity"] = """{"name":"安庆市"}""",
         ["PutCounty"] = """{"name":"怀宁县"}""",
         ["PutTownship"] = """{"name":"高河镇"}""",
         ["PutVillage"] = """{"name":"董屋村","kind":"village"}""",

@@ -160,7 +160,7 @@ public sealed class IssuesApiTests(IssuesApiFixture fixture) : IClassFixture<Iss
     [InlineData("resolve", "{}", "note", "is required")]
     [InlineData("assign", "{}", "memberId", "is required")]
     [InlineData("close", """{"satisfaction":6}""", "satisfaction", "1 to 5")]
-    [InlineData("hand-down", """{"note":"n","to":"12"}""", "to", "digits")]
+    [InlineData("hand-down", """{"note":"n","to":"123"}""", "to", "digits")]
     [InlineData("duplicate", """{"of":"nope"}""", "of", "the id of the original issue")]
     [InlineData("accept", """{"satisfaction":3}""", "satisfaction", "does not apply to accept")]
     public async Task Action_BadInput_Is400NamingTheField(string action, string json, string field, string rule)
