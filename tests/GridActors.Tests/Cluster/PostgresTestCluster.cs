@@ -42,8 +42,11 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
     public string ServiceId { get; }
 
     /// <param name="pollingPeriodMs">How often the silos read their stream queues; an hour keeps published events undelivered.</param>
+    /// <param name="strongDirectory">The grain directory the cluster profile uses (Orleans' strongly consistent one);
+    /// false runs Orleans' default directory, to show what it does.</param>
     public static async Task<PostgresTestCluster> StartAsync(
-        PostgresDatabase database, short silos, FakeTimeProvider clock, string? serviceId = null, int pollingPeriodMs = 10)
+        PostgresDatabase database, short silos, FakeTimeProvider clock, string? serviceId = null, int pollingPeriodMs = 10,
+        bool strongDirectory = true)
     {
         serviceId ??= "cluster-test-" + Guid.NewGuid().ToString("N")[..8];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -53,6 +56,7 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
             ["Storage:ConnectionString"] = database.ConnectionString + ";Maximum Pool Size=20",
             ["Storage:ServiceId"] = serviceId,
             ["Streams:PollingPeriodMs"] = pollingPeriodMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:StrongDirectory"] = strongDirectory ? "true" : "false",
         }).Build();
 
         var log = new WarningLog();
@@ -62,6 +66,7 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseGridActorsPersistence(configuration);
+            silo.AddGridActorsDirectory(configuration);
             silo.AddGridActorsStreams(configuration);
             silo.Services.AddSingleton(new GridClock(clock));
             silo.Services.AddLogging(logging => logging.AddProvider(log));
