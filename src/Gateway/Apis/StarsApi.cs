@@ -6,6 +6,7 @@ using GridActors.Grains.PartyNetwork;
 using GridActors.Grains.Stars;
 using GridActors.Grains.Units;
 using GridActors.Grains.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using static GridActors.Gateway.Apis.PartyApiSupport;
 
 namespace GridActors.Gateway.Apis;
@@ -82,7 +83,7 @@ public static class StarsApi
         return year ?? Today(clock).Year;
     }
 
-    private static async Task<IResult> GetRubric([Registered] CountyValue code, int? year, IGrainFactory grains, GridClock clock)
+    private static async Task<Results<Ok<StarRubric>, ValidationProblem>> GetRubric([Registered] CountyValue code, int? year, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -191,7 +192,7 @@ public static class StarsApi
         return TypedResults.Ok(new PublishResponse(y, published.Length, results.Length - published.Length, published));
     }
 
-    private static async Task<IResult> Board(LevelValue code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock)
+    private static async Task<Results<Ok<StarBoard>, ValidationProblem, ProblemHttpResult>> Board(LevelValue code, int? year, int? page, int? pageSize, IGrainFactory grains, GridClock clock)
     {
         var errors = new ValidationErrors();
         var y = Year(year, errors, clock);
@@ -207,9 +208,11 @@ public static class StarsApi
         {
             return Problems.Invalid(errors);
         }
-        return await grains.GetGrain<IStarBoardGrain>(StarKeys.Board(code.ToString(), y)).Get(page ?? 1, pageSize ?? 500) is { } board
-            ? TypedResults.Ok(board)
-            : RouteChecks.NotRegistered(code.Unit);
+        if (await grains.GetGrain<IStarBoardGrain>(StarKeys.Board(code.ToString(), y)).Get(page ?? 1, pageSize ?? 500) is not { } board)
+        {
+            return RouteChecks.NotRegistered(code.Unit);
+        }
+        return TypedResults.Ok(board);
     }
 }
 

@@ -151,6 +151,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         ["CadreResponse.name"] = "an elected cadre, published with the election",
         ["CadreResponse.birthDate"] = "an elected cadre's age is published with the election",
         ["CadreLink.name"] = "an elected cadre, published with the election",
+        ["StarBoardRow.name"] = "a Party group or member on the star board, published with the rating (公示)",
         ["SecretaryResponse.name"] = "an elected branch secretary, published with the election",
         ["FilingResponse.secretaryBirthDate"] = "an elected branch secretary's age is filed and published",
         ["AttendeeResponse.name"] = "a cadre attending the county's training",
@@ -192,8 +193,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
     private static readonly ImmutableHashSet<string> SchemaLess =
     [
         "GET /api/v1/grids/{code}/party-group/commitments/{year}", "GET /api/v1/members/{id}/commitments/{year}",
-        "GET /api/v1/counties/{code}/star-rubric", "GET /api/v1/grids/{code}/party-group/stars", "GET /api/v1/members/{id}/stars",
-        "GET /api/v1/villages/{code}/star-board", "GET /api/v1/townships/{code}/star-board", "GET /api/v1/counties/{code}/star-board",
+        "GET /api/v1/grids/{code}/party-group/stars", "GET /api/v1/members/{id}/stars",
         "GET /public/v1/villages/{code}/three-shows",
         // Evidence files are bytes, read within the issue's jurisdiction and audited (EvidenceFilesTests).
         "GET /api/v1/issues/{id}/files/{fileId}", "GET /api/v1/issues/{id}/files/{fileId}/thumbnail",
