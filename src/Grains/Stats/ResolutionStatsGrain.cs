@@ -130,6 +130,9 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = GrainRows.For(this);
+        // Read before the rows, as IssueQueueGrain says why: a flush of a previous activation between the two reads
+        // must not hide a notice from both.
+        var inbox = await _store.LoadInbox<StatsNotice>();
         foreach (var (name, payload) in await _store.Load(HeadRow))
         {
             if (name == HeadRow)
@@ -180,7 +183,6 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             // changes from now on go into the next batch, never into one the parent may have counted.
             Freeze();
         }
-        var inbox = await _store.LoadInbox<StatsNotice>();
         if (inbox.Count > 0)
         {
             // Notices an issue stored for this grid that the previous activation had not written (it was lost, or had not
