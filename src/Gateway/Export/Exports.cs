@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using GridActors.Gateway.Apis;
 using GridActors.Gateway.Hosting;
+using GridActors.Grains.Vocabulary;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -157,7 +158,7 @@ public static class Exports
             {
                 return format;
             }
-            wrong = "must be one of: " + string.Join(", ", Formats);
+            wrong = EnumNames.OneOf(Formats);
             return null;
         }
         var accept = request.Headers.Accept.ToString();

@@ -72,14 +72,9 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = GrainRows.For(this);
-        // The inbox is read before the rows. A previous activation still running (a silo declared dead while it is
-        // still up) may flush between the two reads: that flush writes the rows and deletes the inbox rows they
-        // settle in one transaction, so reading the rows first could miss a notice in both (seen in SiloLossTests:
-        // five reports stored in the queue's rows but not in its listing). Read in this order, a notice is in the
-        // inbox read, or in the rows read, or both (applied once, by version).
-        var inbox = await _store.LoadInbox<QueueNotice>();
+        var (rows, inbox) = await _store.LoadWithInbox<QueueNotice>(HeadRow);
         var legacy = new List<(string Name, IssueQueueState State)>();
-        foreach (var (name, payload) in await _store.Load(HeadRow))
+        foreach (var (name, payload) in rows)
         {
             if (GrainRows.IsItem(HeadRow, name, out Guid id))
             {

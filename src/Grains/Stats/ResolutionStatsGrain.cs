@@ -130,10 +130,8 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _store = GrainRows.For(this);
-        // Read before the rows, as IssueQueueGrain says why: a flush of a previous activation between the two reads
-        // must not hide a notice from both.
-        var inbox = await _store.LoadInbox<StatsNotice>();
-        foreach (var (name, payload) in await _store.Load(HeadRow))
+        var (rows, inbox) = await _store.LoadWithInbox<StatsNotice>(HeadRow);
+        foreach (var (name, payload) in rows)
         {
             if (name == HeadRow)
             {
