@@ -132,6 +132,7 @@ public static partial class GatewayHostingExtensions
         api.MapUnitsApi();
         api.MapCategoriesApi();
         api.MapIssuesApi();
+        api.MapFeedApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

@@ -60,6 +60,15 @@ public interface IPostsToInboxes
 }
 
 /// <summary>
+/// A grain state whose write also appends events to the durable stream, in the same transaction (the grain storage
+/// <see cref="StorageNames.Grains"/> stores <see cref="Appends"/> with the state and the grain empties them after the write).
+/// </summary>
+public interface IAppendsEvents
+{
+    IReadOnlyList<StreamAppend> Appends { get; }
+}
+
+/// <summary>
 /// An event for <see cref="Stream"/> on the durable stream <see cref="StreamNames.Provider"/>, stored with the change that
 /// owes it. The event is serialized with Orleans' serializer (so it must be <c>[GenerateSerializer]</c>) and delivered as
 /// the same type.

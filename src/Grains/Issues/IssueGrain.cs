@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GridActors.Grains.Categories;
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Issues.Events;
 using GridActors.Grains.Queues;
 using GridActors.Grains.Scheduling;
 using GridActors.Grains.Stats;
@@ -299,6 +300,7 @@ internal sealed partial class IssueGrain(
                 s.Posts.Add(IssueNotices.Post(rows, GrainFactory, Id, notice));
             }
         }
+        IssueEvents.Trace(s.Events, Activity.Current);
         try
         {
             await state.WriteStateAsync();
@@ -314,6 +316,7 @@ internal sealed partial class IssueGrain(
         finally
         {
             s.Posts.Clear();
+            s.Events.Clear();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GridActors.Grains.Categories;
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Issues.Events;
 using GridActors.Grains.Telemetry;
 using GridActors.Grains.Units;
 using Microsoft.Extensions.Logging;
@@ -56,7 +57,9 @@ internal sealed partial class IssueIntakeGrain(GridClock clock, ILogger<IssueInt
             .ToList();
         try
         {
-            await store.Write(issueGrain.GetGrainId(), [new RowWrite(IssueGrain.StateName, null, store.Serialize(s))], posts);
+            IssueEvents.Trace(s.Events, Activity.Current);
+            await store.Write(issueGrain.GetGrainId(), [new RowWrite(IssueGrain.StateName, null, store.Serialize(s))], posts,
+                ((IAppendsEvents)s).Appends);
         }
         catch (InconsistentStateException)
         {

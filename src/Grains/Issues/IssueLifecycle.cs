@@ -1,5 +1,6 @@
 using GridActors.Grains.Access;
 using GridActors.Grains.Categories;
+using GridActors.Grains.Issues.Events;
 using GridActors.Grains.Queues;
 using GridActors.Grains.Stats;
 using GridActors.Grains.Units;
@@ -65,6 +66,7 @@ public static class IssueLifecycle
             streamArrival = true;
         }
         s.Version++;
+        Emit(s, IssueEventKind.Reported, now, issue.Actor, reason: streamArrival ? EscalationReason.Rule : null);
         Notify(s, s.Holder, viaStream: streamArrival, fromUnit: streamArrival ? s.OriginGrid : null,
             reason: streamArrival ? EscalationReason.Rule : null, traceParent: issue.TraceParent);
     }
@@ -135,6 +137,7 @@ public static class IssueLifecycle
                 }
                 MoveUp(s, now, c.By, c.Actor, c.Note, EscalationReason.Manual, traceId);
                 s.Version++;
+                Emit(s, IssueEventKind.Escalated, now, c.Actor, holder.Value, EscalationReason.Manual);
                 Notify(s, holder.Value, leaves: true);
                 Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Manual, traceParent: c.TraceParent);
                 return null;
@@ -148,12 +151,14 @@ public static class IssueLifecycle
                 ArriveAt(s, child, now);
                 Record(s, now, c.By, c.Actor, IssueStatus.HandedDown, IssueStatus.Reported, c.Note, null, traceId);
                 s.Version++;
+                Emit(s, IssueEventKind.HandedDown, now, c.Actor, holder.Value);
                 Notify(s, holder.Value, leaves: true);
                 Notify(s, s.Holder);
                 return null;
         }
         Record(s, now, c.By, c.Actor, from, s.Status, c.Note, null, traceId);
         s.Version++;
+        Emit(s, EventOf(c.Action), now, c.Actor);
         Notify(s, s.Holder);
         return null;
     }
@@ -178,11 +183,13 @@ public static class IssueLifecycle
             s.Overdue = true;
             s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), +1));
             s.Version++;
+            Emit(s, IssueEventKind.Overdue, now, Actor.Deadline);
             Notify(s, s.Holder);
             return true;
         }
         MoveUp(s, now, "deadline", Actor.Deadline, $"deadline {deadline:u} passed at the {holder.Level.Name()}", EscalationReason.Deadline, traceId);
         s.Version++;
+        Emit(s, IssueEventKind.Escalated, now, Actor.Deadline, holder.Value, EscalationReason.Deadline);
         Notify(s, holder.Value, leaves: true);
         Notify(s, s.Holder, viaStream: true, fromUnit: holder.Value, reason: EscalationReason.Deadline, traceParent: null);
         return true;
@@ -206,6 +213,27 @@ public static class IssueLifecycle
         IssueAction.HandDown => "hand down",
         _ => action.ToString().ToLowerInvariant(),
     };
+
+    private static IssueEventKind EventOf(IssueAction action) => action switch
+    {
+        IssueAction.Accept => IssueEventKind.Accepted,
+        IssueAction.Assign => IssueEventKind.Assigned,
+        IssueAction.Resolve => IssueEventKind.Resolved,
+        IssueAction.Close => IssueEventKind.Closed,
+        IssueAction.Reopen => IssueEventKind.Reopened,
+        IssueAction.Reject => IssueEventKind.Rejected,
+        IssueAction.Duplicate => IssueEventKind.MarkedDuplicate,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, "escalate and hand down emit their own events"),
+    };
+
+    /// <summary>The change's event, at the version the change stored (docs/event-path.md).</summary>
+    private static void Emit(IssueState s, IssueEventKind kind, DateTimeOffset now, Actor? actor, string? fromUnit = null, EscalationReason? reason = null)
+    {
+        var holder = UnitCode.Parse(s.Holder);
+        s.Events.Add(new IssueEvent(s.Id, s.Version, kind, now, s.County, s.OriginGrid, holder.Value, holder.Level, fromUnit,
+            s.Category, s.Title, s.Status, actor, reason, s.AssignedMember, s.Satisfaction, s.DuplicateOf,
+            s.Status.IsOpen() ? s.Deadline : null));
+    }
 
     private static void MoveUp(IssueState s, DateTimeOffset now, string? by, Actor? actor, string? note, EscalationReason reason, string? traceId)
     {

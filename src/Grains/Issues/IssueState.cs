@@ -11,7 +11,7 @@ namespace GridActors.Grains.Issues;
 /// change and the duty to announce it are never separated.
 /// </summary>
 [GenerateSerializer, Alias("GridActors.IssueState")]
-public sealed class IssueState : Infrastructure.IPostsToInboxes
+public sealed class IssueState : Infrastructure.IPostsToInboxes, Infrastructure.IAppendsEvents
 {
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public string County { get; set; } = "";
@@ -59,6 +59,16 @@ public sealed class IssueState : Infrastructure.IPostsToInboxes
     internal readonly List<Infrastructure.InboxPost> Posts = [];
 
     IReadOnlyList<Infrastructure.InboxPost> Infrastructure.IPostsToInboxes.Posts => Posts;
+
+    /// <summary>
+    /// The events of the change not yet stored, appended to the county's issue-event stream by the same write as this
+    /// state; emptied once written. Not part of the state.
+    /// </summary>
+    [NonSerialized]
+    internal readonly List<Events.IssueEvent> Events = [];
+
+    IReadOnlyList<Infrastructure.StreamAppend> Infrastructure.IAppendsEvents.Appends =>
+        Events.Select(e => new Infrastructure.StreamAppend(Issues.Events.IssueEvents.For(County), e)).ToArray();
 
     /// <summary>Follows from <see cref="Holder"/>; not stored.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -86,7 +86,8 @@ internal sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainSta
     {
         var row = new RowWrite(stateName, grainState.ETag, _serializer.Serialize(grainState.State));
         var posts = grainState.State is IPostsToInboxes { Posts.Count: > 0 } sender ? sender.Posts : [];
-        var version = (await Write(grainId, [row], posts).ConfigureAwait(false))[0];
+        var appends = grainState.State is IAppendsEvents producer ? producer.Appends : [];
+        var version = (await Write(grainId, [row], posts, appends).ConfigureAwait(false))[0];
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
