@@ -115,6 +115,7 @@ public static partial class GatewayHostingExtensions
         anyone.MapOpen311Api();
         anyone.MapPublicApi();
         anyone.MapSignedFiles();
+        anyone.MapConfirmLinks();
         if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
@@ -132,6 +133,7 @@ public static partial class GatewayHostingExtensions
         api.MapUnitsApi();
         api.MapCategoriesApi();
         api.MapIssuesApi();
+        api.MapReporterAnswersApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

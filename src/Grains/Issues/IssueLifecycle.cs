@@ -24,6 +24,7 @@ public static class IssueLifecycle
         [IssueAction.Reopen] = [IssueStatus.Resolved, IssueStatus.Closed],
         [IssueAction.Reject] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
         [IssueAction.Duplicate] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+        [IssueAction.Confirm] = [IssueStatus.Resolved, IssueStatus.Closed],
     };
 
     /// <summary>
@@ -128,6 +129,12 @@ public static class IssueLifecycle
                     s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), overdue));
                 }
                 break;
+            case IssueAction.Confirm:
+                if (ReporterAnswers(s, c, now, view) is { } refused)
+                {
+                    return refused;
+                }
+                break;
             case IssueAction.Escalate:
                 if (holder.Parent is null)
                 {
@@ -192,7 +199,8 @@ public static class IssueLifecycle
         id, s.County, s.OriginGrid, s.Category, s.Title, s.Description, s.Location, s.Reporter, s.Attachments,
         s.Status, s.Holder, UnitCode.Parse(s.Holder).Level, s.Status.IsOpen() ? s.Deadline : null,
         s.Status.IsOpen() && s.Deadline < now, s.AssignedMember, s.ResolutionLevel, s.ResolvedAt, s.Satisfaction,
-        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders, s.Survey);
+        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders, s.Survey,
+        s.ReporterAnswers.ToArray());
 
     public static string StatusName(IssueStatus status) => status switch
     {
@@ -268,5 +276,65 @@ public static class IssueLifecycle
         var entry = leaves ? null : new QueueEntry(s.Id, s.Category, s.Title, s.Status, s.OriginGrid, s.ArrivedAt,
             s.Status.IsOpen() ? s.Deadline : null, s.Version);
         s.Outbox.Add(new QueueNotice(NoticeId(), s.Id, unit, s.Version, entry, viaStream, fromUnit, reason, traceParent));
+    }
+
+    /// <summary>
+    /// The reporter's word on the current resolution (群众评价), once per resolution. Not settled reopens the issue at the
+    /// level that resolved it, the first time only: a second "not settled" is recorded and closes the issue with its score,
+    /// so a reporter cannot keep an issue open for ever (a handler may still reopen it). Any other answer closes it with the
+    /// reporter's score, which replaces a score a handler recorded when closing. A link names the resolution it was made
+    /// for (<see cref="IssueCommand.ForResolution"/>): used, or superseded by a later resolution, it is refused as gone.
+    /// </summary>
+    private static IssueOutcome? ReporterAnswers(IssueState s, IssueCommand c, DateTimeOffset now, Func<IssueView> view)
+    {
+        var resolvedAt = s.ResolvedAt!.Value;
+        if (c.ForResolution is { } linked && linked != resolvedAt)
+        {
+            return IssueOutcome.Gone(view(), "this link was made for an earlier resolution of the issue; it was reopened since");
+        }
+        if (s.ReporterAnswers.FirstOrDefault(a => a.ResolvedAt == resolvedAt) is { } earlier)
+        {
+            var when = $"{earlier.At:yyyy-MM-dd HH:mm} UTC";
+            return c.ForResolution is null
+                ? IssueOutcome.Illegal(view(), $"the reporter already answered on this resolution ({when}); each resolution is answered once")
+                : IssueOutcome.Gone(view(), $"this link was already used ({when}); it works once");
+        }
+        var settled = c.Settled ?? true;
+        var score = c.Satisfaction!.Value;
+        var reopen = !settled && !s.ReporterAnswers.Any(a => a.Reopened);
+        s.ReporterAnswers.Add(new ReporterAnswer(settled, score, c.Note, now, resolvedAt, reopen, c.Actor));
+        var today = new DayCounters { ReporterAnswers = 1 };
+        if (reopen)
+        {
+            // As the reopen action: the resolution (and any score) comes back out, and the level that resolved it, which
+            // still holds it, gets it again with a fresh deadline.
+            UndoResolution(s);
+            s.Status = IssueStatus.Reopened;
+            s.ArrivedAt = now;
+            s.Deadline = now + s.Deadlines!.At(UnitCode.Parse(s.Holder).Level);
+            s.ResolutionLevel = null;
+            s.ResolvedAt = null;
+            s.ResolvedBy = null;
+            s.Satisfaction = null;
+            s.ClosedAt = null;
+            today.ReopenedByReporter = 1;
+        }
+        else if (s.Status == IssueStatus.Resolved || s.ClosedAt is not { } closedAt)
+        {
+            s.Status = IssueStatus.Closed;
+            s.Satisfaction = score;
+            s.ClosedAt = now;
+            today.SatisfactionSum = score;
+            today.SatisfactionCount = 1;
+        }
+        else
+        {
+            // Closed by a handler: the reporter's score replaces the handler's on the day it was counted.
+            var replaced = new DayCounters { SatisfactionSum = score - (s.Satisfaction ?? 0), SatisfactionCount = s.Satisfaction is null ? 1 : 0 };
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(closedAt), replaced));
+            s.Satisfaction = score;
+        }
+        s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), today));
+        return null;
     }
 }
