@@ -5,7 +5,8 @@ using System.Text;
 namespace GridActors.Gateway.Access;
 
 /// <summary>
-/// Confirmation links (确认链接) for residents without an app: a token names an issue and the resolution it was made for,
+/// Confirmation links (确认链接) for residents without an app: a token names an issue, the resolution it was made for (the
+/// sequence of its history entry) and when that was,
 /// signed with HMAC-SHA256 under a key derived from the server's link secret (the one signed file links use, with a label
 /// of its own, so one signature can never pass for the other). Nothing is stored per link: the issue records each answer
 /// with the resolution it answered, which is what makes a link work once, after a restart too, and a later resolution
@@ -19,7 +20,7 @@ public sealed class ConfirmLinks
     /// </summary>
     public const string Page = "/public/v1/confirm";
 
-    private const int IdBytes = 16, TimeBytes = 8, MacBytes = 32;
+    private const int IdBytes = 16, SequenceBytes = 4, TimeBytes = 8, MacBytes = 32, Signed = IdBytes + SequenceBytes + TimeBytes;
     private readonly byte[] _key;
 
     public ConfirmLinks(byte[] linkSecret, TimeSpan validity)
@@ -30,49 +31,47 @@ public sealed class ConfirmLinks
 
     public TimeSpan Validity { get; }
 
-    public string Token(Guid issue, DateTimeOffset resolvedAt)
+    public string Token(Guid issue, int resolution, DateTimeOffset resolvedAt)
     {
-        var bytes = new byte[IdBytes + TimeBytes + MacBytes];
-        Payload(issue, resolvedAt, bytes);
-        HMACSHA256.HashData(_key, bytes.AsSpan(0, IdBytes + TimeBytes), bytes.AsSpan(IdBytes + TimeBytes));
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var bytes = new byte[Signed + MacBytes];
+        issue.TryWriteBytes(bytes.AsSpan(0, IdBytes));
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(IdBytes, SequenceBytes), resolution);
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(IdBytes + SequenceBytes, TimeBytes), resolvedAt.UtcTicks);
+        HMACSHA256.HashData(_key, bytes.AsSpan(0, Signed), bytes.AsSpan(Signed));
+        // 60 bytes make 80 base64url characters without padding.
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
     }
 
-    public string Link(Guid issue, DateTimeOffset resolvedAt) => $"{Page}#{Token(issue, resolvedAt)}";
+    public string Link(Guid issue, int resolution, DateTimeOffset resolvedAt) => $"{Page}#{Token(issue, resolution, resolvedAt)}";
 
     /// <summary>The issue and resolution a token names, when this server signed it; false for anything else.</summary>
-    public bool TryRead(string? token, out Guid issue, out DateTimeOffset resolvedAt)
+    public bool TryRead(string? token, out Guid issue, out int resolution, out DateTimeOffset resolvedAt)
     {
         issue = default;
+        resolution = 0;
         resolvedAt = default;
-        var bytes = new byte[IdBytes + TimeBytes + MacBytes];
-        if (token is null || token.Length != 75)
+        var bytes = new byte[Signed + MacBytes];
+        if (token is null || token.Length != 80)
         {
             return false;
         }
-        var padded = token.Replace('-', '+').Replace('_', '/') + "=";
-        if (!Convert.TryFromBase64String(padded, bytes, out var written) || written != bytes.Length)
+        if (!Convert.TryFromBase64String(token.Replace('-', '+').Replace('_', '/'), bytes, out var written) || written != bytes.Length)
         {
             return false;
         }
-        var mac = HMACSHA256.HashData(_key, bytes.AsSpan(0, IdBytes + TimeBytes));
-        if (!CryptographicOperations.FixedTimeEquals(mac, bytes.AsSpan(IdBytes + TimeBytes)))
+        var mac = HMACSHA256.HashData(_key, bytes.AsSpan(0, Signed));
+        if (!CryptographicOperations.FixedTimeEquals(mac, bytes.AsSpan(Signed)))
         {
             return false;
         }
         issue = new Guid(bytes.AsSpan(0, IdBytes));
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(IdBytes, TimeBytes));
+        resolution = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(IdBytes, SequenceBytes));
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(IdBytes + SequenceBytes, TimeBytes));
         if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
         {
             return false;
         }
         resolvedAt = new DateTimeOffset(ticks, TimeSpan.Zero);
         return true;
-    }
-
-    private static void Payload(Guid issue, DateTimeOffset resolvedAt, Span<byte> into)
-    {
-        issue.TryWriteBytes(into[..IdBytes]);
-        BinaryPrimitives.WriteInt64BigEndian(into.Slice(IdBytes, TimeBytes), resolvedAt.UtcTicks);
     }
 }

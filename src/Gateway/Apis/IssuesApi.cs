@@ -161,7 +161,7 @@ public static class IssuesApi
     private static string? ConfirmLinkFor(IssueView issue, HttpContext http, GridClock clock)
     {
         if (issue.ResolvedAt is not { } resolvedAt || issue.Status is not (IssueStatus.Resolved or IssueStatus.Closed)
-            || issue.ReporterAnswers?.Any(a => a.ResolvedAt == resolvedAt) == true)
+            || ReporterAnswer.Current(issue.History) is not { } resolution || issue.ReporterAnswers?.Any(a => a.Resolution == resolution) == true)
         {
             return null;
         }
@@ -171,7 +171,7 @@ public static class IssuesApi
             return null;
         }
         var links = http.RequestServices.GetRequiredService<ConfirmLinks>();
-        return clock.GetUtcNow() > resolvedAt + links.Validity ? null : links.Link(issue.Id, resolvedAt);
+        return clock.GetUtcNow() > resolvedAt + links.Validity ? null : links.Link(issue.Id, resolution, resolvedAt);
     }
 
     private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> ActOnIssue(

@@ -87,7 +87,7 @@ public static class ReporterAnswersApi
     {
         body ??= new ConfirmByLinkInput();
         // The token is checked first: a forged link learns nothing, not even which of its fields would be wrong.
-        if (!links.TryRead(body.Token, out var issueId, out var resolvedAt))
+        if (!links.TryRead(body.Token, out var issueId, out var resolution, out var resolvedAt))
         {
             return TypedResults.Problem(title: "Not found", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound,
                 detail: "token: this is not a confirmation link of this service; check that the whole link was copied",
@@ -103,7 +103,7 @@ public static class ReporterAnswersApi
         {
             return Problems.Invalid(errors);
         }
-        var outcome = await grains.Get<IIssueGrain>(issueId).Act(Command(a, null, Actor.ConfirmLink, resolvedAt));
+        var outcome = await grains.Get<IIssueGrain>(issueId).Act(Command(a, null, Actor.ConfirmLink, resolution));
         return outcome.Status switch
         {
             IssueOutcomeStatus.Done => TypedResults.Ok(LinkAnswerResponse.From(outcome.Issue!)),
@@ -114,7 +114,7 @@ public static class ReporterAnswersApi
         };
     }
 
-    internal static IssueCommand Command(ReporterAnswerInput.Checked a, string? by, Actor actor, DateTimeOffset? forResolution) =>
+    internal static IssueCommand Command(ReporterAnswerInput.Checked a, string? by, Actor actor, int? forResolution) =>
         new(IssueAction.Confirm, by, a.Comment, Satisfaction: a.Satisfaction, TraceParent: Activity.Current?.Id, Actor: actor, Settled: a.Settled, ForResolution: forResolution);
 
     private static ProblemHttpResult Refused(IssueOutcome outcome) => Problems.Conflict("The reporter cannot answer now", outcome.Message!,

@@ -287,12 +287,12 @@ public static class IssueLifecycle
     /// </summary>
     private static IssueOutcome? ReporterAnswers(IssueState s, IssueCommand c, DateTimeOffset now, Func<IssueView> view)
     {
-        var resolvedAt = s.ResolvedAt!.Value;
-        if (c.ForResolution is { } linked && linked != resolvedAt)
+        var resolution = ReporterAnswer.Current(s.History)!.Value;
+        if (c.ForResolution is { } linked && linked != resolution)
         {
             return IssueOutcome.Gone(view(), "this link was made for an earlier resolution of the issue; it was reopened since");
         }
-        if (s.ReporterAnswers.FirstOrDefault(a => a.ResolvedAt == resolvedAt) is { } earlier)
+        if (s.ReporterAnswers.FirstOrDefault(a => a.Resolution == resolution) is { } earlier)
         {
             var when = $"{earlier.At:yyyy-MM-dd HH:mm} UTC";
             return c.ForResolution is null
@@ -302,7 +302,7 @@ public static class IssueLifecycle
         var settled = c.Settled ?? true;
         var score = c.Satisfaction!.Value;
         var reopen = !settled && !s.ReporterAnswers.Any(a => a.Reopened);
-        s.ReporterAnswers.Add(new ReporterAnswer(settled, score, c.Note, now, resolvedAt, reopen, c.Actor));
+        s.ReporterAnswers.Add(new ReporterAnswer(settled, score, c.Note, now, resolution, reopen, c.Actor));
         var today = new DayCounters { ReporterAnswers = 1 };
         if (reopen)
         {

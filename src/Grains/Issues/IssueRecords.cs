@@ -107,7 +107,7 @@ public sealed record IssueCommand(
     string? TraceParent = null,
     Actor? Actor = null,
     bool? Settled = null,
-    DateTimeOffset? ForResolution = null);
+    int? ForResolution = null);
 
 public enum IssueAction
 {
