@@ -116,6 +116,7 @@ public static partial class GatewayHostingExtensions
         anyone.MapOpen311Api();
         anyone.MapPublicApi();
         anyone.MapSignedFiles();
+        anyone.MapConfirmLinks();
         if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
@@ -134,6 +135,7 @@ public static partial class GatewayHostingExtensions
         api.MapCategoriesApi();
         api.MapIssuesApi();
         api.MapFeedApi();
+        api.MapReporterAnswersApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

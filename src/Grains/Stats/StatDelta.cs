@@ -19,6 +19,10 @@ public sealed class DayCounters
     [Id(7)] public long SatisfactionCount { get; set; }
     /// <summary>Time to resolve: histogram bucket (see <see cref="DurationHistogram"/>) → count.</summary>
     [Id(8)] public SortedDictionary<int, long> Durations { get; set; } = [];
+    /// <summary>Reporters' answers on resolutions (群众评价), counted on the day of the answer.</summary>
+    [Id(9)] public long ReporterAnswers { get; set; }
+    /// <summary>Those answers that said "not settled" and reopened the issue (重新办理 at the reporter's word).</summary>
+    [Id(10)] public long ReopenedByReporter { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public long Resolved => ResolvedAtGrid + ResolvedAtVillage + ResolvedAtTownship + ResolvedAtCounty;
@@ -34,6 +38,8 @@ public sealed class DayCounters
         EscalatedBeyondVillage += sign * other.EscalatedBeyondVillage;
         SatisfactionSum += sign * other.SatisfactionSum;
         SatisfactionCount += sign * other.SatisfactionCount;
+        ReporterAnswers += sign * other.ReporterAnswers;
+        ReopenedByReporter += sign * other.ReopenedByReporter;
         foreach (var (bucket, count) in other.Durations)
         {
             var value = Durations.GetValueOrDefault(bucket) + sign * count;
@@ -97,7 +103,10 @@ public sealed record ResolutionStats(
     TimeSpan? MedianTimeToResolve,
     double? AverageSatisfaction,
     double? GridRate,
-    double? VillageRate)
+    double? VillageRate,
+    long ReporterAnswers = 0,
+    long ReopenedByReporter = 0,
+    double? ReopenedRate = null)
 {
     /// <summary>Sums the day counters in [from, to] and derives the rates (small matters in the grid, big ones in the village).</summary>
     public static ResolutionStats Compute(string unit, DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, DayCounters> days, long overdueNow)
@@ -123,6 +132,9 @@ public sealed record ResolutionStats(
             DurationHistogram.Median(total.Durations),
             total.SatisfactionCount == 0 ? null : Math.Round((double)total.SatisfactionSum / total.SatisfactionCount, 2),
             resolved == 0 ? null : Math.Round((double)total.ResolvedAtGrid / resolved, 4),
-            resolved == 0 ? null : Math.Round((double)villageOrBelow / resolved, 4));
+            resolved == 0 ? null : Math.Round((double)villageOrBelow / resolved, 4),
+            total.ReporterAnswers,
+            total.ReopenedByReporter,
+            total.ReporterAnswers == 0 ? null : Math.Round((double)total.ReopenedByReporter / total.ReporterAnswers, 4));
     }
 }

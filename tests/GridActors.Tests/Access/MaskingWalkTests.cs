@@ -127,6 +127,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         // 亮身份: Party members show who they are; their names are on the public 三亮 board and the Party member home plaques.
         ["MemberResponse.name"] = "a Party member's name is public (亮身份)",
         ["Actor.name"] = "who took a step of an issue: the calling app's name, or a staff member's at work, not a resident's",
+        ["IssueResponse.reporterAnswers"] = "the reporter's rating and comment on a resolution, kept like a handler's note: no name or phone",
+        ["ResolutionStatsResponse.reporterAnswers"] = "a count of reporters' answers",
+        ["ResolutionStatsResponse.reopenedByReporter"] = "a count of issues reopened at their reporter's word",
         ["StaffAccountInfo.displayName"] = "a staff member's name at work, shown only to admins of the jurisdiction",
         ["StaffAccountInfo.username"] = "a staff member's sign-in name, shown only to admins of the jurisdiction",
         ["RosterEntry.name"] = "a Party member's name is public (亮身份)",
@@ -287,6 +290,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
             Act("assign", issues["chain"], $$"""{"memberId":"{{f.Member}}"}"""),
             Act("resolve", issues["chain"], """{"note":"已调解"}"""),
             Act("close", issues["chain"], """{"satisfaction":5}"""),
+            // The reporter's word on the closed issue: its answer shows the reporter masked, as to any reporter.
+            ("POST /api/v1/issues/{id}/confirm", "reporter", HttpMethod.Post, $"/api/v1/issues/{issues["chain"]}/confirm",
+                () => Task.FromResult<string?>("""{"settled":true,"satisfaction":4}"""), null),
             Act("reopen", issues["chain"], "{}"),
             Act("escalate", issues["escalate"], """{"note":"需村里协调"}"""),
             Act("hand-down", issues["escalate"], $$"""{"to":"{{County.Grid}}","note":"请网格处理"}"""),
