@@ -19,8 +19,16 @@ internal sealed class PartyGroupGrain(
     {
         if (state.RecordExists && state.State.FiguresVersion == 0)
         {
-            // A group stored before groups sent their figures: sent now, so the counts above it include it.
-            await Save();
+            // A group stored before groups sent their figures: sent now, so the counts above it include it. A failure must
+            // not stop the group from answering: the activation is dropped (Save) and the next one tries again.
+            try
+            {
+                await Save();
+            }
+            catch (Exception e)
+            {
+                PartyNotices.LogCatchUpFailed(logger, e, Grid.ToString());
+            }
         }
     }
 

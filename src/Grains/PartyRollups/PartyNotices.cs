@@ -43,6 +43,9 @@ internal static partial class PartyNotices
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grid {Grid}, stored before the Party counts were pushed, could not send its figures on activation; it tries again when it next activates")]
+    public static partial void LogCatchUpFailed(ILogger logger, Exception exception, string grid);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Party counts of grid {Grid} could not be handed to its statistics; the notice waits in their inbox")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string grid);
 }

@@ -19,8 +19,16 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
         if (Code.Level == UnitLevel.Grid && state.State.Registered && !state.State.GridCounted)
         {
             // A grid registered before grids were counted for the Party summary: counted now, once (the statistics grain
-            // counts a grid's registration once, however often it is told).
-            await WriteWithGridNotice();
+            // counts a grid's registration once, however often it is told). A failure must not stop the grid from
+            // answering: the next activation tries again.
+            try
+            {
+                await WriteWithGridNotice();
+            }
+            catch (Exception e)
+            {
+                PartyNotices.LogCatchUpFailed(ServiceProvider.GetRequiredService<ILogger<UnitGrain>>(), e, Code.Value);
+            }
         }
     }
 
