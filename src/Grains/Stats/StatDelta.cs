@@ -80,13 +80,22 @@ public sealed class DayCounters
 /// <summary>
 /// A change to the statistics of the grid where an issue was reported, sent by the issue (which names itself in
 /// <see cref="IssueId"/> when it delivers). Applied once: the grid remembers, per issue, the ids it has applied.
+/// The Party network uses the same notices for its counts (docs/party-network.md): a Party group sends its figures
+/// (<see cref="Group"/>, absolute and versioned, so applied once by version), a grid's unit its registration
+/// (<see cref="GridRegistered"/>, counted once); such a notice carries no issue counters.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsNotice")]
-public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0, Guid IssueId = default);
+public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0, Guid IssueId = default,
+    PartyRollups.GroupFigures? Group = null, bool GridRegistered = false);
 
-/// <summary>A batch of merged deltas a unit pushes to its parent; <see cref="Sequence"/> makes a re-sent batch count once.</summary>
+/// <summary>
+/// A batch of merged deltas a unit pushes to its parent; <see cref="Sequence"/> makes a re-sent batch count once.
+/// <see cref="Party"/> is the change to the Party counts; <see cref="GridsWithoutGroup"/>, when not null, the child's
+/// first 100 grids without a group as they now are (a list cannot travel as a difference once cut at 100).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsBatch")]
-public sealed record StatsBatch(string Child, long Sequence, IReadOnlyDictionary<DateOnly, DayCounters> Days, long OverdueDelta);
+public sealed record StatsBatch(string Child, long Sequence, IReadOnlyDictionary<DateOnly, DayCounters> Days, long OverdueDelta,
+    PartyRollups.PartyCounters? Party = null, IReadOnlyList<string>? GridsWithoutGroup = null);
 
 /// <summary>Resolution statistics of a unit and everything under it over a date window.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.ResolutionStats")]
