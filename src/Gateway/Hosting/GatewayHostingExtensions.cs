@@ -134,6 +134,7 @@ public static partial class GatewayHostingExtensions
         api.MapCategoriesApi();
         api.MapIssuesApi();
         api.MapFeedApi();
+        api.MapGridMapApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();
