@@ -136,6 +136,7 @@ public static partial class GatewayHostingExtensions
         api.MapIssuesApi();
         api.MapFeedApi();
         api.MapReporterAnswersApi();
+        api.MapGridMapApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();
