@@ -20,6 +20,8 @@ public static partial class ConsoleHosting
         // Loopback to this gateway: no proxy, no cookie jar of its own (each call carries the signed-in user's cookie).
         builder.Services.AddHttpClient(ConsoleApi.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, UseProxy = false });
+        builder.Services.AddHttpClient(ConsoleApi.UploadClientName, client => client.Timeout = TimeSpan.FromMinutes(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, UseProxy = false });
         builder.Services.AddScoped<ConsoleApi>();
         return builder;
     }
