@@ -42,6 +42,7 @@ internal static class OpenApiRequestExamples
         ["PutVillage"] = """{"name":"董屋村","kind":"village"}""",
         ["PutGrid"] = """{"name":"董屋网格","villagerGroups":["董屋组"],"leader":{"name":"董明","phone":"13955612345"}}""",
         ["CreateKey"] = """{"app":"12345热线","jurisdiction":"340822","roles":["reporter"]}""",
+        ["ResetStaffPassword"] = """{"password":"dongwu-reset-2026"}""",
         ["CreateStaff"] = """{"username":"dongming","displayName":"董明","password":"dongwu-grid-2026","jurisdiction":"340822100201","roles":["reader","handler"]}""",
         ["PutCategory"] = """{"name":"邻里纠纷","deadlines":{"grid":"P3D","village":"P5D","township":"P7D","county":"P10D"},"lowestLevel":"grid","suggestedPost":"DisputeMediator"}""",
         ["ReportIssue"] = """{"category":"neighbour-dispute","title":"宅基地边界纠纷","description":"两户因宅基地边界争执，需网格调解","location":{"lat":30.41,"long":116.61,"address":"董屋组12号"},"reporter":{"name":"张三","phone":"13955612345"},"attachments":[{"kind":"photo","url":"https://example.org/photos/1.jpg","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","caption":"现场照片"}],"by":"网格员董明"}""",
