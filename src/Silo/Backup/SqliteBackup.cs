@@ -1,4 +1,6 @@
+using System.Formats.Tar;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using GridActors.Silo.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -12,7 +14,7 @@ namespace GridActors.Silo.Backup;
 /// <c>VACUUM INTO</c>, which also sees one moment but rebuilds every table and index row by row: slower for the same
 /// rows (docs/operations.md has both measured), while the copied pages are ready to open as they are.
 /// </summary>
-internal static class SqliteBackup
+internal static partial class SqliteBackup
 {
     private static readonly byte[] SqliteMagic = "SQLite format 3\0"u8.ToArray();
 
@@ -49,9 +51,19 @@ internal static class SqliteBackup
             BackupFile.WritePlaceholder(output);
             string sha;
             long length;
-            await using (var payload = File.OpenRead(pages))
+            await using (var hashing = new HashingStream(output))
             {
-                (sha, length) = await CopyHashingAsync(payload, output, cancellationToken).ConfigureAwait(false);
+                await using (var archive = new TarWriter(hashing, TarEntryFormat.Pax, leaveOpen: true))
+                {
+                    await archive.WriteEntryAsync(pages, DatabaseEntry, cancellationToken).ConfigureAwait(false);
+                    // Evidence files are never changed once stored (named by their SHA-256); those stored after the
+                    // database's moment are extra, and none the database names can be missing.
+                    foreach (var (path, entry) in EvidenceFiles(options.DataDirectory))
+                    {
+                        await archive.WriteEntryAsync(path, entry, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                (sha, length) = hashing.Finish();
             }
             var header = new BackupHeader("sqlite", options.ServiceId, takenAt, length, sha);
             BackupFile.WriteHeader(output, header);
@@ -77,28 +89,19 @@ internal static class SqliteBackup
         var folder = Path.GetDirectoryName(target)!;
         var madeFolder = !Directory.Exists(folder);
         var staged = target + ".restoring";
+        var files = Path.Combine(Path.GetFullPath(options.DataDirectory), FilesFolder);
+        var stagedFiles = files + ".restoring";
         var placed = false;
         try
         {
             if (madeFolder)
             {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(folder);
-                }
-                else
-                {
-                    Directory.CreateDirectory(folder, DataDirectoryPermissions.DirectoryMode);
-                }
+                CreatePrivateFolder(folder);
             }
-            // A file of this name is what an interrupted restore left; it was never the database.
+            // Names of this kind are what an interrupted restore left; they were never the database.
             File.Delete(staged);
-            await using (var output = BackupFile.CreatePrivate(staged))
-            await using (var payload = BackupFile.OpenPayload(from))
-            {
-                await payload.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                output.Flush(flushToDisk: true);
-            }
+            DeleteFolder(stagedFiles);
+            await UnpackAsync(from, staged, stagedFiles, cancellationToken).ConfigureAwait(false);
             CheckStaged(staged, from);
             CheckTargetFree(target);
             foreach (var suffix in DataDirectoryPermissions.CompanionSuffixes)
@@ -108,9 +111,11 @@ internal static class SqliteBackup
             }
             File.Move(staged, target, overwrite: true);
             placed = true;
+            PlaceFiles(stagedFiles, files);
         }
         finally
         {
+            DeleteFolder(stagedFiles);
             if (!placed)
             {
                 File.Delete(staged);
@@ -121,6 +126,112 @@ internal static class SqliteBackup
             }
         }
     }
+
+    private const string DatabaseEntry = "gridactors.db";
+
+    /// <summary>The evidence files' folder under the data folder (src/Gateway/Files, DiskEvidenceStore).</summary>
+    private const string FilesFolder = "files";
+
+    private static IEnumerable<(string Path, string Entry)> EvidenceFiles(string dataDirectory)
+    {
+        var root = Path.Combine(Path.GetFullPath(dataDirectory), FilesFolder);
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var entry = Path.GetRelativePath(Path.GetFullPath(dataDirectory), path).Replace('\\', '/');
+            if (EvidenceEntry().IsMatch(entry))
+            {
+                // Temporary files of a store in progress are left out.
+                yield return (path, entry);
+            }
+        }
+    }
+
+    private static async Task UnpackAsync(string from, string staged, string stagedFiles, CancellationToken cancellationToken)
+    {
+        var database = false;
+        await using var payload = BackupFile.OpenPayload(from);
+        try
+        {
+            await using var archive = new TarReader(payload);
+            while (await archive.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
+                {
+                    throw new BackupRefusedException($"Restore refused: '{from}' holds '{entry.Name}', which is not a file; it is not a GridActors backup.");
+                }
+                string path;
+                if (entry.Name == DatabaseEntry && !database)
+                {
+                    path = staged;
+                    database = true;
+                }
+                else if (EvidenceEntry().IsMatch(entry.Name))
+                {
+                    path = Path.Combine(stagedFiles, entry.Name[(FilesFolder.Length + 1)..]);
+                    CreatePrivateFolder(Path.GetDirectoryName(path)!);
+                }
+                else
+                {
+                    throw new BackupRefusedException($"Restore refused: '{from}' holds '{entry.Name}', which no GridActors backup holds.");
+                }
+                await using var output = BackupFile.CreatePrivate(path);
+                await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception failure) when (failure is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new BackupRefusedException($"Restore refused: the data in '{from}' is not a GridActors backup archive ({failure.Message.ReplaceLineEndings(" ")}).", failure);
+        }
+        if (!database)
+        {
+            throw new BackupRefusedException($"Restore refused: '{from}' holds no database ({DatabaseEntry}); it is not a GridActors backup of the embedded profile.");
+        }
+    }
+
+    // Content-addressed: a file already there under the same name holds the same bytes.
+    private static void PlaceFiles(string stagedFiles, string files)
+    {
+        if (!Directory.Exists(stagedFiles))
+        {
+            return;
+        }
+        foreach (var path in Directory.EnumerateFiles(stagedFiles, "*", SearchOption.AllDirectories))
+        {
+            var placed = Path.Combine(files, Path.GetRelativePath(stagedFiles, path));
+            CreatePrivateFolder(Path.GetDirectoryName(placed)!);
+            if (!File.Exists(placed))
+            {
+                File.Move(path, placed);
+            }
+        }
+    }
+
+    private static void CreatePrivateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, DataDirectoryPermissions.DirectoryMode);
+        }
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("^files/[0-9a-f]{2}/[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EvidenceEntry();
 
     private static void CheckStaged(string staged, string from)
     {

@@ -55,8 +55,11 @@ internal static class BackupCli
         Assert.Contains(reason, outcome.Errors[0], StringComparison.Ordinal);
     }
 
-    /// <summary>The damaged and foreign files a restore must refuse, made from a good backup, by name.</summary>
-    public static string Damage(string good, string kind, string folder, byte[]? foreignPayload)
+    /// <summary>
+    /// The damaged and foreign files a restore must refuse, made from a good backup, by name: <paramref name="foreignFile"/>
+    /// is another application's file as it is, <paramref name="foreignPayload"/> the same laid out as a backup's data.
+    /// </summary>
+    public static string Damage(string good, string kind, string folder, byte[] foreignFile, byte[] foreignPayload)
     {
         var path = Path.Combine(folder, $"{kind}-{Guid.NewGuid():N}.backup");
         var bytes = File.ReadAllBytes(good);
@@ -71,7 +74,7 @@ internal static class BackupCli
                 File.WriteAllBytes(path, bytes);
                 break;
             case "foreign-bare":
-                File.WriteAllBytes(path, foreignPayload!);
+                File.WriteAllBytes(path, foreignFile);
                 break;
             case "foreign-wrapped":
                 // A well-formed backup file whose data is another application's database.
@@ -80,7 +83,7 @@ internal static class BackupCli
                     var magic = Encoding.ASCII.GetBytes(BackupFile.Magic);
                     var header = Encoding.UTF8.GetString(bytes, magic.Length, BackupFile.HeaderLength - magic.Length);
                     var json = System.Text.Json.Nodes.JsonNode.Parse(header)!;
-                    json["payloadBytes"] = foreignPayload!.Length;
+                    json["payloadBytes"] = foreignPayload.Length;
                     json["payloadSha256"] = Convert.ToHexStringLower(SHA256.HashData(foreignPayload));
                     output.Write(magic);
                     output.Write(Encoding.UTF8.GetBytes(json.ToJsonString().PadRight(BackupFile.HeaderLength - magic.Length - 1) + "\n"));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GridActors.Tests.Files;
 using GridActors.Tests.Infrastructure;
 using GridActors.Tests.Issues;
 using GridActors.Tests.Party;
@@ -19,10 +20,20 @@ internal sealed class BackupScenario
         var scenario = new BackupScenario();
         scenario._reads.AddRange([$"/api/v1/counties/{County.Code}", $"/api/v1/villages/{County.Village}", $"/api/v1/grids/{County.Grid}",
             $"/api/v1/grids/{County.Grid}/issues?limit=100", $"/api/v1/grids/{County.Grid}/members"]);
+        var issues = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            scenario._reads.Add($"/api/v1/issues/{await IssueApi.Report(http, County.Grid, title: $"宅基地纠纷 {i}")}");
+            issues.Add(await IssueApi.Report(http, County.Grid, title: $"宅基地纠纷 {i}"));
         }
+        // A photo: on the embedded profile it is a file in the data folder, not a row of the database.
+        using var form = new MultipartFormDataContent();
+        var photo = new ByteArrayContent(Photo.Jpeg(64, 48));
+        photo.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+        form.Add(photo, "files", "photo.jpg");
+        var uploaded = await http.PostAsync($"/api/v1/issues/{issues[0]}/files", form);
+        Assert.True(uploaded.StatusCode == System.Net.HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync());
+        scenario._reads.AddRange(issues.Select(id => $"/api/v1/issues/{id}"));
+        scenario._reads.Add((await IssueApi.Get(http, issues[0]))["attachments"]![0]!["url"]!.GetValue<string>());
         scenario._reads.Add($"/api/v1/members/{await PartyApi.CreateMember(http, County.Grid, "董建国")}");
         scenario._reads.Add($"/api/v1/members/{await PartyApi.CreateMember(http, County.Grid, "汪小红")}");
         return scenario;
@@ -34,7 +45,9 @@ internal sealed class BackupScenario
         var bodies = new Dictionary<string, string>();
         foreach (var path in _reads)
         {
-            bodies[path] = (await http.GetJson(path)).ToJsonString();
+            var response = await http.GetAsync(path);
+            Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            bodies[path] = Convert.ToBase64String(await response.Content.ReadAsByteArrayAsync());
         }
         return bodies;
     }

@@ -125,7 +125,7 @@ public sealed class PostgresRestoreRefusalTests(PostgresBackupFixture fixture) :
     [InlineData("foreign-wrapped", "is not of a GridActors database")]
     public async Task Restore_OfADamagedOrForeignBackup_StopsWithOneLine_AndChangesNothing(string kind, string reason)
     {
-        var bad = BackupCli.Damage(fixture.Backup, kind, fixture.Root, fixture.ForeignDump);
+        var bad = BackupCli.Damage(fixture.Backup, kind, fixture.Root, fixture.ForeignDump, fixture.ForeignDump);
 
         await using (var empty = await PostgresDatabase.CreateAsync())
         {

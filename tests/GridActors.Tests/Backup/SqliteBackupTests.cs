@@ -65,6 +65,9 @@ public sealed class SqliteBackupFixture : IAsyncLifetime
 
     public byte[] ForeignDatabase { get; private set; } = [];
 
+    /// <summary>Another application's database packed as a backup's data is (a tar holding gridactors.db).</summary>
+    public byte[] ForeignArchive { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Root);
@@ -83,6 +86,12 @@ public sealed class SqliteBackupFixture : IAsyncLifetime
             command.ExecuteNonQuery();
         }
         ForeignDatabase = await File.ReadAllBytesAsync(notes);
+        using var archive = new MemoryStream();
+        await using (var writer = new System.Formats.Tar.TarWriter(archive, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(notes, "gridactors.db");
+        }
+        ForeignArchive = archive.ToArray();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -98,7 +107,7 @@ public sealed class SqliteRestoreRefusalTests(SqliteBackupFixture fixture) : ICl
     [InlineData("foreign-wrapped", "is not a GridActors database")]
     public async Task Restore_OfADamagedOrForeignBackup_StopsWithOneLine_AndChangesNothing(string kind, string reason)
     {
-        var bad = BackupCli.Damage(fixture.Backup, kind, fixture.Root, fixture.ForeignDatabase);
+        var bad = BackupCli.Damage(fixture.Backup, kind, fixture.Root, fixture.ForeignDatabase, fixture.ForeignArchive);
 
         var fresh = Path.Combine(fixture.Root, "fresh-" + Guid.NewGuid().ToString("N"));
         BackupCli.AssertRefused(await BackupCli.Run(BackupCli.Sqlite(fresh), "restore", "--from", bad), reason);
