@@ -11,8 +11,8 @@ namespace GridActors.Silo.Backup;
 /// service runs and writes: SQLite's online backup (<see cref="SqliteConnection.BackupDatabase(SqliteConnection)"/>,
 /// which copies every page in one step inside one read transaction) sees one committed moment of the database, the
 /// write-ahead log included, and in WAL mode the service's writers do not wait for it. It was chosen over
-/// <c>VACUUM INTO</c>, which also sees one moment but rebuilds every table and index row by row: slower for the same
-/// rows (docs/operations.md has both measured), while the copied pages are ready to open as they are.
+/// <c>VACUUM INTO</c>, which also sees one moment but rebuilds every table and index: about as fast on the same database
+/// (docs/operations.md has both measured), while the copied pages are the database exactly as the service had it.
 /// </summary>
 internal static partial class SqliteBackup
 {
@@ -56,8 +56,8 @@ internal static partial class SqliteBackup
                 await using (var archive = new TarWriter(hashing, TarEntryFormat.Pax, leaveOpen: true))
                 {
                     await archive.WriteEntryAsync(pages, DatabaseEntry, cancellationToken).ConfigureAwait(false);
-                    // Evidence files are never changed once stored (named by their SHA-256); those stored after the
-                    // database's moment are extra, and none the database names can be missing.
+                    // Evidence files are never changed once stored (named by their SHA-256), so they are read after the
+                    // database's moment: those stored since come along as extra files no row names.
                     foreach (var (path, entry) in EvidenceFiles(options.DataDirectory))
                     {
                         await archive.WriteEntryAsync(path, entry, cancellationToken).ConfigureAwait(false);
