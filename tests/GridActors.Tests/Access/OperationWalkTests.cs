@@ -37,6 +37,7 @@ public sealed class WalkFixture : IAsyncLifetime
     public string TaskA { get; private set; } = "";
     public string KeyIdA { get; private set; } = "";
     public string StaffA { get; private set; } = "";
+    public string WebhookA { get; private set; } = "";
 
     /// <summary>A household and a grid worker of county B's grid: named in a body sent to county A's grid, they do not exist there.</summary>
     public string HouseholdB { get; private set; } = "";
@@ -75,6 +76,8 @@ public sealed class WalkFixture : IAsyncLifetime
         var task = await PartyApi.Created(await Admin.PostJson($"/api/v1/villages/{County.Village}/party-tasks",
             $$"""{"title":"清理河道垃圾","due":"2026-03-20","groups":["{{County.Grid}}"],"by":"村党支部"}"""));
         TaskA = task["id"].Str();
+        WebhookA = (await PartyApi.Created(await Admin.PostJson("/api/v1/webhooks",
+            $$"""{"unit":"{{County.Grid2}}","url":"https://203.0.113.9/hook","events":["overdue"]}""")))["id"].Str();
         Document = (await Admin.GetJson("/openapi/v1.json")).AsObject();
     }
 
@@ -119,6 +122,7 @@ public sealed class WalkFixture : IAsyncLifetime
                 ("id", "members") => MemberA,
                 ("id", "party-tasks") => TaskA,
                 ("id", "keys") => KeyIdA,
+                ("id", "webhooks") => WebhookA,
                 ("username", "staff") => StaffA,
                 ("id", "households" or "pairings" or "workers" or "visits") => Guid.NewGuid().ToString(),
                 ("n", "findings") => "1",
