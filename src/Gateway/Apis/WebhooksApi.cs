@@ -26,22 +26,25 @@ public static class WebhooksApi
         hooks.MapPost("/", Create).WithName("CreateWebhook").WithSummary("Subscribe a URL to issue events")
             .WithDescription("事件推送订阅: unit = a division code within the key's jurisdiction (the events of issues reported under it, or held by it now or before); "
                 + "events = kinds of issue events (" + string.Join(", ", EnumNames.All<IssueEventKind>()) + "); url = absolute http(s), not a loopback or private address. "
-                + "The answer carries the signing secret, shown once. Deliveries: docs/webhooks.md.");
+                + "The answer carries the signing secret, shown once. Deliveries: docs/webhooks.md. An Idempotency-Key makes a retry answer the first subscription "
+                + "(201, Idempotent-Replayed: true) with secret null: if the first answer was lost, delete that subscription and create another with a new Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .HonoursIdempotencyKey();
         hooks.MapGet("/", List).WithName("ListWebhooks").WithSummary("List the webhook subscriptions of a county")
-            .WithDescription("The county's subscriptions within the key's jurisdiction, in id order, without secrets; a county outside it is 404.");
+            .WithDescription("事件推送订阅列表: the county's subscriptions within the key's jurisdiction, in id order, without secrets; a county outside it is 404.");
         hooks.MapGet("/{id}", Get).WithName("GetWebhook").WithSummary("Get a webhook subscription")
-            .WithDescription("Its status (active or paused, and why), its pending deliveries and, while deliveries fail, since when.");
+            .WithDescription("事件推送订阅: its status (active or paused, and why), its pending deliveries and, while deliveries fail, since when.");
         hooks.MapDelete("/{id}", Delete).WithName("DeleteWebhook").WithSummary("Delete a webhook subscription")
-            .WithDescription("Stops it and forgets its deliveries, pending ones included.");
+            .WithDescription("删除订阅: stops it and forgets its deliveries, pending ones included.");
         hooks.MapPost("/{id}/pause", Pause).WithName("PauseWebhook").WithSummary("Pause a webhook subscription")
-            .WithDescription("Nothing is sent until it is resumed; events keep queueing meanwhile.");
+            .WithDescription("暂停推送: nothing is sent until it is resumed; events keep queueing meanwhile.");
         hooks.MapPost("/{id}/resume", Resume).WithName("ResumeWebhook").WithSummary("Resume a webhook subscription")
-            .WithDescription("Sends everything queued at once, oldest first (in order per issue); also how a subscription paused after a day of failures starts again.");
+            .WithDescription("恢复推送: sends everything queued at once, oldest first (in order per issue); also how a subscription paused after a day of failures starts again.");
         hooks.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries").WithSummary("List a webhook's deliveries with their attempts")
-            .WithDescription("Newest first; each with its status (pending, delivered), its last attempts (time, status code, error, duration) and its next attempt. "
+            .WithDescription("推送记录: newest first; each with its status (pending, delivered), its last attempts (time, status code, error, duration) and its next attempt. "
                 + "Delivered records are kept 7 days. cursor = nextCursor of the previous page; limit 1-200 (default 50).");
         hooks.MapPost("/{id}/replay", Replay).WithName("ReplayWebhook").WithSummary("Send a time range of events again")
-            .WithDescription("Queues again the kept deliveries (7 days) of events that happened in [from, to), with their ids unchanged, after what is queued.");
+            .WithDescription("重新推送: queues again the kept deliveries (7 days) of events that happened in [from, to), with their ids unchanged, after what is queued.");
         return endpoints;
     }
 
@@ -50,7 +53,7 @@ public static class WebhooksApi
     public sealed record ReplayInput(DateTimeOffset? From, DateTimeOffset? To);
 
     /// <summary>A subscription as created: the only answer that carries <see cref="Secret"/>.</summary>
-    public sealed record CreatedWebhook(string Id, string Secret, string Unit, string Url, IReadOnlyList<IssueEventKind> Events, WebhookStatus Status, DateTimeOffset CreatedAt);
+    public sealed record CreatedWebhook(string Id, string? Secret, string Unit, string Url, IReadOnlyList<IssueEventKind> Events, WebhookStatus Status, DateTimeOffset CreatedAt);
 
     public sealed record WebhookResponse(
         string Id, string Unit, string Url, IReadOnlyList<IssueEventKind> Events, WebhookStatus Status, string App, Actor CreatedBy,
@@ -70,10 +73,11 @@ public static class WebhooksApi
 
     public sealed record ReplayResponse(int Queued);
 
-    private static async Task<Results<Created<CreatedWebhook>, ValidationProblem>> Create(
+    private static async Task<Results<Created<CreatedWebhook>, ValidationProblem, ProblemHttpResult>> Create(
         WebhookInput body, HttpContext http, IGrainFactory grains, IConfiguration configuration, GridActors.Grains.Infrastructure.GridClock clock)
     {
         var errors = new ValidationErrors();
+        var idempotencyKey = PartyApiSupport.IdempotencyKey(http, errors);
         if (!UnitCode.TryParse(body.Unit, out var unit, out var unitError))
         {
             errors.Add("unit", unitError ?? "is required: a division code");
@@ -113,13 +117,29 @@ public static class WebhooksApi
             return Problems.Invalid(errors);
         }
         var caller = http.Caller();
-        var id = WebhookGrainFactoryExtensions.NewId();
-        var secret = WebhookSignature.NewSecret();
-        var info = new WebhookSubscriptionInfo(id, unit.ToString(), body.Url!, kinds, caller.Id, caller.App, caller.Actor, clock.GetUtcNow(), WebhookStatus.Active);
-        await grains.GetWebhook(id).Create(info, secret);
-        // The subscription exists before the dispatcher routes to it, so no event is routed to a subscription not yet there.
-        await grains.GetWebhookDispatcher(unit.County.Value).Add(new WebhookRoute(id, info.Unit, kinds));
-        return TypedResults.Created($"/api/v1/webhooks/{id}", new CreatedWebhook(id, secret, info.Unit, info.Url, kinds, info.Status, info.CreatedAt));
+        var id = idempotencyKey.Length == 0 ? WebhookGrainFactoryExtensions.NewId() : WebhookGrainFactoryExtensions.IdFor(idempotencyKey);
+        // The gateway runs this handler again when the cluster failed mid-request (UnavailableRetry); the same secret then
+        // tells that retry, whose caller has seen nothing yet, from a caller's own retry.
+        var secret = http.Items[typeof(CreatedWebhook)] as string ?? WebhookSignature.NewSecret();
+        http.Items[typeof(CreatedWebhook)] = secret;
+        var fingerprint = PartyApiSupport.Fingerprint(new { Unit = unit.ToString(), body.Url, Events = kinds.Order().ToArray() });
+        var asked = new WebhookSubscriptionInfo(id, unit.ToString(), body.Url!, kinds, caller.Id, caller.App, caller.Actor, clock.GetUtcNow(), WebhookStatus.Active);
+        var created = await grains.GetWebhook(id).CreateOnce(asked, secret, fingerprint);
+        if (created is not { Status: not WebhookCreationStatus.Mismatch, Info: { } info })
+        {
+            return TypedResults.Problem(title: "Idempotency-Key reused",
+                detail: "The Idempotency-Key was already used for a different request; send a new Idempotency-Key to create another webhook subscription.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, type: ProblemTypes.IdempotencyKeyReused);
+        }
+        // The subscription exists before the dispatcher routes to it; written again by a replay, so a create whose
+        // routing was lost is completed by its retry.
+        await grains.GetWebhookDispatcher(unit.County.Value).Add(new WebhookRoute(id, info.Unit, info.Events));
+        var shown = created.Status == WebhookCreationStatus.Created || created.SameSecret;
+        if (!shown)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Created($"/api/v1/webhooks/{id}", new CreatedWebhook(id, shown ? secret : null, info.Unit, info.Url, info.Events, info.Status, info.CreatedAt));
     }
 
     private static async Task<Results<Ok<ListResponse<WebhookResponse>>, ValidationProblem, ProblemHttpResult>> List(
@@ -176,13 +196,14 @@ public static class WebhooksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Pause(string id, HttpContext http, IGrainFactory grains) =>
-        await Visible(id, http, grains) is not null && await grains.GetWebhook(id).Pause("owner", http.Caller().Actor) is { } paused
-            ? TypedResults.Ok(WebhookResponse.From(paused)) : NotFound(id);
+    // Pause and resume answer no body: the subscription (GET) shows its status.
+    private static async Task<Results<NoContent, ProblemHttpResult>> Pause(string id, HttpContext http, IGrainFactory grains) =>
+        await Visible(id, http, grains) is not null && await grains.GetWebhook(id).Pause("owner", http.Caller().Actor) is not null
+            ? TypedResults.NoContent() : NotFound(id);
 
-    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Resume(string id, HttpContext http, IGrainFactory grains) =>
-        await Visible(id, http, grains) is not null && await grains.GetWebhook(id).Resume(http.Caller().Actor) is { } resumed
-            ? TypedResults.Ok(WebhookResponse.From(resumed)) : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> Resume(string id, HttpContext http, IGrainFactory grains) =>
+        await Visible(id, http, grains) is not null && await grains.GetWebhook(id).Resume(http.Caller().Actor) is not null
+            ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<ListResponse<DeliveryResponse>>, ValidationProblem, ProblemHttpResult>> Deliveries(
         string id, string? cursor, int? limit, HttpContext http, IGrainFactory grains)

@@ -11,9 +11,12 @@ namespace GridActors.Grains.Webhooks;
 [Alias("GridActors.IWebhookSubscriptionGrain")]
 public interface IWebhookSubscriptionGrain : IGrainWithStringKey, IWakeUpTarget
 {
-    /// <summary>Creates the subscription; false when the id is taken.</summary>
-    [Alias("Create")]
-    Task<bool> Create(WebhookSubscriptionInfo info, string secret);
+    /// <summary>
+    /// Creates the subscription, or, when it exists, answers a replay if <paramref name="fingerprint"/> (a hash of what
+    /// was asked) is the one it was created with, and a mismatch otherwise.
+    /// </summary>
+    [Alias("CreateOnce")]
+    Task<WebhookCreation> CreateOnce(WebhookSubscriptionInfo info, string secret, string fingerprint);
 
     /// <summary>The subscription; null when there is none (never created, or deleted).</summary>
     [Alias("Get")]
@@ -56,6 +59,10 @@ public static class WebhookGrainFactoryExtensions
 
     /// <summary>A new subscription id: random, so one cannot be guessed from another.</summary>
     public static string NewId() => "wh_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The id of the subscription a request with this (caller-scoped) Idempotency-Key creates.</summary>
+    public static string IdFor(string scopedIdempotencyKey) =>
+        "wh_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"gridactors/webhook/{scopedIdempotencyKey}")), 0, 16);
 
     public static bool IsId(string? text) => text is { Length: 35 } && text.StartsWith("wh_", StringComparison.Ordinal) && Guid.TryParseExact(text[3..], "N", out _);
 }

@@ -52,7 +52,25 @@ public sealed class WebhookSubscriptionState
     [Id(0)] public WebhookSubscriptionInfo? Info { get; set; }
     [Id(1)] public string? Secret { get; set; }
     [Id(2)] public bool Deleted { get; set; }
+    /// <summary>A hash of the request that created it, so a retry with the same Idempotency-Key is told from another request.</summary>
+    [Id(3)] public string? Fingerprint { get; set; }
 }
+
+public enum WebhookCreationStatus
+{
+    Created,
+    /// <summary>Created before by the same request (same Idempotency-Key, same body).</summary>
+    Replayed,
+    /// <summary>The id is taken by another request (an Idempotency-Key reused with another body), or was deleted.</summary>
+    Mismatch,
+}
+
+/// <summary>How creating a subscription ended; <see cref="SameSecret"/>: a replay whose stored secret is the one sent.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.WebhookCreation")]
+public sealed record WebhookCreation(
+    [property: Id(0)] WebhookCreationStatus Status,
+    [property: Id(1)] WebhookSubscriptionInfo? Info,
+    [property: Id(2)] bool SameSecret);
 
 public enum WebhookDeliveryStatus
 {

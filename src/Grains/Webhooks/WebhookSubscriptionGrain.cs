@@ -60,16 +60,22 @@ internal sealed partial class WebhookSubscriptionGrain(
         }
     }
 
-    public async Task<bool> Create(WebhookSubscriptionInfo info, string secret)
+    public async Task<WebhookCreation> CreateOnce(WebhookSubscriptionInfo info, string secret, string fingerprint)
     {
-        if (_head.Info is not null || _head.Deleted)
+        if (_head.Info is { } existing)
         {
-            return false;
+            return _head.Fingerprint == fingerprint
+                ? new WebhookCreation(WebhookCreationStatus.Replayed, Shown(), _head.Secret == secret)
+                : new WebhookCreation(WebhookCreationStatus.Mismatch, null, false);
         }
-        var head = new WebhookSubscriptionState { Info = info with { Id = Id }, Secret = secret };
+        if (_head.Deleted)
+        {
+            return new WebhookCreation(WebhookCreationStatus.Mismatch, null, false);
+        }
+        var head = new WebhookSubscriptionState { Info = info with { Id = Id }, Secret = secret, Fingerprint = fingerprint };
         await Save(() => [_store.Set(HeadRow, head)]);
         _head = head;
-        return true;
+        return new WebhookCreation(WebhookCreationStatus.Created, Shown(), true);
     }
 
     public Task<WebhookSubscriptionInfo?> Get() => Task.FromResult(Shown());
@@ -337,7 +343,7 @@ internal sealed partial class WebhookSubscriptionGrain(
 
     private async Task SaveHead(WebhookSubscriptionInfo info)
     {
-        var head = new WebhookSubscriptionState { Info = info, Secret = _head.Secret };
+        var head = new WebhookSubscriptionState { Info = info, Secret = _head.Secret, Fingerprint = _head.Fingerprint };
         await Save(() => [_store.Set(HeadRow, head)]);
         _head = head;
     }

@@ -335,6 +335,7 @@ public sealed class OperationWalkTests(WalkFixture fixture, ITestOutputHelper ou
             "PairingInput.householdId",    // a household of the grid in the path: looked up in that grid only
             "EvidenceLinkInput.id",        // a record of the grid the link names, which is checked
             "CommitmentItemInput.to",      // to whom a commitment is made: an audience (群众, 党员, ...), not a record
+            "ReplayInput.to",              // the end of a webhook replay's time range
             "DeadlinesInput.grid",         // the deadline at the grid level: a duration
             "MeetingInput.attendees",      // people at a branch meeting, by name
             "AttachUploadInput.uploadId",  // a resumable upload, looked up in the file store (not a grain's record)

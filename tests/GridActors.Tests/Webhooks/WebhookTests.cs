@@ -145,6 +145,31 @@ public sealed class WebhookTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DeliveriesOwedWhenTheGatewayStops_AreSentAfterItRestarts()
+    {
+        await using var receiver = new Receiver();
+        var app = App();
+        var http = app.Start();
+        await County.Create(http);
+        var (id, _) = await Subscribe(http, receiver, County.Code, "reported");
+        var issues = await Burst(http, 50, i => County.Grid2);
+        await Eventually.Get(() => http.GetJson($"/api/v1/webhooks/{id}"), s => s["pending"]!.GetValue<int>() == 50, "50 pending deliveries");
+        await app.DisposeAsync();
+
+        await receiver.Start();
+        await using var restarted = app.Restarted();
+        http = restarted.Start();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (receiver.Unique().Count < 50 && DateTime.UtcNow < until)
+        {
+            await Advance(restarted, TimeSpan.FromMinutes(2));
+            await Task.Delay(200);
+        }
+        Assert.Equal(issues.Order(), receiver.Unique().Select(a => a.IssueId).Order());
+        Assert.Empty(receiver.Forged);
+    }
+
+    [Fact]
     public async Task ASubscriptionFailingForADay_IsPaused_ItsOwnerToldInTheAuditLog_AndResumedItDelivers()
     {
         await using var receiver = new Receiver { Failing = true };
@@ -184,35 +209,64 @@ public sealed class WebhookTests(ITestOutputHelper output)
         Assert.Contains(audit["items"]!.AsArray(), e => e!["what"].Str().Contains($"webhook {id} paused") && e["unit"].Str() == County.Grid);
 
         receiver.Failing = false;
-        Assert.Equal("active", (await (await http.PostAsync($"/api/v1/webhooks/{id}/resume", null)).Json())["status"].Str());
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsync($"/api/v1/webhooks/{id}/resume", null)).StatusCode);
+        Assert.Equal("active", (await http.GetJson($"/api/v1/webhooks/{id}"))["status"].Str());
         var arrived = await Eventually.Get(() => Task.FromResult(receiver.Unique()), a => a.Count == 1, "the delivery after resuming");
         Assert.Equal(issue, arrived[0].IssueId);
     }
 
-    [Theory]
-    [InlineData("""{"unit":"340822100201","url":"ftp://hooks.example.org/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"hooks.example.org/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"http://127.0.0.1:8080/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"http://10.1.2.3/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"http://169.254.169.254/latest/meta-data","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"http://[::1]/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"http://localhost:5000/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"https://user:pw@hooks.example.org/x","events":["reported"]}""", "url")]
-    [InlineData("""{"unit":"340822100201","url":"https://203.0.113.9/x","events":["exploded"]}""", "events[0]")]
-    [InlineData("""{"unit":"340822100201","url":"https://203.0.113.9/x","events":[]}""", "events")]
-    [InlineData("""{"unit":"3408","url":"https://203.0.113.9/x","events":["reported"]}""", "unit")]
-    [InlineData("""{"unit":"abc","url":"https://203.0.113.9/x","events":["reported"]}""", "unit")]
-    public async Task ABadSubscription_IsRefused_NamingTheField_AndNothingIsStored(string json, string field)
+    /// <summary>One gateway for every case: starting one costs seconds, and nothing a refused request does may stay.</summary>
+    [Fact]
+    public async Task ABadSubscription_IsRefused_NamingTheField_AndNothingIsStored()
+    {
+        (string Json, string Field)[] cases =
+        [
+            ("""{"unit":"340822100201","url":"ftp://hooks.example.org/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"hooks.example.org/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"http://127.0.0.1:8080/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"http://10.1.2.3/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"http://169.254.169.254/latest/meta-data","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"http://[::1]/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"http://localhost:5000/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"https://user:pw@hooks.example.org/x","events":["reported"]}""", "url"),
+            ("""{"unit":"340822100201","url":"https://203.0.113.9/x","events":["exploded"]}""", "events[0]"),
+            ("""{"unit":"340822100201","url":"https://203.0.113.9/x","events":[]}""", "events"),
+            ("""{"unit":"3408","url":"https://203.0.113.9/x","events":["reported"]}""", "unit"),
+            ("""{"unit":"abc","url":"https://203.0.113.9/x","events":["reported"]}""", "unit"),
+        ];
+        await using var app = GatewayApp.OnSqlite();
+        var http = app.Start();
+        await County.Create(http);
+        foreach (var (json, field) in cases)
+        {
+            var answer = await http.PostJson("/api/v1/webhooks", json);
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, $"{json}: {(int)answer.StatusCode}");
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            var errors = (await answer.Json())["errors"]!.AsObject();
+            Assert.True(errors.ContainsKey(field), $"{json}: {errors.ToJsonString()}");
+        }
+        Assert.Empty((await http.GetJson($"/api/v1/webhooks?county={County.Code}"))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task ARetryWithTheSameIdempotencyKey_AnswersTheFirstSubscription_WithoutItsSecret_AndAnotherBodyIs422()
     {
         await using var app = GatewayApp.OnSqlite();
         var http = app.Start();
         await County.Create(http);
-        var answer = await http.PostJson("/api/v1/webhooks", json);
-        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
-        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
-        var errors = (await answer.Json())["errors"]!.AsObject();
-        Assert.True(errors.ContainsKey(field), errors.ToJsonString());
-        Assert.Empty((await http.GetJson($"/api/v1/webhooks?county={County.Code}"))["items"]!.AsArray());
+        const string json = """{"unit":"340822100201","url":"https://203.0.113.9/x","events":["reported"]}""";
+        var first = await http.PostJson("/api/v1/webhooks", json, "hook-1");
+        var again = await http.PostJson("/api/v1/webhooks", json, "hook-1");
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, again.StatusCode));
+        var (a, b) = (await first.Json(), await again.Json());
+        Assert.Equal(a["id"].Str(), b["id"].Str());
+        Assert.StartsWith("whsec_", a["secret"].Str());
+        Assert.Null(b["secret"]);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        var other = await http.PostJson("/api/v1/webhooks", json.Replace("reported", "closed"), "hook-1");
+        Assert.Equal((HttpStatusCode)422, other.StatusCode);
+        Assert.Single((await http.GetJson($"/api/v1/webhooks?county={County.Code}"))["items"]!.AsArray());
     }
 
     [Fact]
