@@ -137,6 +137,7 @@ public static partial class GatewayHostingExtensions
         api.MapFeedApi();
         api.MapReporterAnswersApi();
         api.MapGridMapApi();
+        api.MapWebhooksApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

@@ -41,6 +41,8 @@ internal static class OpenApiRequestExamples
         ["PutTownship"] = """{"name":"高河镇"}""",
         ["PutVillage"] = """{"name":"董屋村","kind":"village"}""",
         ["PutGrid"] = """{"name":"董屋网格","villagerGroups":["董屋组"],"leader":{"name":"董明","phone":"13955612345"}}""",
+        ["CreateWebhook"] = """{"unit":"340822100201","url":"https://hooks.example.org/gridactors","events":["reported","escalated","resolved","overdue"]}""",
+        ["ReplayWebhook"] = """{"from":"2026-03-02T00:00:00+08:00","to":"2026-03-03T00:00:00+08:00"}""",
         ["CreateKey"] = """{"app":"12345热线","jurisdiction":"340822","roles":["reporter"]}""",
         ["ResetStaffPassword"] = """{"password":"dongwu-reset-2026"}""",
         ["CreateStaff"] = """{"username":"dongming","displayName":"董明","password":"dongwu-grid-2026","jurisdiction":"340822100201","roles":["reader","handler"]}""",

@@ -16,6 +16,8 @@ public enum WakeUpKind
     StarBoard,
     /// <summary>A star rating whose change its village's board has not confirmed (key: the rating's key).</summary>
     StarRating,
+    /// <summary>A webhook subscription with a delivery to try again (key: the subscription's id).</summary>
+    Webhook,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.WakeUpTarget")]
@@ -82,6 +84,7 @@ public static class WakeUps
         WakeUpKind.PartyTask => grains.GetGrain<PartyTasks.IPartyTaskGrain>(Guid.Parse(target.Key)),
         WakeUpKind.StarBoard => grains.GetGrain<Stars.IStarBoardGrain>(target.Key),
         WakeUpKind.StarRating => grains.GetGrain<Stars.IStarRatingGrain>(target.Key),
+        WakeUpKind.Webhook => grains.GetGrain<Webhooks.IWebhookSubscriptionGrain>(target.Key),
         _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
     };
 }

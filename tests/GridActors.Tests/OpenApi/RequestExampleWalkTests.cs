@@ -42,6 +42,8 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
         await Send("CreateKey");
         await Send("CreateStaff");
         await Send("ResetStaffPassword", ("username", "dongming"));
+        var webhook = (await Send("CreateWebhook"))?["id"]?.GetValue<string>() ?? "";
+        await Send("ReplayWebhook", ("id", webhook));
         await Send("PutCategory", ("categoryCode", "neighbour-dispute"));
         var member = (await Send("CreateMember"))?["id"]?.GetValue<string>() ?? "";
         _ids[OpenApiRequestExamples.Member] = member;
