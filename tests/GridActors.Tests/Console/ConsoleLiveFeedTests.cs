@@ -10,12 +10,10 @@ namespace GridActors.Tests.Console;
 /// </summary>
 public sealed class ConsoleLiveFeedTests(ConsoleBrowserFixture fixture) : IClassFixture<ConsoleBrowserFixture>
 {
-    private const string HourlyCategory = """{"name":"测试: 每级一小时","deadlines":{"grid":"PT1H","village":"PT1H","township":"PT1H","county":"PT1H"}}""";
-
     [Fact]
     public async Task AnEscalationByDeadline_ArrivesInTheTownshipsFeed_WithoutAReload()
     {
-        Assert.True((await fixture.Admin.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", HourlyCategory)).IsSuccessStatusCode);
+        Assert.True((await fixture.Admin.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", Hourly)).IsSuccessStatusCode);
         var page = await fixture.SignedIn("gaohe.staff");
         await page.GotoAsync($"/console/units/{County.Township}");
         await page.WaitForSelectorAsync("#feed-state:has-text('实时')");

@@ -7,15 +7,13 @@ namespace GridActors.Tests.Units;
 /// <summary>A unit's map reads every grid under it, with its boundary and what it holds, in one request.</summary>
 public sealed class GridMapTests
 {
-    private const string HourlyCategory = """{"name":"测试: 每级一小时","deadlines":{"grid":"PT1H","village":"PT1H","township":"PT1H","county":"PT1H"}}""";
-
     [Fact]
     public async Task ATownshipsMap_ListsEachGrid_WithItsBoundary_AndItsOpenAndOverdueIssues()
     {
         await using var app = GatewayApp.OnSqlite();
         var http = app.Start();
         await County.Create(http);
-        await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", HourlyCategory);
+        await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", Hourly);
         var boundary = """{"type":"Polygon","coordinates":[[[116.8,30.4],[116.82,30.4],[116.82,30.42],[116.8,30.4]]]}""";
         Assert.True((await http.PutJson($"/api/v1/grids/{County.Grid}", $$"""{"name":"董屋网格","boundary":{{boundary}}}""")).IsSuccessStatusCode);
         await Report(http, County.Grid);
