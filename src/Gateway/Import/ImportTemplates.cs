@@ -1,3 +1,4 @@
+using GridActors.Gateway.Access;
 using GridActors.Gateway.Export;
 using GridActors.Gateway.Hosting;
 using GridActors.Grains.Vocabulary;
@@ -8,9 +9,11 @@ namespace GridActors.Gateway.Import;
 /// <summary>
 /// The downloadable template of each import (导入模板): the header row the importer reads, in the order and spelling of
 /// docs/import.md (the importer's own <c>Schema</c>, so a column added there is in the template too), and one example
-/// row. The example names the example county of the API's documentation (怀宁县 340822: its grid 340822100201003 and
-/// village 340822100201, as the OpenAPI request examples do) and writes values the way counties write them (男, 是,
-/// 2021-01-15, 董屋组), so the file uploaded unchanged is accepted there, and a county replaces the row with its own.
+/// row. The example's units are those of the API's documentation (怀宁县 340822: its grid 340822100201003 and village
+/// 340822100201, as the OpenAPI request examples do) moved under the caller's own jurisdiction (a key of county 340823
+/// sees 340823100201003), so a template never names a unit its reader may not see, and it writes values the way
+/// counties write them (男, 是, 2021-01-15, 董屋组); uploaded unchanged in the documentation's county it is accepted, and
+/// a county replaces the row with its own.
 /// </summary>
 public static class ImportTemplates
 {
@@ -29,17 +32,23 @@ public static class ImportTemplates
 
     public static void Map(RouteGroupBuilder api, string kind)
     {
-        api.MapGet($"/{kind}/template", (string? format) => Template(kind, format))
+        api.MapGet($"/{kind}/template", (string? format, HttpContext http) => Template(kind, format, http.Caller().Jurisdiction))
             .WithName($"Get{char.ToUpperInvariant(kind[0])}{kind[1..]}ImportTemplate")
             .WithSummary($"Download the {kind} import template")
             .WithDescription($"导入模板: a CSV (UTF-8 with a byte order mark, as Excel opens it) or XLSX file with the header row POST /api/v1/import/{kind} reads "
                 + $"({string.Join(", ", Header(kind))}) and one example row (怀宁县 340822, the documentation's example county) to replace with the county's own rows. "
                 + "format: csv (default) or xlsx.")
-            .Produces(StatusCodes.Status200OK, contentType: ExportFiles.CsvType)
-            .Produces(StatusCodes.Status200OK, contentType: ExportFiles.XlsxType);
+            // One declaration with both types: a second Produces for the same status replaces the first in the document.
+            .Produces(StatusCodes.Status200OK, null, ExportFiles.CsvType, ExportFiles.XlsxType);
     }
 
-    private static Results<FileContentHttpResult, ValidationProblem> Template(string kind, string? format)
+    /// <summary>An example unit code moved under <paramref name="jurisdiction"/> (its leading digits replaced); other cells as they are.</summary>
+    private static string? Under(string jurisdiction, string? cell) =>
+        cell is { Length: >= 6 } && cell.StartsWith("340822", StringComparison.Ordinal) && cell.All(char.IsAsciiDigit) && cell.Length >= jurisdiction.Length
+            ? jurisdiction + cell[jurisdiction.Length..]
+            : cell;
+
+    private static Results<FileContentHttpResult, ValidationProblem> Template(string kind, string? format, string jurisdiction)
     {
         var chosen = string.IsNullOrWhiteSpace(format) ? "csv" : format.Trim().ToLowerInvariant();
         if (!Exports.Formats.Contains(chosen))
@@ -47,7 +56,8 @@ public static class ImportTemplates
             return Problems.Invalid("format", EnumNames.OneOf(Exports.Formats));
         }
         var (columns, example) = Kinds[kind];
-        var table = new ExportTable { Columns = columns.Select(c => c.Name).ToArray(), Rows = [example.Cast<object?>().ToArray()] };
+        var row = example.Select(cell => (object?)Under(jurisdiction, cell)).ToArray();
+        var table = new ExportTable { Columns = columns.Select(c => c.Name).ToArray(), Rows = [row] };
         var name = $"import-{kind}-template";
         return chosen == "csv"
             ? TypedResults.File(ExportFiles.Csv(table), ExportFiles.CsvType + "; charset=utf-8", name + ".csv")

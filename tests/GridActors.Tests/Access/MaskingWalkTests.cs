@@ -177,6 +177,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         ["CategoryResponse.name"] = "a category",
         ["ChildResponse.name"] = "a unit",
         ["UnitResponse.name"] = "a unit",
+        ["MapGridResponse.name"] = "a grid, on its unit's map",
         ["UnitTreeResponse.name"] = "a unit",
         ["ComplianceRow.gridName"] = "a unit",
         ["GridPostCoverage.gridName"] = "a unit",

@@ -125,8 +125,9 @@ public sealed class StatsRowTests
         var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
         var rows = (IGrainStateRows)storage;
         var grid = StatsId(first);
-        var dayRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{day:yyyy-MM-dd}");
+        // The grid writes behind its answers: its rows are read once it has written.
         var head = await StoredHead(first);
+        var dayRow = Assert.Single(await rows.ReadAll(grid, "resolution-stats/"), r => r.StateName == $"resolution-stats/{day:yyyy-MM-dd}");
         head.State!.Days[day] = new DayCounters { Reported = 1 };
         head.State.Days[day.AddDays(-40)] = new DayCounters { Reported = 7 };
         await storage.WriteStateAsync("resolution-stats", grid, head);

@@ -191,6 +191,6 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
             _failures.Add($"{operationId} ({method} {request.RequestUri}): {status} {body}");
             return null;
         }
-        return JsonNode.Parse(body);
+        return body.Length == 0 ? null : JsonNode.Parse(body);
     }
 }
