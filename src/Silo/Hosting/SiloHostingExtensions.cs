@@ -1,4 +1,5 @@
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Notifications;
 using GridActors.Grains.Scheduling;
 using GridActors.Silo.Storage;
 using GridActors.Silo.Streams;
@@ -27,6 +28,7 @@ public static class SiloHostingExtensions
             silo.AddDashboard(options => options.HideTrace = true);
         }
         silo.Services.TryAddSingleton<GridClock>();
+        silo.Services.AddGridActorsNotifications(configuration);
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWakeUpDispatcherGrain>(0).Start());
         return silo;
