@@ -133,6 +133,7 @@ public static partial class GatewayHostingExtensions
         api.MapCategoriesApi();
         api.MapIssuesApi();
         api.MapFeedApi();
+        api.MapNotificationsApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

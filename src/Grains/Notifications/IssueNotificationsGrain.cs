@@ -78,6 +78,7 @@ internal sealed partial class IssueNotificationsGrain(
     private readonly SemaphoreSlim _writing = new(1, 1);
     private IGrainTimer? _timer;
     private bool _working;
+    private bool _again;
 
     private Guid IssueId => this.GetPrimaryKey();
 
@@ -105,31 +106,41 @@ internal sealed partial class IssueNotificationsGrain(
 
     public Task<IReadOnlyList<Notification>> List() => Task.FromResult<IReadOnlyList<Notification>>(state.State.Notifications.ToArray());
 
-    public async Task WakeUp()
+    public Task WakeUp()
     {
+        // Sent from a timer, not in this call: a slow provider must not hold up the wake-up bucket nor Take.
         state.State.WakeAt = null;
-        await Work();
+        Soon(TimeSpan.Zero);
+        return Task.CompletedTask;
     }
 
     /// <summary>Runs <see cref="Work"/> after <paramref name="delay"/> on a timer that interleaves, so a slow provider never holds up <see cref="Take"/>.</summary>
     private void Soon(TimeSpan delay)
     {
         _timer?.Dispose();
-        _timer = this.RegisterGrainTimer(_ => Work(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+        // Not kept alive: an idle activation may go, and the wake-ups PlanNext asks for bring back what it still owes.
+        _timer = this.RegisterGrainTimer(_ => Work(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
     }
 
     private async Task Work()
     {
         if (_working)
         {
+            // An event taken while a round runs: the round goes again before it ends.
+            _again = true;
             return;
         }
         _working = true;
         try
         {
-            await Expand();
-            await Warn();
-            await SendDue();
+            do
+            {
+                _again = false;
+                await Expand();
+                await Warn();
+                await SendDue();
+            }
+            while (_again);
             await PlanNext();
         }
         finally
