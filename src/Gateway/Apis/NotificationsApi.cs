@@ -77,7 +77,8 @@ public static class NotificationsApi
     private static async Task<Ok<MarkedReadResponse>> MarkRead(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(new MarkedReadResponse(await grains.GetGrain<IStaffInboxGrain>(InboxOf(http)).MarkAllRead()));
 
-    private static async Task<Ok<NotificationSettingsResponse>> Settings(HttpContext http, IGrainFactory grains) =>
+    // Declared with 400 as every API operation is (the pipeline answers a malformed query or header so), though this handler has no input of its own.
+    private static async Task<Results<Ok<NotificationSettingsResponse>, ValidationProblem>> Settings(HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(NotificationSettingsResponse.From(await grains.GetGrain<INotificationPersonGrain>(PersonOf(http)).Profile()));
 
     private static async Task<Results<Ok<NotificationSettingsResponse>, ValidationProblem>> SetSettings(NotificationSettingsInput body, HttpContext http, IGrainFactory grains)

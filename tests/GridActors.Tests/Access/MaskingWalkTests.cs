@@ -113,6 +113,7 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
     private static readonly ImmutableHashSet<string> Personal =
     [
         "MemberResponse.phone", "MemberResponse.birthDate",
+        "NotificationResponse.address",
         "HouseholdResponse.head", "HouseholdResponse.address", "HouseholdResponse.phone", "HouseholdResponse.needsNote", "HouseholdResponse.vulnerability",
         "PartyMemberHomeResponse.head", "PartyMemberHomeResponse.address",
         "ServedHousehold.head", "ServedHousehold.address",
@@ -126,6 +127,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
     {
         // 亮身份: Party members show who they are; their names are on the public 三亮 board and the Party member home plaques.
         ["MemberResponse.name"] = "a Party member's name is public (亮身份)",
+        ["NotificationResponse.name"] = "a grid leader's, grid worker's or staff member's name is public; a reporter's is masked with the address (NotificationTests)",
+        ["NotificationSettingsResponse.email"] = "the caller's own contact, answered only to the caller itself",
+        ["NotificationSettingsResponse.phone"] = "the caller's own contact, answered only to the caller itself",
         ["Actor.name"] = "who took a step of an issue: the calling app's name, or a staff member's at work, not a resident's",
         ["StaffAccountInfo.displayName"] = "a staff member's name at work, shown only to admins of the jurisdiction",
         ["StaffAccountInfo.username"] = "a staff member's sign-in name, shown only to admins of the jurisdiction",

@@ -41,6 +41,7 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
         Assert.True((await _admin.PutJson($"/api/v1/grids/{County.Grid2}", """{"name":"汪屋网格"}""")).IsSuccessStatusCode);
         await Send("CreateKey");
         await Send("CreateStaff");
+        await Send("PutMyNotificationSettings");
         await Send("PutCategory", ("categoryCode", "neighbour-dispute"));
         var member = (await Send("CreateMember"))?["id"]?.GetValue<string>() ?? "";
         _ids[OpenApiRequestExamples.Member] = member;
