@@ -21,6 +21,7 @@ public static class NotificationsApi
     {
         var api = endpoints.MapGroup("/api/v1").WithTags("Notifications");
         api.MapGet("/issues/{id}/notifications", IssueNotifications)
+            .AddEndpointFilter<PersonalDataFilter>()
             .WithName("ListIssueNotifications")
             .WithSummary("The notifications of an issue")
             .WithDescription("事件通知记录: every notification the issue's changes caused, oldest first: kind, channel, recipient (role, name, phone or email), text, "
@@ -48,7 +49,7 @@ public static class NotificationsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<IssueNotificationsResponse>, ValidationProblem, ProblemHttpResult>> IssueNotifications(string id, HttpContext http, IGrainFactory grains, GridClock clock)
+    private static async Task<Results<Ok<ListResponse<NotificationResponse>>, ValidationProblem, ProblemHttpResult>> IssueNotifications(string id, HttpContext http, IGrainFactory grains)
     {
         if (!Guid.TryParse(id, out var issueId))
         {
@@ -60,8 +61,9 @@ public static class NotificationsApi
             return Problems.NotFound($"No issue {id} exists.");
         }
         var list = await grains.GetGrain<IIssueNotificationsGrain>(issueId).List();
-        var answer = new IssueNotificationsResponse(issueId, issue.OriginGrid, issue.Holder, list.Select(NotificationResponse.From).ToArray());
-        return TypedResults.Ok(await PersonalData.Show(http, grains, clock.GetUtcNow(), answer));
+        // Each notification is a record of its own: the personal-data filter masks or shows each and audits each shown.
+        var items = list.Select(n => NotificationResponse.From(n, issue)).ToArray();
+        return TypedResults.Ok(new ListResponse<NotificationResponse>(items, null, items.Length));
     }
 
     private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> Inbox(int? limit, HttpContext http, IGrainFactory grains)
@@ -163,12 +165,23 @@ public sealed record NotificationResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? SentAt,
-    string? Error)
+    string? Error,
+    [property: System.Text.Json.Serialization.JsonIgnore] Guid IssueId,
+    [property: System.Text.Json.Serialization.JsonIgnore] string Grid,
+    [property: System.Text.Json.Serialization.JsonIgnore] string Holder) : IPersonalData
 {
-    public static NotificationResponse From(Notification n) => new(
-        n.Id, n.Version, n.Kind, n.Channel, n.Role, n.Name, n.Address, n.Unit, n.Text, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.Error);
+    public static NotificationResponse From(Notification n, IssueView issue) => new(
+        n.Id, n.Version, n.Kind, n.Channel, n.Role, n.Name, n.Address, n.Unit, n.Text, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.Error,
+        issue.Id, issue.OriginGrid, issue.Holder);
 
-    internal NotificationResponse Masked() => this with
+    // Personal data of the issue's grid and holder, shown as the issue's reporter is.
+    string IPersonalData.PersonalDataUnit => Grid;
+
+    IEnumerable<string> IPersonalData.PersonalDataReaders => [Holder, Grid];
+
+    string? IPersonalData.PersonalDataWhat => Address is not null || Role == RecipientRole.Reporter ? $"issue {IssueId} notification {Id} recipient" : null;
+
+    IPersonalData IPersonalData.Masked() => this with
     {
         // Grid staff's and staff accounts' names are public (on the grid's board, in the history); a reporter's is not.
         Name = Role == RecipientRole.Reporter ? Privacy.MaskName(Name) : Name,
@@ -176,14 +189,3 @@ public sealed record NotificationResponse(
     };
 }
 
-/// <summary>The notifications of an issue: personal data of its grid and holder, shown as the issue's reporter is.</summary>
-public sealed record IssueNotificationsResponse(Guid IssueId, string Grid, string Holder, IReadOnlyList<NotificationResponse> Items) : IPersonalData
-{
-    string IPersonalData.PersonalDataUnit => Grid;
-
-    IEnumerable<string> IPersonalData.PersonalDataReaders => [Holder, Grid];
-
-    string? IPersonalData.PersonalDataWhat => Items.Any(i => i.Address is not null || i.Role == RecipientRole.Reporter) ? $"issue {IssueId} notification recipients" : null;
-
-    IPersonalData IPersonalData.Masked() => this with { Items = Items.Select(i => i.Masked()).ToArray() };
-}
