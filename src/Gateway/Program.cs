@@ -1,7 +1,13 @@
 using GridActors.Gateway.Hosting;
+using GridActors.Silo.Backup;
 using GridActors.Silo.Hosting;
 using GridActors.Silo.Storage;
 
+// `backup --to FILE` and `restore --from FILE` run against the configured storage and exit (docs/operations.md).
+if (BackupCommand.IsCommand(args))
+{
+    return await BackupCommand.RunAsync(args);
+}
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddGridActorsGateway();
 

@@ -1,3 +1,4 @@
+using GridActors.Silo.Backup;
 using GridActors.Silo.Hosting;
 using GridActors.Silo.Storage;
 
@@ -11,6 +12,10 @@ internal static class SiloProgram
 
     public static async Task<int> Main(string[] args)
     {
+        if (BackupCommand.IsCommand(args))
+        {
+            return await BackupCommand.RunAsync(args);
+        }
         var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
         builder.UseOrleans(silo => silo.AddGridActorsSilo(builder.Configuration));
         builder.Services.AddGridActorsHealthChecks();

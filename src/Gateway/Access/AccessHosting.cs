@@ -39,6 +39,9 @@ public static class AccessHosting
                         : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(ConsoleCookie.Scheme, ConsoleCookie.Configure);
+        // A session's expiry is read on the deployment's clock, so tests move it instead of waiting eight hours.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(ConsoleCookie.Scheme)
+            .Configure<GridActors.Grains.Infrastructure.GridClock>((options, clock) => options.TimeProvider = clock);
         builder.Services.AddAntiforgery(ConsoleCookie.Configure);
         if (configuration["Auth:Jwt:Authority"] is { Length: > 0 } authority)
         {

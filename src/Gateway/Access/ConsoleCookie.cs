@@ -22,7 +22,10 @@ public static class ConsoleCookie
     /// <summary>How long a session lasts without a request: a working day; every request past half of it renews it.</summary>
     public static readonly TimeSpan Session = TimeSpan.FromHours(8);
 
-    public static ClaimsPrincipal Principal(StaffAccountInfo account)
+    /// <summary>The claim of a session whose password an admin reset: every page but the password page leads there.</summary>
+    public const string MustChangePasswordClaim = "must_change_password";
+
+    public static ClaimsPrincipal Principal(StaffAccountInfo account, bool mustChangePassword = false)
     {
         var claims = new List<Claim>
         {
@@ -31,6 +34,10 @@ public static class ConsoleCookie
             new(Caller.JurisdictionClaim, account.Jurisdiction),
         };
         claims.AddRange(account.Roles.Select(r => new Claim("roles", r)));
+        if (mustChangePassword)
+        {
+            claims.Add(new Claim(MustChangePasswordClaim, "true"));
+        }
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, "name", "roles"));
     }
 

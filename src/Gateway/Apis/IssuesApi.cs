@@ -85,7 +85,7 @@ public static class IssuesApi
                 .ForLevel(level)
                 .WithName($"Get{level}ResolutionStats")
                 .WithSummary($"Resolution statistics of a {level.Name()} and everything under it")
-                .WithDescription("小事不出网格、大事不出村: reported, resolved (at grid, at village or below), escalated beyond the village, overdue now, median time to resolve, average satisfaction, gridRate and villageRate, for days from..to (China Standard Time, inclusive; default the last 30 days).");
+                .WithDescription("小事不出网格、大事不出村: reported, resolved (at grid, at village or below), escalated beyond the village, overdue now, median time to resolve, average satisfaction, gridRate and villageRate, reporterAnswers, reopenedByReporter and reopenedRate (the share of reporters' answers that reopened the issue), for days from..to (China Standard Time, inclusive; default the last 30 days).");
         }
         return endpoints;
     }
@@ -150,8 +150,29 @@ public static class IssuesApi
     }
 
     /// <summary>The issue as this caller may see it: the reporter through the one rule for personal data.</summary>
-    private static Task<IssueResponse> Shown(IssueView issue, HttpContext http, IGrainFactory grains, GridClock clock) =>
-        PersonalData.Show(http, grains, clock.GetUtcNow(), IssueResponse.From(issue));
+    internal static Task<IssueResponse> Shown(IssueView issue, HttpContext http, IGrainFactory grains, GridClock clock) =>
+        PersonalData.Show(http, grains, clock.GetUtcNow(), IssueResponse.From(issue) with { ConfirmLink = ConfirmLinkFor(issue, http, clock) });
+
+    /// <summary>
+    /// The confirmation link of the current resolution (确认链接), while the reporter has not answered it and it works: shown
+    /// to a handler of the unit holding the issue, who passes it on to a resident without an app, and to a reporter key of
+    /// the grid where it was reported (the reporter's channel). Anyone holding it may answer once, so no one else sees it.
+    /// </summary>
+    private static string? ConfirmLinkFor(IssueView issue, HttpContext http, GridClock clock)
+    {
+        if (issue.ResolvedAt is not { } resolvedAt || issue.Status is not (IssueStatus.Resolved or IssueStatus.Closed)
+            || ReporterAnswer.Current(issue.History) is not { } resolution || issue.ReporterAnswers?.Any(a => a.Resolution == resolution) == true)
+        {
+            return null;
+        }
+        var caller = http.Caller();
+        if (!(caller.Has(Roles.Handler) && caller.Covers(issue.Holder)) && !(caller.Has(Roles.Reporter) && caller.Covers(issue.OriginGrid)))
+        {
+            return null;
+        }
+        var links = http.RequestServices.GetRequiredService<ConfirmLinks>();
+        return clock.GetUtcNow() > resolvedAt + links.Validity ? null : links.Link(issue.Id, resolution, resolvedAt);
+    }
 
     private static async Task<Results<Ok<IssueResponse>, ValidationProblem, ProblemHttpResult>> ActOnIssue(
         IssueAction action, string id, IssueActionInput? body, HttpContext http, IGrainFactory grains, GridClock clock)
@@ -354,7 +375,9 @@ public sealed record IssueResponse(
     IReadOnlyList<HistoryEntry> History,
     long Version,
     IReadOnlyList<GridActors.Grains.PartyNetwork.PostHolder>? SuggestedPostHolders = null,
-    SurveySource? Survey = null) : IPersonalData
+    SurveySource? Survey = null,
+    IReadOnlyList<ReporterAnswer>? ReporterAnswers = null,
+    string? ConfirmLink = null) : IPersonalData
 {
     string IPersonalData.PersonalDataUnit => Grid;
 
@@ -368,7 +391,8 @@ public sealed record IssueResponse(
     public static IssueResponse From(IssueView i) => new(
         i.Id, i.County, i.OriginGrid, i.Category, i.Title, i.Description, i.Location, i.Reporter, i.Attachments, i.Status,
         new HolderResponse(i.Holder, i.HolderLevel), i.Deadline, i.Overdue, i.AssignedMember, i.ResolutionLevel, i.ResolvedAt,
-        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version, i.SuggestedPostHolders, i.Survey);
+        i.Satisfaction, i.DuplicateOf, i.ReportedAt, i.UpdatedAt, i.History, i.Version, i.SuggestedPostHolders, i.Survey,
+        i.ReporterAnswers ?? []);
 }
 
 public sealed record QueueItemResponse(Guid Id, string Category, string Title, IssueStatus Status, string Grid, DateTimeOffset ArrivedAt, DateTimeOffset? Deadline, bool Overdue)
@@ -392,10 +416,13 @@ public sealed record ResolutionStatsResponse(
     double? MedianTimeToResolveSeconds,
     double? AverageSatisfaction,
     double? GridRate,
-    double? VillageRate)
+    double? VillageRate,
+    long ReporterAnswers,
+    long ReopenedByReporter,
+    double? ReopenedRate)
 {
     public static ResolutionStatsResponse Create(ResolutionStats s, UnitLevel level) => new(
         s.Unit, level, s.From, s.To, s.Reported, s.Resolved, s.ResolvedAtGrid, s.ResolvedAtVillageOrBelow, s.EscalatedBeyondVillage,
         s.OverdueNow, s.MedianTimeToResolve is { } m ? System.Xml.XmlConvert.ToString(m) : null, s.MedianTimeToResolve?.TotalSeconds,
-        s.AverageSatisfaction, s.GridRate, s.VillageRate);
+        s.AverageSatisfaction, s.GridRate, s.VillageRate, s.ReporterAnswers, s.ReopenedByReporter, s.ReopenedRate);
 }

@@ -44,7 +44,8 @@ public static class PartyGroupsApi
                 .WithSummary($"Count the Party groups and members under a {level.Name()}")
                 .WithDescription("党建网 counts: grids, groups set up and grids without one, instructors, members by status (resident / migrant 外出务工 / elderly / other), "
                     + "members holding no office (无职党员), post holders and posts covered of 8 per group, groups with every post covered, and for month=YYYY-MM "
-                    + "(default this month) groups that held an activity and groups flagged for none.");
+                    + "(default this month) groups that held an activity and groups flagged for none. Above the village the counts are pushed up from the grids "
+                    + "(one read whatever the number of grids; a change shows after the push, within about a second per level).");
         }
         api.MapGet("/villages/{code}/post-coverage", GetPostCoverage)
             .WithName("GetVillagePostCoverage")

@@ -31,7 +31,28 @@ public static class StaffApi
             .WithDescription("查看账号: one staff account, without its password hash; 404 when it is outside the caller's jurisdiction.");
         staff.MapPost("/{username}/disable", DisableStaff).WithName("DisableStaff").WithSummary("Disable a staff account")
             .WithDescription("停用账号: the account can no longer sign in, and its console sessions end at once on this gateway and within 30 s on the others.");
+        staff.MapPost("/{username}/password", ResetStaffPassword).WithName("ResetStaffPassword").WithSummary("Reset a staff account's password")
+            .WithDescription("重置密码: sets a new password (10 to 128 characters, kept only as a salted slow hash) for an account within the caller's "
+                + "jurisdiction, lifts a lockout, and asks the member to choose another at the next sign-in. A member changes their own password "
+                + "in the console (/console/password) with the current one.");
         return endpoints;
+    }
+
+    public sealed record PasswordInput(string? Password);
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetStaffPassword(
+        string username, PasswordInput body, HttpContext http, IGrainFactory grains, StaffPasswords passwords)
+    {
+        if (await Visible(username, http, grains) is null)
+        {
+            return Problems.NotFound($"No staff account {username} exists.");
+        }
+        if (!StaffPasswords.IsValid(body.Password))
+        {
+            return Problems.Invalid("password", StaffPasswords.Rule);
+        }
+        await passwords.Reset(username, body.Password!);
+        return TypedResults.NoContent();
     }
 
     public sealed record StaffInput(string? Username, string? DisplayName, string? Password, string? Jurisdiction, IReadOnlyList<string?>? Roles);

@@ -27,6 +27,11 @@ public static partial class ConsoleErrors
         ["must be a nextCursor value from a previous page"] = "应为上一页返回的 nextCursor",
         ["is required: a date YYYY-MM-DD (China time)"] = "必填：日期，格式 YYYY-MM-DD（北京时间）",
         ["must be a division code prefix: 2 (province), 4 (city), 6, 9, 12 or 15 digits"] = "应为区划代码前缀：2 位（省）、4 位（市）、6、9、12 或 15 位",
+        ["must be 10 to 128 characters"] = "应为 10 到 128 个字符",
+        ["is not the current password"] = "与当前密码不符",
+        ["must differ from the current password"] = "不能与当前密码相同",
+        ["must repeat the new password"] = "两次输入的新密码不一致",
+        ["is locked after too many failed attempts; try again later"] = "尝试次数过多，已暂时锁定，请稍后再试",
     };
 
     private static readonly (Regex Rule, string Zh)[] Patterns =

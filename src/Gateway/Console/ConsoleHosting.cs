@@ -1,4 +1,6 @@
 using GridActors.Gateway.Access;
+using GridActors.Grains.Audit;
+using GridActors.Grains.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +22,8 @@ public static partial class ConsoleHosting
         // Loopback to this gateway: no proxy, no cookie jar of its own (each call carries the signed-in user's cookie).
         builder.Services.AddHttpClient(ConsoleApi.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, UseProxy = false });
+        builder.Services.AddHttpClient(ConsoleApi.UploadClientName, client => client.Timeout = TimeSpan.FromMinutes(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, UseProxy = false });
         builder.Services.AddScoped<ConsoleApi>();
         return builder;
     }
@@ -35,23 +39,44 @@ public static partial class ConsoleHosting
 
     private static async Task<IResult> SignIn(
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext http, StaffPasswords passwords, RateLimits limits, ILoggerFactory loggers)
+        HttpContext http, StaffPasswords passwords, RateLimits limits, IGrainFactory grains, GridClock clock, ILoggerFactory loggers)
     {
         // Failed sign-ins count with failed API keys, per address: guessing passwords is as slow as guessing keys.
         if (!limits.MayTryKey(http, out var wait))
         {
             return Results.Redirect($"/console/sign-in?failed=wait&username={Uri.EscapeDataString(username ?? "")}&wait={(int)Math.Ceiling(wait.TotalSeconds)}");
         }
-        var account = await passwords.Verify(username, password);
-        if (account is null)
+        var outcome = await passwords.SignIn(username, password);
+        if (outcome.Account is not { } account)
         {
             limits.CountFailedKey(http);
-            LogFailedSignIn(loggers.CreateLogger(typeof(ConsoleHosting)), username ?? "");
-            return Results.Redirect($"/console/sign-in?failed=1&username={Uri.EscapeDataString(username ?? "")}{Return(returnUrl, "&")}");
+            var logger = loggers.CreateLogger(typeof(ConsoleHosting));
+            LogFailedSignIn(logger, username ?? "");
+            if (outcome.LockedUntil is not { } until)
+            {
+                return Results.Redirect($"/console/sign-in?failed=1&username={Uri.EscapeDataString(username ?? "")}{Return(returnUrl, "&")}");
+            }
+            if (outcome.JustLocked)
+            {
+                LogLocked(logger, username ?? "", until);
+                if (outcome.Known is { } known)
+                {
+                    // In the audit log of the account's county, where its admins read who was locked out and from where.
+                    await grains.GetAuditLog().Append([new AuditRead(clock.GetUtcNow(), $"staff:{known.Username}", "console sign-in",
+                        $"staff account {known.Username} locked until {until:O} after {StaffPasswords.MaxFailures} failed sign-ins within "
+                        + $"{StaffPasswords.FailureWindow.TotalMinutes:0} minutes, the last from {http.Connection.RemoteIpAddress}", known.Jurisdiction)]);
+                }
+            }
+            // The same answer for every locked username, whether or not it has an account.
+            var minutes = (int)Math.Ceiling((until - clock.GetUtcNow()).TotalMinutes);
+            return Results.Redirect($"/console/sign-in?failed=locked&username={Uri.EscapeDataString(username ?? "")}&wait={Math.Max(1, minutes)}{Return(returnUrl, "&")}");
         }
-        await http.SignInAsync(ConsoleCookie.Scheme, ConsoleCookie.Principal(account));
-        return Results.Redirect(LocalOnly(returnUrl) ?? "/console");
+        await http.SignInAsync(ConsoleCookie.Scheme, ConsoleCookie.Principal(account, outcome.MustChangePassword));
+        return Results.Redirect(outcome.MustChangePassword ? ConsolePasswordPage : LocalOnly(returnUrl) ?? "/console");
     }
+
+    /// <summary>Where a member changes the password (and is sent after an admin's reset, until it is changed).</summary>
+    public const string ConsolePasswordPage = "/console/password";
 
     private static async Task<IResult> SignOut(HttpContext http)
     {
@@ -78,4 +103,7 @@ public static partial class ConsoleHosting
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console: failed sign-in as {Username}")]
     private static partial void LogFailedSignIn(ILogger logger, string username);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console: username {Username} locked until {Until} after repeated failed sign-ins")]
+    private static partial void LogLocked(ILogger logger, string username, DateTimeOffset until);
 }

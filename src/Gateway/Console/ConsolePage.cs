@@ -35,6 +35,12 @@ public abstract class ConsolePage : ComponentBase
             Nav.NavigateTo($"/console/sign-in?returnUrl={Uri.EscapeDataString(here)}");
             return;
         }
+        // After an admin's reset the member chooses a new password before anything else.
+        if (NeedsSignIn && Http.User.HasClaim(ConsoleCookie.MustChangePasswordClaim, "true") && GetType() != typeof(Pages.Password))
+        {
+            Nav.NavigateTo(ConsoleHosting.ConsolePasswordPage);
+            return;
+        }
         await LoadAsync();
     }
 

@@ -85,6 +85,8 @@ public static class FilesHosting
                 : new DiskEvidenceStore(storage.DataDirectory);
         });
         builder.Services.AddSingleton(_ => new FileLinks(LinkSecret(configuration)));
+        // Confirmation links are signed under the same server secret (a key derived from it), so a cluster needs no second one.
+        builder.Services.AddSingleton(_ => new ConfirmLinks(LinkSecret(configuration), TimeSpan.FromDays(configuration.GetValue("Issues:ConfirmLinkDays", 30))));
         return builder;
     }
 

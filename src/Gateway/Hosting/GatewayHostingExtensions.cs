@@ -107,7 +107,8 @@ public static partial class GatewayHostingExtensions
         anyone.AddEndpointFilterFactory(RouteChecks.Factory);
         // Someone who opens the address in a browser lands on the staff console (which links the interactive docs).
         anyone.MapGet("/", () => TypedResults.Redirect("/console")).ExcludeFromDescription();
-        anyone.MapGet("/console/console.css", ConsoleStyles.Serve).ExcludeFromDescription();
+        anyone.MapGet("/console/console.css", (HttpContext http) => ConsoleAssets.Serve(http, "console.css", "text/css; charset=utf-8")).ExcludeFromDescription();
+        anyone.MapGet("/console/feed.js", (HttpContext http) => ConsoleAssets.Serve(http, "feed.js", "text/javascript; charset=utf-8")).ExcludeFromDescription();
         anyone.MapOpenApi("/openapi/{documentName}.json");
         anyone.MapScalarApiReference("/docs", options => options.WithTitle("GridActors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         anyone.MapGridActorsHealth();
@@ -115,6 +116,7 @@ public static partial class GatewayHostingExtensions
         anyone.MapOpen311Api();
         anyone.MapPublicApi();
         anyone.MapSignedFiles();
+        anyone.MapConfirmLinks();
         if (SiloHostingExtensions.DashboardEnabled(app.Configuration))
         {
             app.MapOrleansDashboard(AccessHosting.OperatorPages).WithAccess(AccessPolicy.Operators);
@@ -134,6 +136,9 @@ public static partial class GatewayHostingExtensions
         api.MapIssuesApi();
         api.MapFeedApi();
         api.MapNotificationsApi();
+        api.MapReporterAnswersApi();
+        api.MapGridMapApi();
+        api.MapWebhooksApi();
         api.MapFilesApi();
         api.MapLeadershipApi();
         api.MapImportApi();

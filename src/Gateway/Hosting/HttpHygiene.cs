@@ -8,7 +8,7 @@ namespace GridActors.Gateway.Hosting;
 /// What every answer carries for browsers and caches, and how the gateway learns a client's address behind a proxy.
 /// Every answer: <c>X-Content-Type-Options: nosniff</c>, <c>X-Frame-Options: DENY</c>, a Content-Security-Policy with
 /// <c>frame-ancestors 'none'</c> (and <c>default-src 'none'</c> except on the HTML pages <c>/docs</c> and
-/// <c>/dashboard</c>, which load their own scripts and styles, and the console's pages, which load their own stylesheet), <c>Referrer-Policy: no-referrer</c>; every
+/// <c>/dashboard</c>, which load their own scripts and styles, and the console's pages, which load their own stylesheet and script), <c>Referrer-Policy: no-referrer</c>; every
 /// <c>/api/v1</c> answer <c>Cache-Control: no-store</c> (personal data, or data bound to a key's jurisdiction, which a
 /// shared cache must not hand to someone else); no <c>Server</c> header. See docs/operations.md.
 /// </summary>
@@ -19,8 +19,9 @@ public static class HttpHygiene
     private static readonly StringValues Deny = "DENY";
     private static readonly StringValues NothingAllowed = "default-src 'none'; frame-ancestors 'none'";
     private static readonly StringValues NeverFramed = "frame-ancestors 'none'";
-    // The console's pages: their own stylesheet and forms, nothing inline, no script at all.
-    private static readonly StringValues ConsolePages = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; frame-ancestors 'none'";
+    // The console's pages: their own stylesheet, forms and one script of their own (the live feed's reads of the API),
+    // nothing inline, nothing from elsewhere.
+    private static readonly StringValues ConsolePages = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'self'; frame-ancestors 'none'";
     private static readonly PathString Console = "/console";
     private static readonly StringValues NoReferrer = "no-referrer";
     private static readonly StringValues NoStore = "no-store";

@@ -29,6 +29,9 @@ internal static class OpenApiRequestExamples
     /// <summary>The grid worker an example names (a worker of grid 340822100201003).</summary>
     public const string Worker = "0195f3c2-5b32-7c4d-8e5f-60718293a4b5";
 
+    /// <summary>The confirmation link token an example names (a real one is read from a resolved issue's confirmLink).</summary>
+    public const string ConfirmToken = "confirm-token-of-a-resolved-issue";
+
     private static readonly Dictionary<string, string> ByOperation = new(StringComparer.Ordinal)
     {
         ["AttachUpload"] = $$"""{"uploadId":"{{Upload}}","kind":"photo","caption":"现场照片","useLocation":true}""",
@@ -38,7 +41,10 @@ internal static class OpenApiRequestExamples
         ["PutTownship"] = """{"name":"高河镇"}""",
         ["PutVillage"] = """{"name":"董屋村","kind":"village"}""",
         ["PutGrid"] = """{"name":"董屋网格","villagerGroups":["董屋组"],"leader":{"name":"董明","phone":"13955612345"}}""",
+        ["CreateWebhook"] = """{"unit":"340822100201","url":"https://hooks.example.org/gridactors","events":["reported","escalated","resolved","overdue"]}""",
+        ["ReplayWebhook"] = """{"from":"2026-03-02T00:00:00+08:00","to":"2026-03-03T00:00:00+08:00"}""",
         ["CreateKey"] = """{"app":"12345热线","jurisdiction":"340822","roles":["reporter"]}""",
+        ["ResetStaffPassword"] = """{"password":"dongwu-reset-2026"}""",
         ["CreateStaff"] = """{"username":"dongming","displayName":"董明","password":"dongwu-grid-2026","jurisdiction":"340822100201","roles":["reader","handler"]}""",
         ["PutCategory"] = """{"name":"邻里纠纷","deadlines":{"grid":"P3D","village":"P5D","township":"P7D","county":"P10D"},"lowestLevel":"grid","suggestedPost":"DisputeMediator"}""",
         ["PutMyNotificationSettings"] = """{"phone":"13955612345","email":"dongming@example.org","channels":{"reported":["sms","inbox"],"handedDown":["inbox"],"deadlinePassed":[]}}""",
@@ -47,6 +53,8 @@ internal static class OpenApiRequestExamples
         ["AssignIssue"] = """{"memberId":"0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a","note":"请党员王建国上门了解","by":"网格员董明"}""",
         ["ResolveIssue"] = """{"note":"已上门调解，双方签字确认边界","by":"网格员董明"}""",
         ["CloseIssue"] = """{"satisfaction":5,"note":"回访满意","by":"网格员董明"}""",
+        ["ConfirmIssue"] = """{"settled":true,"satisfaction":5,"comment":"边界桩已重新埋好，满意","by":"12345热线回访"}""",
+        ["ConfirmIssueByLink"] = $$"""{"token":"{{ConfirmToken}}","settled":false,"satisfaction":2,"comment":"边界桩又被移动了"}""",
         ["ReopenIssue"] = """{"note":"边界桩又被移动","by":"网格员董明"}""",
         ["EscalateIssue"] = """{"note":"涉及两个村民小组，需村里协调","by":"网格员董明"}""",
         ["HandDownIssue"] = """{"to":"340822100201003","note":"请网格继续跟进","by":"村委会"}""",

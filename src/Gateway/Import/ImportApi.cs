@@ -51,6 +51,7 @@ public static class ImportApi
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
                 .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            ImportTemplates.Map(api, kind);
         }
         return endpoints;
     }

@@ -16,11 +16,12 @@ internal sealed class UnitRows(IGrainFactory grains, Caller caller) : GroupedRow
     private readonly Lock _lock = new();
     private bool _lastPass;
 
+    /// <summary>The columns in the order docs/import.md lists them, which is the order of the downloadable template.</summary>
     public static IReadOnlyList<ImportColumn> Schema { get; } =
     [
-        new("level", false, "层级", "级别"),
         new("code", true, "代码", "编码", "区划代码", "统计用区划代码", "单位代码", "网格编码"),
         new("name", true, "名称", "单位名称", "网格名称"),
+        new("level", false, "层级", "级别"),
         new("kind", false, "类型", "村社区类型"),
         new("leader_name", false, "网格长", "网格长姓名"),
         new("leader_phone", false, "网格长电话", "网格长联系电话"),

@@ -110,6 +110,18 @@ public static partial class Open311Api
             .Produces<Open311Request[]>(StatusCodes.Status200OK, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status400BadRequest, "application/json", "text/xml")
             .Produces<Open311Error[]>(StatusCodes.Status404NotFound, "application/json", "text/xml");
+        api.MapPost("/requests/{service_request_id}/confirm.{format}", ConfirmRequest)
+            .WithName("Open311ConfirmRequest")
+            .WithSummary("The reporter confirms a resolved request and rates it (GridActors extension to Open311)")
+            .WithDescription("群众评价 through Open311: form fields jurisdiction_id, api_key (the reporter role, covering the grid of the request), settled (true or false), "
+                + "satisfaction (1 to 5) and comment. Once per resolution; not settled reopens the request at the level that resolved it, once. "
+                + "Answers the request as GET /requests/{id} does; 409 names the state when it is not resolved or closed, or this resolution was answered.")
+            .Accepts<Open311ConfirmForm>("application/x-www-form-urlencoded", "multipart/form-data")
+            .Produces<Open311Request[]>(StatusCodes.Status200OK, "application/json", "text/xml")
+            .Produces<Open311Error[]>(StatusCodes.Status400BadRequest, "application/json", "text/xml")
+            .Produces<Open311Error[]>(StatusCodes.Status403Forbidden, "application/json", "text/xml")
+            .Produces<Open311Error[]>(StatusCodes.Status404NotFound, "application/json", "text/xml")
+            .Produces<Open311Error[]>(StatusCodes.Status409Conflict, "application/json", "text/xml");
         api.MapGet("/tokens/{token}.{format}", GetToken)
             .WithName("Open311GetToken")
             .WithSummary("Exchange a token for a service request id (Open311)")
@@ -421,6 +433,63 @@ public static partial class Open311Api
     };
 
     // ---- Reading requests ---------------------------------------------------------------------------------
+
+    private static async Task<IResult> ConfirmRequest(
+        string format, [FromRoute(Name = "service_request_id")] string serviceRequestId, HttpContext http, IGrainFactory grains, ApiKeyVerifier keys)
+    {
+        if (!Open311Answer.TryParse(format, out var f))
+        {
+            return UnknownFormat(format);
+        }
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        string? Field(string name) =>
+            (form is not null && form.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v.ToString()) ? v.ToString()
+                : http.Request.Query.TryGetValue(name, out var q) && !string.IsNullOrWhiteSpace(q.ToString()) ? q.ToString() : null)?.Trim();
+
+        var key = Field("api_key") is { } secret ? (await keys.Verify(secret))?.Info : null;
+        if (key is null || !key.Roles.Contains(Roles.Reporter))
+        {
+            return Open311Answer.Error(f, StatusCodes.Status403Forbidden, "api_key is required: a valid key with the reporter role");
+        }
+        var (county, refused) = await Jurisdiction(f, Field("jurisdiction_id"), grains);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var settled = Field("settled");
+        var errors = new ValidationErrors();
+        var input = new ReporterAnswerInput(
+            settled is null ? null : bool.TryParse(settled, out var b) ? b : null,
+            Field("satisfaction") is { } score ? int.TryParse(score, out var n) ? n : 0 : null,
+            Field("comment"));
+        var answer = input.Validate(errors);
+        if (settled is not null && input.Settled is null)
+        {
+            errors.Add("settled", "must be true or false");
+        }
+        if (!errors.IsEmpty || answer is null)
+        {
+            return Open311Answer.Error(f, StatusCodes.Status400BadRequest, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}")));
+        }
+        var issue = Guid.TryParse(serviceRequestId, out var id) ? await grains.Get<IIssueGrain>(id).Get() : null;
+        if (issue is null || issue.County != county.ToString())
+        {
+            return Open311Answer.Error(f, StatusCodes.Status404NotFound, $"service_request_id {serviceRequestId} was not found in jurisdiction {county}");
+        }
+        if (!Jurisdictions.Covers(key.Jurisdiction, issue.OriginGrid))
+        {
+            return Open311Answer.Error(f, StatusCodes.Status403Forbidden, $"this api_key may answer only for requests in {key.Jurisdiction}; this one is in grid {issue.OriginGrid}");
+        }
+        var outcome = await grains.Get<IIssueGrain>(id).Act(ReporterAnswersApi.Command(answer, $"{ReportedByPrefix}{key.App}", new Actor(key.Id, key.App), null));
+        if (outcome.Status != IssueOutcomeStatus.Done)
+        {
+            return Open311Answer.Error(f, StatusCodes.Status409Conflict,
+                $"{outcome.Message ?? "the request cannot be answered now"} (status {IssueLifecycle.StatusName(outcome.Issue?.Status ?? issue.Status)})");
+        }
+        var media = await grains.GetServiceRequestDay(county, issue.ReportedAt).Get(issue.Id);
+        var shown = await new RequestShaper(grains, county).Show([(outcome.Issue!, media?.MediaUrl)]);
+        return Open311Answer.List(f, shown, "service_requests", "request");
+    }
 
     private static async Task<IResult> GetRequest(
         string format, [FromRoute(Name = "service_request_id")] string serviceRequestId, [FromQuery(Name = "jurisdiction_id")] string? jurisdictionId,

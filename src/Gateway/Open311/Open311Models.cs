@@ -102,3 +102,11 @@ public sealed record Open311RequestForm(
     [property: JsonPropertyName("phone")] string? Phone,
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("media_url")] string? MediaUrl);
+
+/// <summary>The form of the reporter's answer (GridActors extension): settled, satisfaction 1-5, comment.</summary>
+public sealed record Open311ConfirmForm(
+    [property: System.Text.Json.Serialization.JsonPropertyName("jurisdiction_id")] string JurisdictionId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("api_key")] string ApiKey,
+    [property: System.Text.Json.Serialization.JsonPropertyName("settled")] bool Settled,
+    [property: System.Text.Json.Serialization.JsonPropertyName("satisfaction")] int Satisfaction,
+    [property: System.Text.Json.Serialization.JsonPropertyName("comment")] string? Comment);

@@ -11,4 +11,7 @@ public sealed record Actor(string Id, string Name)
 {
     /// <summary>The service acting on its own: a deadline that passed.</summary>
     public static readonly Actor Deadline = new("service", "deadline");
+
+    /// <summary>A resident answering through a confirmation link (确认链接), who has no key: the link is who they are.</summary>
+    public static readonly Actor ConfirmLink = new("confirm-link", "reporter");
 }

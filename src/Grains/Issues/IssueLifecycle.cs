@@ -25,6 +25,7 @@ public static class IssueLifecycle
         [IssueAction.Reopen] = [IssueStatus.Resolved, IssueStatus.Closed],
         [IssueAction.Reject] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
         [IssueAction.Duplicate] = [IssueStatus.Reported, IssueStatus.Accepted, IssueStatus.InProgress, IssueStatus.Reopened],
+        [IssueAction.Confirm] = [IssueStatus.Resolved, IssueStatus.Closed],
     };
 
     /// <summary>
@@ -109,16 +110,7 @@ public static class IssueLifecycle
                     new DayCounters { SatisfactionSum = c.Satisfaction ?? 0, SatisfactionCount = 1 }));
                 break;
             case IssueAction.Reopen:
-                UndoResolution(s);
-                s.Status = IssueStatus.Reopened;
-                // Resolution never moves an issue, so the holder is the level that resolved it; it gets a fresh deadline there.
-                s.ArrivedAt = now;
-                s.Deadline = now + s.Deadlines!.At(UnitCode.Parse(s.Holder).Level);
-                s.ResolutionLevel = null;
-                s.ResolvedAt = null;
-                s.ResolvedBy = null;
-                s.Satisfaction = null;
-                s.ClosedAt = null;
+                Reopen(s, now);
                 break;
             case IssueAction.Reject:
             case IssueAction.Duplicate:
@@ -128,6 +120,12 @@ public static class IssueLifecycle
                 if (overdue != 0)
                 {
                     s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), new DayCounters(), overdue));
+                }
+                break;
+            case IssueAction.Confirm:
+                if (ReporterAnswers(s, c, now, view) is { } refused)
+                {
+                    return refused;
                 }
                 break;
             case IssueAction.Escalate:
@@ -158,7 +156,7 @@ public static class IssueLifecycle
         }
         Record(s, now, c.By, c.Actor, from, s.Status, c.Note, null, traceId);
         s.Version++;
-        Emit(s, EventOf(c.Action), now, c.Actor);
+        Emit(s, EventOf(c.Action, s.Status), now, c.Actor);
         Notify(s, s.Holder);
         return null;
     }
@@ -199,7 +197,8 @@ public static class IssueLifecycle
         id, s.County, s.OriginGrid, s.Category, s.Title, s.Description, s.Location, s.Reporter, s.Attachments,
         s.Status, s.Holder, UnitCode.Parse(s.Holder).Level, s.Status.IsOpen() ? s.Deadline : null,
         s.Status.IsOpen() && s.Deadline < now, s.AssignedMember, s.ResolutionLevel, s.ResolvedAt, s.Satisfaction,
-        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders, s.Survey);
+        s.DuplicateOf, s.ReportedAt, s.UpdatedAt, s.History.ToArray(), s.Version, s.SuggestedPostHolders, s.Survey,
+        s.ReporterAnswers.ToArray());
 
     public static string StatusName(IssueStatus status) => status switch
     {
@@ -214,8 +213,10 @@ public static class IssueLifecycle
         _ => action.ToString().ToLowerInvariant(),
     };
 
-    private static IssueEventKind EventOf(IssueAction action) => action switch
+    /// <summary>The event of an action that leaves the issue <paramref name="status"/> (the reporter's word closes or reopens it).</summary>
+    private static IssueEventKind EventOf(IssueAction action, IssueStatus status) => action switch
     {
+        IssueAction.Confirm => status == IssueStatus.Reopened ? IssueEventKind.Reopened : IssueEventKind.Closed,
         IssueAction.Accept => IssueEventKind.Accepted,
         IssueAction.Assign => IssueEventKind.Assigned,
         IssueAction.Resolve => IssueEventKind.Resolved,
@@ -275,6 +276,23 @@ public static class IssueLifecycle
         return -1;
     }
 
+    /// <summary>
+    /// The resolution (and any score) comes back out of the statistics, and the level that resolved it, which still holds
+    /// it (resolution never moves an issue), gets it again with a fresh deadline.
+    /// </summary>
+    private static void Reopen(IssueState s, DateTimeOffset now)
+    {
+        UndoResolution(s);
+        s.Status = IssueStatus.Reopened;
+        s.ArrivedAt = now;
+        s.Deadline = now + s.Deadlines!.At(UnitCode.Parse(s.Holder).Level);
+        s.ResolutionLevel = null;
+        s.ResolvedAt = null;
+        s.ResolvedBy = null;
+        s.Satisfaction = null;
+        s.ClosedAt = null;
+    }
+
     private static void UndoResolution(IssueState s)
     {
         if (s.ResolvedAt is { } resolvedAt && s.ResolutionLevel is { } level)
@@ -296,5 +314,55 @@ public static class IssueLifecycle
         var entry = leaves ? null : new QueueEntry(s.Id, s.Category, s.Title, s.Status, s.OriginGrid, s.ArrivedAt,
             s.Status.IsOpen() ? s.Deadline : null, s.Version);
         s.Outbox.Add(new QueueNotice(NoticeId(), s.Id, unit, s.Version, entry, viaStream, fromUnit, reason, traceParent));
+    }
+
+    /// <summary>
+    /// The reporter's word on the current resolution (群众评价), once per resolution. Not settled reopens the issue at the
+    /// level that resolved it, the first time only: a second "not settled" is recorded and closes the issue with its score,
+    /// so a reporter cannot keep an issue open for ever (a handler may still reopen it). Any other answer closes it with the
+    /// reporter's score, which replaces a score a handler recorded when closing. A link names the resolution it was made
+    /// for (<see cref="IssueCommand.ForResolution"/>): used, or superseded by a later resolution, it is refused as gone.
+    /// </summary>
+    private static IssueOutcome? ReporterAnswers(IssueState s, IssueCommand c, DateTimeOffset now, Func<IssueView> view)
+    {
+        var resolution = ReporterAnswer.Current(s.History)!.Value;
+        if (c.ForResolution is { } linked && linked != resolution)
+        {
+            return IssueOutcome.Gone(view(), "this link was made for an earlier resolution of the issue; it was reopened since");
+        }
+        if (s.ReporterAnswers.FirstOrDefault(a => a.Resolution == resolution) is { } earlier)
+        {
+            var when = $"{earlier.At:yyyy-MM-dd HH:mm} UTC";
+            return c.ForResolution is null
+                ? IssueOutcome.Illegal(view(), $"the reporter already answered on this resolution ({when}); each resolution is answered once")
+                : IssueOutcome.Gone(view(), $"this link was already used ({when}); it works once");
+        }
+        var settled = c.Settled ?? true;
+        var score = c.Satisfaction!.Value;
+        var reopen = !settled && !s.ReporterAnswers.Any(a => a.Reopened);
+        s.ReporterAnswers.Add(new ReporterAnswer(settled, score, c.Note, now, resolution, reopen, c.Actor));
+        var today = new DayCounters { ReporterAnswers = 1 };
+        if (reopen)
+        {
+            Reopen(s, now);
+            today.ReopenedByReporter = 1;
+        }
+        else if (s.Status == IssueStatus.Resolved || s.ClosedAt is not { } closedAt)
+        {
+            s.Status = IssueStatus.Closed;
+            s.Satisfaction = score;
+            s.ClosedAt = now;
+            today.SatisfactionSum = score;
+            today.SatisfactionCount = 1;
+        }
+        else
+        {
+            // Closed by a handler: the reporter's score replaces the handler's on the day it was counted.
+            var replaced = new DayCounters { SatisfactionSum = score - (s.Satisfaction ?? 0), SatisfactionCount = s.Satisfaction is null ? 1 : 0 };
+            s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(closedAt), replaced));
+            s.Satisfaction = score;
+        }
+        s.StatsOutbox.Add(new StatsNotice(NoticeId(), s.OriginGrid, StatsCalendar.Day(now), today));
+        return null;
     }
 }

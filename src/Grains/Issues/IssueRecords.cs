@@ -91,7 +91,8 @@ public sealed record IssueView(
     IReadOnlyList<HistoryEntry> History,
     long Version,
     IReadOnlyList<PartyNetwork.PostHolder>? SuggestedPostHolders = null,
-    SurveySource? Survey = null);
+    SurveySource? Survey = null,
+    IReadOnlyList<ReporterAnswer>? ReporterAnswers = null);
 
 /// <summary>What a caller asks of an issue; the grain checks it against the current state.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.IssueCommand")]
@@ -104,7 +105,9 @@ public sealed record IssueCommand(
     int? Satisfaction = null,
     Guid? Of = null,
     string? TraceParent = null,
-    Actor? Actor = null);
+    Actor? Actor = null,
+    bool? Settled = null,
+    int? ForResolution = null);
 
 public enum IssueAction
 {
@@ -117,6 +120,8 @@ public enum IssueAction
     Reopen,
     Reject,
     Duplicate,
+    /// <summary>The reporter's own word (群众评价): settled or not, with a satisfaction score.</summary>
+    Confirm,
 }
 
 public enum IssueOutcomeStatus
@@ -129,6 +134,8 @@ public enum IssueOutcomeStatus
     Invalid,
     /// <summary>An Idempotency-Key was reused with another request body (422).</summary>
     IdempotencyMismatch,
+    /// <summary>A confirmation link that was used, or names a resolution that is no longer the issue's (410).</summary>
+    Gone,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.IssueOutcome")]
@@ -137,4 +144,5 @@ public sealed record IssueOutcome(IssueOutcomeStatus Status, IssueView? Issue, s
     public static IssueOutcome Done(IssueView issue, bool created = false) => new(IssueOutcomeStatus.Done, issue, Created: created);
     public static IssueOutcome Illegal(IssueView issue, string message) => new(IssueOutcomeStatus.IllegalTransition, issue, Message: message);
     public static IssueOutcome Invalid(string field, string message) => new(IssueOutcomeStatus.Invalid, null, field, message);
+    public static IssueOutcome Gone(IssueView issue, string message) => new(IssueOutcomeStatus.Gone, issue, Message: message);
 }

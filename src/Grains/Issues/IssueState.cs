@@ -50,6 +50,8 @@ public sealed class IssueState : Infrastructure.IPostsToInboxes, Infrastructure.
     [Id(33)] public List<PartyNetwork.PostHolder>? SuggestedPostHolders { get; set; }
     /// <summary>The survey finding the issue was reported from, when it was (docs/grid-staff.md).</summary>
     [Id(34)] public SurveySource? Survey { get; set; }
+    /// <summary>What the reporter said of each resolution (群众评价), oldest first.</summary>
+    [Id(35)] public List<ReporterAnswer> ReporterAnswers { get; set; } = [];
 
     /// <summary>
     /// The new notices for queues (direct calls) and statistics, stored in their receivers' inboxes by the same write as

@@ -3,14 +3,35 @@ using GridActors.Grains.Leadership;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyBranches;
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.PartyRollups;
+using GridActors.Grains.Stats;
 using GridActors.Grains.Units;
+using Microsoft.Extensions.Logging;
 
 namespace GridActors.Grains.PartyGroups;
 
 internal sealed class PartyGroupGrain(
     [PersistentState("party-group", StorageNames.Grains)] IPersistentState<PartyGroupState> state,
-    GridClock clock) : Grain, IPartyGroupGrain
+    GridClock clock,
+    ILogger<PartyGroupGrain> logger) : Grain, IPartyGroupGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists && state.State.FiguresVersion == 0)
+        {
+            // A group stored before groups sent their figures: sent now, so the counts above it include it. A failure must
+            // not stop the group from answering: the activation is dropped (Save) and the next one tries again.
+            try
+            {
+                await Save();
+            }
+            catch (Exception e)
+            {
+                PartyNotices.LogCatchUpFailed(logger, e, Grid.ToString());
+            }
+        }
+    }
+
     private GridCode Grid => GridCode.TryParse(this.GetPrimaryKeyString(), out var code, out var error) ? code : throw new InvalidOperationException(error);
 
     public async Task<PartyResult<PartyGroupView>> SetUp(GroupSetup setup, long? expectedVersion)
@@ -265,8 +286,22 @@ internal sealed class PartyGroupGrain(
 
     private string NotSetUp() => $"No Party group is set up for grid {Grid}; PUT /api/v1/grids/{Grid}/party-group first.";
 
+    /// <summary>
+    /// Writes the state and, in the same write, the group's figures for the grid's statistics when they changed (the
+    /// counts above the grid are kept from them, docs/party-network.md); then hands the figures over.
+    /// </summary>
     private async Task Save()
     {
+        var s = state.State;
+        StatsNotice? notice = null;
+        var figures = Figures(s);
+        if (s.FiguresVersion == 0 || !figures.SameAs(s.Figures))
+        {
+            s.FiguresVersion++;
+            s.Figures = figures;
+            notice = PartyNotices.Figures(Grid.ToString(), new GroupFigures(s.FiguresVersion, figures), clock.GetUtcNow());
+            s.Posts.Add(PartyNotices.Post(GrainRows.Store(this), GrainFactory, notice));
+        }
         try
         {
             await state.WriteStateAsync();
@@ -277,5 +312,53 @@ internal sealed class PartyGroupGrain(
             DeactivateOnIdle();
             throw;
         }
+        finally
+        {
+            s.Posts.Clear();
+        }
+        if (notice is not null)
+        {
+            await PartyNotices.Deliver(GrainFactory, clock, notice, logger);
+        }
+    }
+
+    /// <summary>
+    /// What this grid's group adds to the Party counts: members whatever the group (the roster exists before it is set
+    /// up), posts, activity months and flags only once set up, as the summary has always counted them.
+    /// </summary>
+    private static PartyCounters Figures(PartyGroupState s)
+    {
+        var roster = s.Roster.Values;
+        var figures = new PartyCounters
+        {
+            Members = roster.Count,
+            Resident = roster.Count(m => m.Status == MemberStatus.Resident),
+            Migrant = roster.Count(m => m.Status == MemberStatus.Migrant),
+            Elderly = roster.Count(m => m.Status == MemberStatus.Elderly),
+            OtherStatus = roster.Count(m => m.Status == MemberStatus.Other),
+            WithoutOffice = roster.Count(m => !m.HoldsOffice),
+            PostHolders = roster.Count(m => m.Post is not null),
+        };
+        if (s.Setup is null)
+        {
+            return figures;
+        }
+        var covered = PostRules.All.Count(post => roster.Any(m => m.Post == post));
+        figures.GroupsSetUp = 1;
+        figures.PostsCovered = covered;
+        figures.GroupsWithAllPostsCovered = covered == PostRules.All.Count ? 1 : 0;
+        foreach (var month in s.Activities.Select(a => PartyMonth.Of(a.Date).ToString()).Distinct())
+        {
+            figures.Months[month] = new PartyMonthCounters { WithActivity = 1 };
+        }
+        foreach (var month in s.FlaggedMonths)
+        {
+            if (!figures.Months.TryGetValue(month, out var counters))
+            {
+                figures.Months[month] = counters = new PartyMonthCounters();
+            }
+            counters.Flagged = 1;
+        }
+        return figures;
     }
 }

@@ -3,16 +3,17 @@ using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Members;
 using GridActors.Grains.PartyGroups;
 using GridActors.Grains.PartyNetwork;
+using GridActors.Grains.Stats;
 using GridActors.Grains.Units;
 using Orleans.Concurrency;
 
 namespace GridActors.Grains.PartyRollups;
 
 /// <summary>
-/// Views over every grid under a unit: counts, activity compliance, post coverage, Party member homes.
-/// A stateless worker inside the silo reads the unit tree and asks each grid's grains in parallel, so the
-/// gateway makes one call. A county of 2,000 grids is 2,000 small parallel calls; a pushed roll-up like the
-/// resolution statistics would replace this if county views become frequent (docs/party-network.md).
+/// Views over the grids under a unit: counts, activity compliance, post coverage, Party member homes. The counts of a
+/// township, county, city or province are read from the unit's statistics grain, where each grid's group pushes its
+/// figures up the tree (one call whatever the number of grids); a village's counts, and the lists naming every grid,
+/// are read from the grids' grains in parallel (docs/party-network.md).
 /// </summary>
 [Alias("GridActors.IPartyRollupGrain")]
 public interface IPartyRollupGrain : IGrainWithIntegerKey
@@ -35,6 +36,42 @@ public interface IPartyRollupGrain : IGrainWithIntegerKey
 internal sealed class PartyRollupGrain(GridClock clock) : Grain, IPartyRollupGrain
 {
     public async Task<PartySummary?> Summary(UnitCode unit, PartyMonth month)
+    {
+        if (unit.Level == UnitLevel.Village)
+        {
+            // A handful of grids, read as they are this moment: a village's staff see their own change at once.
+            return await CountedFromGrids(unit, month);
+        }
+        if (!await GrainFactory.GetUnit(unit).IsRegistered())
+        {
+            return null;
+        }
+        var totals = await GrainFactory.Get<IResolutionStatsGrain>(unit.Value).Party();
+        var c = totals.Counters;
+        var inMonth = c.Months.GetValueOrDefault(month.ToString()) ?? new PartyMonthCounters();
+        return new PartySummary(
+            unit.Value,
+            unit.Level,
+            month.ToString(),
+            (int)c.Grids,
+            (int)c.GroupsSetUp,
+            totals.GridsWithoutGroup,
+            (int)c.GroupsSetUp * 2, // every group set up has exactly two instructors: the set-up rule
+            (int)c.Members,
+            (int)c.Resident,
+            (int)c.Migrant,
+            (int)c.Elderly,
+            (int)c.OtherStatus,
+            (int)c.WithoutOffice,
+            (int)c.PostHolders,
+            (int)c.GroupsSetUp * PostRules.All.Count,
+            (int)c.PostsCovered,
+            (int)c.GroupsWithAllPostsCovered,
+            (int)inMonth.WithActivity,
+            (int)inMonth.Flagged);
+    }
+
+    private async Task<PartySummary?> CountedFromGrids(UnitCode unit, PartyMonth month)
     {
         if (await Grids(unit) is not { } grids)
         {

@@ -18,6 +18,8 @@ public enum WakeUpKind
     StarRating,
     /// <summary>An issue's notifications: held ones (quiet hours, hourly cap), retries, a deadline to warn of (key: issue id).</summary>
     Notifications,
+    /// <summary>A webhook subscription with a delivery to try again (key: the subscription's id).</summary>
+    Webhook,
 }
 
 [GenerateSerializer, Immutable, Alias("GridActors.WakeUpTarget")]
@@ -85,6 +87,7 @@ public static class WakeUps
         WakeUpKind.StarBoard => grains.GetGrain<Stars.IStarBoardGrain>(target.Key),
         WakeUpKind.StarRating => grains.GetGrain<Stars.IStarRatingGrain>(target.Key),
         WakeUpKind.Notifications => grains.GetGrain<Notifications.IIssueNotificationsGrain>(Guid.Parse(target.Key)),
+        WakeUpKind.Webhook => grains.GetGrain<Webhooks.IWebhookSubscriptionGrain>(target.Key),
         _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
     };
 }

@@ -42,7 +42,44 @@ public interface IStaffAccountGrain : IGrainWithStringKey
     /// <summary>Disables the account (it can no longer sign in, and its sessions end); false when there is none.</summary>
     [Alias("Disable")]
     Task<bool> Disable();
+
+    /// <summary>
+    /// What a sign-in checks: the credentials (null when there is no such account), until when the username is locked,
+    /// and whether an admin's reset asks for a new password.
+    /// </summary>
+    [Alias("SignInState")]
+    Task<StaffSignInState> SignInState();
+
+    /// <summary>
+    /// Counts a failed sign-in of this username; <paramref name="maxFailures"/> within <paramref name="window"/> lock it
+    /// for <paramref name="lockFor"/> (the rule is the gateway's, StaffPasswords). A username without an account counts
+    /// too, in memory only, so a locked answer never tells whether the account exists.
+    /// </summary>
+    [Alias("FailedSignIn")]
+    Task<StaffLockout> FailedSignIn(int maxFailures, TimeSpan window, TimeSpan lockFor);
+
+    /// <summary>A successful sign-in: the failures counted so far are forgotten.</summary>
+    [Alias("SignedIn")]
+    Task SignedIn();
+
+    /// <summary>
+    /// Replaces the password hash (the account's own change, or an admin's reset with <paramref name="mustChange"/>, which
+    /// asks for a new one at the next sign-in); a reset also lifts a lockout. False when there is no account.
+    /// </summary>
+    [Alias("SetPassword")]
+    Task<bool> SetPassword(string passwordHash, bool mustChange);
 }
+
+/// <summary>What a sign-in reads of an account (登录状态).</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StaffSignInState")]
+public sealed record StaffSignInState(
+    [property: Id(0)] StaffCredentials? Credentials,
+    [property: Id(1)] DateTimeOffset? LockedUntil,
+    [property: Id(2)] bool MustChangePassword);
+
+/// <summary>After a failed sign-in: until when the username is locked (null: not locked), and whether this failure locked it.</summary>
+[GenerateSerializer, Immutable, Alias("GridActors.StaffLockout")]
+public sealed record StaffLockout([property: Id(0)] DateTimeOffset? LockedUntil, [property: Id(1)] bool JustLocked);
 
 /// <summary>
 /// The usernames of all staff accounts with their jurisdictions, for an admin's list (only the accounts within its

@@ -40,6 +40,69 @@ internal sealed class StaffAccountGrain(
         }
         return true;
     }
+
+    // A username without an account counts its failures here, never in storage: guessed names write no rows, and the
+    // activation lives as long as a lockout matters (it is collected after being idle longer than the window).
+    private readonly StaffAccountState _stray = new();
+
+    private StaffAccountState Lockable => state.State.Info is null ? _stray : state.State;
+
+    public Task<StaffSignInState> SignInState()
+    {
+        var now = clock.GetUtcNow();
+        var locked = Lockable.LockedUntil > now ? Lockable.LockedUntil : null;
+        return Task.FromResult(new StaffSignInState(
+            state.State is { Info: { } info, PasswordHash: { } hash } ? new StaffCredentials(info, hash) : null, locked, state.State.MustChangePassword));
+    }
+
+    public async Task<StaffLockout> FailedSignIn(int maxFailures, TimeSpan window, TimeSpan lockFor)
+    {
+        var now = clock.GetUtcNow();
+        var lockable = Lockable;
+        if (lockable.LockedUntil > now)
+        {
+            return new StaffLockout(lockable.LockedUntil, JustLocked: false);
+        }
+        lockable.FailedSignIns.RemoveAll(at => at <= now - window);
+        lockable.FailedSignIns.Add(now);
+        var justLocked = lockable.FailedSignIns.Count >= maxFailures;
+        if (justLocked)
+        {
+            lockable.LockedUntil = now + lockFor;
+            lockable.FailedSignIns.Clear();
+        }
+        if (state.State.Info is not null)
+        {
+            await state.WriteStateAsync();
+        }
+        return new StaffLockout(justLocked ? lockable.LockedUntil : null, justLocked);
+    }
+
+    public async Task SignedIn()
+    {
+        if (state.State.FailedSignIns.Count > 0)
+        {
+            state.State.FailedSignIns.Clear();
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<bool> SetPassword(string passwordHash, bool mustChange)
+    {
+        if (state.State.Info is null)
+        {
+            return false;
+        }
+        state.State.PasswordHash = passwordHash;
+        state.State.MustChangePassword = mustChange;
+        if (mustChange)
+        {
+            state.State.LockedUntil = null;
+            state.State.FailedSignIns.Clear();
+        }
+        await state.WriteStateAsync();
+        return true;
+    }
 }
 
 internal sealed class StaffDirectoryGrain(

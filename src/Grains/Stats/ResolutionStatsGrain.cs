@@ -1,5 +1,6 @@
 using System.Globalization;
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyRollups;
 using GridActors.Grains.Scheduling;
 using GridActors.Grains.Units;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,10 @@ public interface IResolutionStatsGrain : IWakeUpTarget, IGrainWithStringKey
     /// </summary>
     [Alias("AttachTo")]
     Task AttachTo(string parent);
+
+    /// <summary>The Party network's counts of the unit and everything under it (docs/party-network.md).</summary>
+    [Alias("Party")]
+    Task<PartyTotals> Party();
 }
 
 [GenerateSerializer, Alias("GridActors.ResolutionStatsState")]
@@ -69,6 +74,22 @@ public sealed class ResolutionStatsState
     /// the parent follows from the code and this stays null.
     /// </summary>
     [Id(12)] public string? AttachedTo { get; set; }
+    /// <summary>The Party network's counts of the unit and everything under it.</summary>
+    [Id(13)] public PartyCounters Party { get; set; } = new();
+    /// <summary>The change to <see cref="Party"/> the parent has not been sent; goes with <see cref="Pending"/>.</summary>
+    [Id(14)] public PartyCounters PendingParty { get; set; } = new();
+    /// <summary>The Party part of <see cref="Unconfirmed"/>.</summary>
+    [Id(15)] public PartyCounters? UnconfirmedParty { get; set; }
+    /// <summary>A grid's: the last figures of its Party group counted (their version orders them).</summary>
+    [Id(16)] public GroupFigures? Group { get; set; }
+    /// <summary>A grid's: whether its registration is counted in <see cref="PartyCounters.Grids"/>.</summary>
+    [Id(17)] public bool GridCounted { get; set; }
+    /// <summary>Above the grid: each child's first 100 grids without a group, as its last batch said.</summary>
+    [Id(18)] public Dictionary<string, List<string>> ChildrenWithoutGroup { get; set; } = [];
+    /// <summary>Whether this unit's first 100 grids without a group changed since the last batch was frozen.</summary>
+    [Id(19)] public bool PendingWithoutGroup { get; set; }
+    /// <summary>The list sent with <see cref="Unconfirmed"/>, when it had changed.</summary>
+    [Id(20)] public List<string>? UnconfirmedWithoutGroup { get; set; }
 }
 
 internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<ResolutionStatsGrain> logger) : Grain, IResolutionStatsGrain
@@ -227,6 +248,10 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
     private bool Take(StatsNotice notice)
     {
         _inboxApplied.Add(notice.Id);
+        if (notice.Group is not null || notice.GridRegistered)
+        {
+            return TakeParty(notice);
+        }
         if (_applied.GetValueOrDefault(notice.IssueId)?.Contains(notice.Id) == true
             || (notice.IssueId != Guid.Empty && _applied.GetValueOrDefault(Guid.Empty)?.Contains(notice.Id) == true))
         {
@@ -237,6 +262,55 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         Count(new Dictionary<DateOnly, DayCounters> { [notice.Day] = notice.Delta }, notice.OverdueDelta);
         return true;
     }
+
+    /// <summary>
+    /// A Party notice at its grid: the grid's registration counts once, the group's figures replace the previous ones when
+    /// newer (so no ids need keeping: a repeated or late notice changes nothing).
+    /// </summary>
+    private bool TakeParty(StatsNotice notice)
+    {
+        var before = WithoutGroup();
+        var delta = new PartyCounters();
+        var changed = false;
+        if (notice.GridRegistered && !_state.GridCounted)
+        {
+            _state.GridCounted = changed = true;
+            delta.Grids = 1;
+        }
+        if (notice.Group is { } figures && figures.Version > (_state.Group?.Version ?? 0))
+        {
+            delta.Add(PartyCounters.Difference(_state.Group?.Counters, figures.Counters));
+            _state.Group = figures;
+            changed = true;
+        }
+        if (changed)
+        {
+            CountParty(delta, before);
+        }
+        return changed;
+    }
+
+    /// <summary>Adds a change to the Party counts and to what goes up next; the list of grids without a group goes up when it changed.</summary>
+    private void CountParty(PartyCounters delta, IReadOnlyList<string> withoutGroupBefore)
+    {
+        _state.Party.Add(delta);
+        if (Parent is not null)
+        {
+            _state.PendingParty.Add(delta);
+            _state.PendingWithoutGroup |= !withoutGroupBefore.SequenceEqual(WithoutGroup());
+        }
+        _headChanged = true;
+    }
+
+    /// <summary>
+    /// The first 100 grids without a group, by code: a grid names itself when registered with no group set up; a unit above
+    /// merges its children's lists (the first 100 of the whole are among the first 100 of each child).
+    /// </summary>
+    private IReadOnlyList<string> WithoutGroup() => Unit.Level == UnitLevel.Grid
+        ? _state.Party.Grids > 0 && _state.Party.GroupsSetUp == 0 ? [Unit.Value] : []
+        : _state.ChildrenWithoutGroup.Values.SelectMany(g => g).Order(StringComparer.Ordinal).Take(100).ToArray();
+
+    public Task<PartyTotals> Party() => Task.FromResult(new PartyTotals(_state.Party, WithoutGroup()));
 
     /// <summary>The set of notice ids kept for <paramref name="issueId"/> in <paramref name="byIssue"/>, made empty if none.</summary>
     private static HashSet<Guid> IdsOf(Dictionary<Guid, HashSet<Guid>> byIssue, Guid issueId)
@@ -257,6 +331,22 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         }
         _state.ChildSequences[batch.Child] = batch.Sequence;
         Count(batch.Days, batch.OverdueDelta);
+        if (batch.Party is not null || batch.GridsWithoutGroup is not null)
+        {
+            var before = WithoutGroup();
+            if (batch.GridsWithoutGroup is { } without)
+            {
+                if (without.Count == 0)
+                {
+                    _state.ChildrenWithoutGroup.Remove(batch.Child);
+                }
+                else
+                {
+                    _state.ChildrenWithoutGroup[batch.Child] = [.. without];
+                }
+            }
+            CountParty(batch.Party ?? new PartyCounters(), before);
+        }
         await EnsureWakeUp();
         await Flush();
         SchedulePush();
@@ -313,6 +403,8 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
             Merge(_state.Pending, day, counters);
         }
         _state.PendingOverdue += _state.OverdueNow;
+        _state.PendingParty.Add(_state.Party);
+        _state.PendingWithoutGroup = true;
         _headChanged = true;
         await EnsureWakeUp();
         await Flush();
@@ -416,11 +508,14 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
                 return;
             }
             await GrainFactory.Get<IResolutionStatsGrain>(Parent!)
-                .ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed!, _state.UnconfirmedOverdue));
+                .ApplyBatch(new StatsBatch(Unit.Value, _state.UnconfirmedSequence, _state.Unconfirmed!, _state.UnconfirmedOverdue,
+                    _state.UnconfirmedParty is { IsZero: false } party ? party : null, _state.UnconfirmedWithoutGroup));
             // Confirmed. Not written now: if this activation is lost, the stored batch is sent again and the parent
             // ignores it.
             _state.Unconfirmed = null;
             _state.UnconfirmedOverdue = 0;
+            _state.UnconfirmedParty = null;
+            _state.UnconfirmedWithoutGroup = null;
         }
         catch (Exception e)
         {
@@ -431,7 +526,7 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         SchedulePush();
     }
 
-    private bool NothingPending => _state.Pending.Count == 0 && _state.PendingOverdue == 0;
+    private bool NothingPending => _state.Pending.Count == 0 && _state.PendingOverdue == 0 && _state.PendingParty.IsZero && !_state.PendingWithoutGroup;
 
     /// <summary>Makes the pending changes the batch to send (<see cref="ResolutionStatsState.Unconfirmed"/>) and starts the next.</summary>
     private void Freeze()
@@ -439,8 +534,12 @@ internal sealed partial class ResolutionStatsGrain(GridClock clock, ILogger<Reso
         _state.Unconfirmed = _state.Pending;
         _state.UnconfirmedOverdue = _state.PendingOverdue;
         _state.UnconfirmedSequence = _state.PendingSequence;
+        _state.UnconfirmedParty = _state.PendingParty;
+        _state.UnconfirmedWithoutGroup = _state.PendingWithoutGroup ? [.. WithoutGroup()] : null;
         _state.Pending = [];
         _state.PendingOverdue = 0;
+        _state.PendingParty = new PartyCounters();
+        _state.PendingWithoutGroup = false;
         _state.PendingSequence++;
     }
 

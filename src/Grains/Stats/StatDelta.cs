@@ -19,6 +19,10 @@ public sealed class DayCounters
     [Id(7)] public long SatisfactionCount { get; set; }
     /// <summary>Time to resolve: histogram bucket (see <see cref="DurationHistogram"/>) → count.</summary>
     [Id(8)] public SortedDictionary<int, long> Durations { get; set; } = [];
+    /// <summary>Reporters' answers on resolutions (群众评价), counted on the day of the answer.</summary>
+    [Id(9)] public long ReporterAnswers { get; set; }
+    /// <summary>Those answers that said "not settled" and reopened the issue (重新办理 at the reporter's word).</summary>
+    [Id(10)] public long ReopenedByReporter { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public long Resolved => ResolvedAtGrid + ResolvedAtVillage + ResolvedAtTownship + ResolvedAtCounty;
@@ -34,6 +38,8 @@ public sealed class DayCounters
         EscalatedBeyondVillage += sign * other.EscalatedBeyondVillage;
         SatisfactionSum += sign * other.SatisfactionSum;
         SatisfactionCount += sign * other.SatisfactionCount;
+        ReporterAnswers += sign * other.ReporterAnswers;
+        ReopenedByReporter += sign * other.ReopenedByReporter;
         foreach (var (bucket, count) in other.Durations)
         {
             var value = Durations.GetValueOrDefault(bucket) + sign * count;
@@ -74,13 +80,22 @@ public sealed class DayCounters
 /// <summary>
 /// A change to the statistics of the grid where an issue was reported, sent by the issue (which names itself in
 /// <see cref="IssueId"/> when it delivers). Applied once: the grid remembers, per issue, the ids it has applied.
+/// The Party network uses the same notices for its counts (docs/party-network.md): a Party group sends its figures
+/// (<see cref="Group"/>, absolute and versioned, so applied once by version), a grid's unit its registration
+/// (<see cref="GridRegistered"/>, counted once); such a notice carries no issue counters.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsNotice")]
-public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0, Guid IssueId = default);
+public sealed record StatsNotice(Guid Id, string Grid, DateOnly Day, DayCounters Delta, long OverdueDelta = 0, Guid IssueId = default,
+    PartyRollups.GroupFigures? Group = null, bool GridRegistered = false);
 
-/// <summary>A batch of merged deltas a unit pushes to its parent; <see cref="Sequence"/> makes a re-sent batch count once.</summary>
+/// <summary>
+/// A batch of merged deltas a unit pushes to its parent; <see cref="Sequence"/> makes a re-sent batch count once.
+/// <see cref="Party"/> is the change to the Party counts; <see cref="GridsWithoutGroup"/>, when not null, the child's
+/// first 100 grids without a group as they now are (a list cannot travel as a difference once cut at 100).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("GridActors.StatsBatch")]
-public sealed record StatsBatch(string Child, long Sequence, IReadOnlyDictionary<DateOnly, DayCounters> Days, long OverdueDelta);
+public sealed record StatsBatch(string Child, long Sequence, IReadOnlyDictionary<DateOnly, DayCounters> Days, long OverdueDelta,
+    PartyRollups.PartyCounters? Party = null, IReadOnlyList<string>? GridsWithoutGroup = null);
 
 /// <summary>Resolution statistics of a unit and everything under it over a date window.</summary>
 [GenerateSerializer, Immutable, Alias("GridActors.ResolutionStats")]
@@ -97,7 +112,10 @@ public sealed record ResolutionStats(
     TimeSpan? MedianTimeToResolve,
     double? AverageSatisfaction,
     double? GridRate,
-    double? VillageRate)
+    double? VillageRate,
+    long ReporterAnswers = 0,
+    long ReopenedByReporter = 0,
+    double? ReopenedRate = null)
 {
     /// <summary>Sums the day counters in [from, to] and derives the rates (small matters in the grid, big ones in the village).</summary>
     public static ResolutionStats Compute(string unit, DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, DayCounters> days, long overdueNow)
@@ -123,6 +141,9 @@ public sealed record ResolutionStats(
             DurationHistogram.Median(total.Durations),
             total.SatisfactionCount == 0 ? null : Math.Round((double)total.SatisfactionSum / total.SatisfactionCount, 2),
             resolved == 0 ? null : Math.Round((double)total.ResolvedAtGrid / resolved, 4),
-            resolved == 0 ? null : Math.Round((double)villageOrBelow / resolved, 4));
+            resolved == 0 ? null : Math.Round((double)villageOrBelow / resolved, 4),
+            total.ReporterAnswers,
+            total.ReopenedByReporter,
+            total.ReporterAnswers == 0 ? null : Math.Round((double)total.ReopenedByReporter / total.ReporterAnswers, 4));
     }
 }

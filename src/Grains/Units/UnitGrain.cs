@@ -1,4 +1,9 @@
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.PartyRollups;
+using GridActors.Grains.Stats;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace GridActors.Grains.Units;
 
 /// <summary>
@@ -8,6 +13,59 @@ namespace GridActors.Grains.Units;
 internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock clock) : Grain, IUnitGrain
 {
     private UnitCode Code => UnitCode.Parse(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Code.Level == UnitLevel.Grid && state.State.Registered && !state.State.GridCounted)
+        {
+            // A grid registered before grids were counted for the Party summary: counted now, once (the statistics grain
+            // counts a grid's registration once, however often it is told). A failure must not stop the grid from
+            // answering: the next activation tries again.
+            try
+            {
+                await WriteWithGridNotice();
+            }
+            catch (Exception e)
+            {
+                PartyNotices.LogCatchUpFailed(ServiceProvider.GetRequiredService<ILogger<UnitGrain>>(), e, Code.Value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the state; a grid not yet counted stores its registration notice for its statistics in the same write,
+    /// then hands it over.
+    /// </summary>
+    private async Task WriteWithGridNotice()
+    {
+        StatsNotice? notice = null;
+        if (Code.Level == UnitLevel.Grid && !state.State.GridCounted)
+        {
+            state.State.GridCounted = true;
+            notice = PartyNotices.GridRegistered(Code.Value, clock.GetUtcNow());
+            state.State.Posts.Add(PartyNotices.Post(GrainRows.Store(this), GrainFactory, notice));
+        }
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            if (notice is not null)
+            {
+                state.State.GridCounted = false;
+            }
+            throw;
+        }
+        finally
+        {
+            state.State.Posts.Clear();
+        }
+        if (notice is not null)
+        {
+            await PartyNotices.Deliver(GrainFactory, clock, notice, ServiceProvider.GetRequiredService<ILogger<UnitGrain>>());
+        }
+    }
 
     public async Task<UpsertOutcome> Upsert(UnitDetails details, long? expectedVersion = null)
     {
@@ -51,7 +109,7 @@ internal abstract class UnitGrain(IPersistentState<UnitState> state, GridClock c
 
         try
         {
-            await state.WriteStateAsync();
+            await WriteWithGridNotice();
         }
         catch
         {

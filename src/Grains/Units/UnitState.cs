@@ -4,7 +4,7 @@ namespace GridActors.Grains.Units;
 /// Persisted state of one administrative unit. Codes are kept as strings so the storage JSON stays plain.
 /// </summary>
 [GenerateSerializer, Alias("GridActors.UnitState")]
-public sealed class UnitState
+public sealed class UnitState : Infrastructure.IPostsToInboxes
 {
     [Id(0)] public bool Registered { get; set; }
     [Id(1)] public UnitDetails? Details { get; set; }
@@ -19,4 +19,15 @@ public sealed class UnitState
     /// the parent is the code's, and for a county that stands alone (no province registered when it was last written).
     /// </summary>
     [Id(6)] public string? Attached { get; set; }
+    /// <summary>
+    /// A grid's: whether its statistics were told it is registered (the Party counts count grids from that notice). False
+    /// for a grid stored before they were, which tells them when it next activates.
+    /// </summary>
+    [Id(7)] public bool GridCounted { get; set; }
+
+    /// <summary>A grid's registration notice, stored in its statistics grain's inbox by the same write as this state. Not stored.</summary>
+    [NonSerialized]
+    internal readonly List<Infrastructure.InboxPost> Posts = [];
+
+    IReadOnlyList<Infrastructure.InboxPost> Infrastructure.IPostsToInboxes.Posts => Posts;
 }

@@ -1,6 +1,7 @@
 using GridActors.Grains.Infrastructure;
 using GridActors.Grains.Notifications;
 using GridActors.Grains.Scheduling;
+using GridActors.Grains.Webhooks;
 using GridActors.Silo.Storage;
 using GridActors.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,10 +30,17 @@ public static class SiloHostingExtensions
         }
         silo.Services.TryAddSingleton<GridClock>();
         silo.Services.AddGridActorsNotifications(configuration);
+        silo.Services.TryAddSingleton(WebhookOptionsFrom(configuration));
+        silo.Services.TryAddSingleton<WebhookSender>();
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWakeUpDispatcherGrain>(0).Start());
         return silo;
     }
+
+    /// <summary>The settings of webhook deliveries (<see cref="WebhookOptions"/>); the gateway checks URLs by the same one.</summary>
+    public static WebhookOptions WebhookOptionsFrom(IConfiguration configuration) => new(
+        configuration.GetValue("Webhooks:AllowPrivateAddresses", WebhookOptions.Default.AllowPrivateAddresses),
+        TimeSpan.FromSeconds(configuration.GetValue("Webhooks:TimeoutSeconds", WebhookOptions.Default.Timeout.TotalSeconds)));
 
     /// <summary>
     /// <c>Dashboard:Enabled</c> (default false): the Orleans dashboard, collected by every silo and served by the gateway.

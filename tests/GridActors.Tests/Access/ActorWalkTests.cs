@@ -116,6 +116,10 @@ public sealed class ActorWalkTests(ITestOutputHelper output) : IAsyncLifetime
         {
             await Send($"{action}Issue", ("id", worked));
         }
+        var confirmed = await Report();
+        await Send("AcceptIssue", ("id", confirmed));
+        await Send("ResolveIssue", ("id", confirmed));
+        await Send("ConfirmIssue", ("id", confirmed));
         var escalated = await Report();
         await Send("EscalateIssue", ("id", escalated));
         await Send("HandDownIssue", ("id", escalated));

@@ -131,6 +131,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         ["NotificationSettingsResponse.email"] = "the caller's own contact, answered only to the caller itself",
         ["NotificationSettingsResponse.phone"] = "the caller's own contact, answered only to the caller itself",
         ["Actor.name"] = "who took a step of an issue: the calling app's name, or a staff member's at work, not a resident's",
+        ["IssueResponse.reporterAnswers"] = "the reporter's rating and comment on a resolution, kept like a handler's note: no name or phone",
+        ["ResolutionStatsResponse.reporterAnswers"] = "a count of reporters' answers",
+        ["ResolutionStatsResponse.reopenedByReporter"] = "a count of issues reopened at their reporter's word",
         ["StaffAccountInfo.displayName"] = "a staff member's name at work, shown only to admins of the jurisdiction",
         ["StaffAccountInfo.username"] = "a staff member's sign-in name, shown only to admins of the jurisdiction",
         ["RosterEntry.name"] = "a Party member's name is public (亮身份)",
@@ -202,6 +205,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         // Evidence files are bytes, read within the issue's jurisdiction and audited (EvidenceFilesTests).
         "GET /api/v1/issues/{id}/files/{fileId}", "GET /api/v1/issues/{id}/files/{fileId}/thumbnail",
         "GET /public/v1/issue-files/{id}/{fileId}",
+        // Import templates are a header row and one example row of the documentation's example county (ImportTemplates).
+        "GET /api/v1/import/units/template", "GET /api/v1/import/cadres/template",
+        "GET /api/v1/import/members/template", "GET /api/v1/import/households/template",
     ];
 
     private static readonly string[] Masked = ["reader", "reporter", "admin"];
@@ -293,6 +299,9 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
             Act("assign", issues["chain"], $$"""{"memberId":"{{f.Member}}"}"""),
             Act("resolve", issues["chain"], """{"note":"已调解"}"""),
             Act("close", issues["chain"], """{"satisfaction":5}"""),
+            // The reporter's word on the closed issue: its answer shows the reporter masked, as to any reporter.
+            ("POST /api/v1/issues/{id}/confirm", "reporter", HttpMethod.Post, $"/api/v1/issues/{issues["chain"]}/confirm",
+                () => Task.FromResult<string?>("""{"settled":true,"satisfaction":4}"""), null),
             Act("reopen", issues["chain"], "{}"),
             Act("escalate", issues["escalate"], """{"note":"需村里协调"}"""),
             Act("hand-down", issues["escalate"], $$"""{"to":"{{County.Grid}}","note":"请网格处理"}"""),

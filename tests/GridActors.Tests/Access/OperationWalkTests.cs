@@ -37,6 +37,7 @@ public sealed class WalkFixture : IAsyncLifetime
     public string TaskA { get; private set; } = "";
     public string KeyIdA { get; private set; } = "";
     public string StaffA { get; private set; } = "";
+    public string WebhookA { get; private set; } = "";
 
     /// <summary>A household and a grid worker of county B's grid: named in a body sent to county A's grid, they do not exist there.</summary>
     public string HouseholdB { get; private set; } = "";
@@ -75,6 +76,8 @@ public sealed class WalkFixture : IAsyncLifetime
         var task = await PartyApi.Created(await Admin.PostJson($"/api/v1/villages/{County.Village}/party-tasks",
             $$"""{"title":"清理河道垃圾","due":"2026-03-20","groups":["{{County.Grid}}"],"by":"村党支部"}"""));
         TaskA = task["id"].Str();
+        WebhookA = (await PartyApi.Created(await Admin.PostJson("/api/v1/webhooks",
+            $$"""{"unit":"{{County.Grid2}}","url":"https://203.0.113.9/hook","events":["overdue"]}""")))["id"].Str();
         Document = (await Admin.GetJson("/openapi/v1.json")).AsObject();
     }
 
@@ -119,6 +122,7 @@ public sealed class WalkFixture : IAsyncLifetime
                 ("id", "members") => MemberA,
                 ("id", "party-tasks") => TaskA,
                 ("id", "keys") => KeyIdA,
+                ("id", "webhooks") => WebhookA,
                 ("username", "staff") => StaffA,
                 ("id", "households" or "pairings" or "workers" or "visits") => Guid.NewGuid().ToString(),
                 ("n", "findings") => "1",
@@ -331,6 +335,7 @@ public sealed class OperationWalkTests(WalkFixture fixture, ITestOutputHelper ou
             "PairingInput.householdId",    // a household of the grid in the path: looked up in that grid only
             "EvidenceLinkInput.id",        // a record of the grid the link names, which is checked
             "CommitmentItemInput.to",      // to whom a commitment is made: an audience (群众, 党员, ...), not a record
+            "ReplayInput.to",              // the end of a webhook replay's time range
             "DeadlinesInput.grid",         // the deadline at the grid level: a duration
             "MeetingInput.attendees",      // people at a branch meeting, by name
             "AttachUploadInput.uploadId",  // a resumable upload, looked up in the file store (not a grain's record)

@@ -9,15 +9,13 @@ namespace GridActors.Tests.Issues;
 
 public sealed class EscalationTests
 {
-    private const string HourlyCategory = """{"name":"测试: 每级一小时","deadlines":{"grid":"PT1H","village":"PT1H","township":"PT1H","county":"PT1H"}}""";
-
     [Fact]
     public async Task Escalate_WhenEachDeadlinePasses_ClimbsGridToCounty_AndIsOverdueAtTheTop()
     {
         await using var app = GatewayApp.OnSqlite();
         var http = app.Start();
         await County.Create(http);
-        Assert.Equal(HttpStatusCode.Created, (await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", HourlyCategory)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", Hourly)).StatusCode);
         var id = await Report(http, County.Grid, "hourly");
         Assert.Equal([id], await Queue(http, "grids", County.Grid));
 
@@ -49,7 +47,7 @@ public sealed class EscalationTests
         await using var first = GatewayApp.OnSqlite();
         var http = first.Start();
         await County.Create(http);
-        await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", HourlyCategory);
+        await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", Hourly);
         var id = await Report(http, County.Grid, "hourly");
         await first.DisposeAsync();
 

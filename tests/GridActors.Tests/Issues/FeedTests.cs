@@ -8,15 +8,13 @@ namespace GridActors.Tests.Issues;
 /// <summary>The live feed: a unit's staff see what happens to its issues as it happens, each event once.</summary>
 public sealed class FeedTests
 {
-    private const string HourlyCategory = """{"name":"测试: 每级一小时","deadlines":{"grid":"PT1H","village":"PT1H","township":"PT1H","county":"PT1H"}}""";
-
     [Fact]
     public async Task AVillagesFeed_ShowsAReport_ItsEscalationByDeadline_AndItsAcceptance_OnceEach_InOrder()
     {
         await using var app = GatewayApp.OnSqlite();
         var http = app.Start();
         await County.Create(http);
-        Assert.Equal(HttpStatusCode.Created, (await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", HourlyCategory)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await http.PutJson($"/api/v1/counties/{County.Code}/categories/hourly", Hourly)).StatusCode);
         var start = await http.GetJson($"/api/v1/villages/{County.Village}/feed");
         Assert.Empty(start["items"]!.AsArray());
 

@@ -7,6 +7,9 @@ namespace GridActors.Tests.Issues;
 /// <summary>Steps of the issue API as a county's staff would take them.</summary>
 internal static class IssueApi
 {
+    /// <summary>A category with a one-hour deadline at every level, so a test climbs the ladder by moving the clock.</summary>
+    public const string Hourly = """{"name":"测试: 每级一小时","deadlines":{"grid":"PT1H","village":"PT1H","township":"PT1H","county":"PT1H"}}""";
+
     public static async Task<string> Report(HttpClient http, string grid, string category = "neighbour-dispute", string title = "宅基地纠纷", string? key = null)
     {
         var response = await http.PostJson($"/api/v1/grids/{grid}/issues",

@@ -42,6 +42,9 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
         await Send("CreateKey");
         await Send("CreateStaff");
         await Send("PutMyNotificationSettings");
+        await Send("ResetStaffPassword", ("username", "dongming"));
+        var webhook = (await Send("CreateWebhook"))?["id"]?.GetValue<string>() ?? "";
+        await Send("ReplayWebhook", ("id", webhook));
         await Send("PutCategory", ("categoryCode", "neighbour-dispute"));
         var member = (await Send("CreateMember"))?["id"]?.GetValue<string>() ?? "";
         _ids[OpenApiRequestExamples.Member] = member;
@@ -105,6 +108,16 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
         {
             await Send($"{action}Issue", ("id", worked));
         }
+        var confirmed = await Report();
+        await Send("AcceptIssue", ("id", confirmed));
+        await Send("ResolveIssue", ("id", confirmed));
+        await Send("ConfirmIssue", ("id", confirmed));
+        // The keyless answer needs the link a resolution makes; the example's token stands for it.
+        var linked = await Report();
+        await Send("AcceptIssue", ("id", linked));
+        var link = (await Send("ResolveIssue", ("id", linked)))?["confirmLink"]?.GetValue<string>() ?? "#";
+        _ids[OpenApiRequestExamples.ConfirmToken] = link.Split('#')[1];
+        await Send("ConfirmIssueByLink");
         var escalated = await Report();
         await Send("EscalateIssue", ("id", escalated));
         await Send("HandDownIssue", ("id", escalated));

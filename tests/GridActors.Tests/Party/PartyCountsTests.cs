@@ -72,10 +72,13 @@ public sealed class PartyCountsTests(PartyFixture fixture)
         Assert.Equal((3, 16, 3, 0), (Int(village, "postHolders"), Int(village, "postSlots"), Int(village, "postsCovered"), Int(village, "groupsWithAllPostsCovered")));
         Assert.Equal((1, 0, "2026-03"), (Int(village, "groupsWithActivityInMonth"), Int(village, "groupsFlaggedInMonth"), village["month"].Str()));
 
-        var township = await _http.GetJson($"/api/v1/townships/{Township}/party-group");
+        // Above the village the counts are pushed up from the grids after each write: read once they arrived.
+        var township = await Eventually.Get(() => _http.GetJson($"/api/v1/townships/{Township}/party-group"),
+            t => Int(t, "groupsSetUp") == 2 && Int(t, "members") == 7, "the township's counts");
         Assert.Equal((3, 2, 7, 4), (Int(township, "grids"), Int(township, "groupsSetUp"), Int(township, "members"), Int(township, "resident")));
         Assert.Equal([Grid3], township["gridsWithoutGroup"].Strings());
-        var county = await _http.GetJson($"/api/v1/counties/{Code}/party-group");
+        var county = await Eventually.Get(() => _http.GetJson($"/api/v1/counties/{Code}/party-group"),
+            c => Int(c, "groupsSetUp") == 2 && Int(c, "members") == 7, "the county's counts");
         Assert.Equal((3, 2, 7, "county"), (Int(county, "grids"), Int(county, "groupsSetUp"), Int(county, "members"), county["level"].Str()));
 
         var february = await _http.GetJson($"/api/v1/villages/{Village}/party-group?month=2026-02");
