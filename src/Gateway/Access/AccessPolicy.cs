@@ -20,6 +20,9 @@ public sealed class AccessPolicy
     /// <summary>The API's default: every role reads within its jurisdiction; writes need the manager role.</summary>
     public static readonly AccessPolicy ByMethod = new(anonymous: false, read: null, write: Roles.Manager);
 
+    /// <summary>Any role, for reads and writes: a caller's own things (its notification inbox and settings), which touch nobody else's records.</summary>
+    public static readonly AccessPolicy AnyRole = new(anonymous: false, read: null, write: null);
+
     /// <summary>The operator pages (the Orleans dashboard): they show the whole cluster, so only an admin of the whole deployment.</summary>
     public static readonly AccessPolicy Operators = new(anonymous: false, read: Roles.Admin, write: Roles.Admin, wholeDeployment: true);
 
@@ -56,6 +59,10 @@ public sealed class AccessPolicy
 
 public static class AccessPolicyExtensions
 {
+    /// <summary>Every method of the endpoint (or of every endpoint of the group) is open to any role.</summary>
+    public static TBuilder AnyRole<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(AccessPolicy.AnyRole);
+
     /// <summary>Every method of the endpoint (or of every endpoint of the group) needs <paramref name="role"/>.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(AccessPolicy.Role(role));

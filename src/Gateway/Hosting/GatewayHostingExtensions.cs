@@ -135,6 +135,7 @@ public static partial class GatewayHostingExtensions
         api.MapCategoriesApi();
         api.MapIssuesApi();
         api.MapFeedApi();
+        api.MapNotificationsApi();
         api.MapReporterAnswersApi();
         api.MapGridMapApi();
         api.MapWebhooksApi();

@@ -47,6 +47,7 @@ internal static class OpenApiRequestExamples
         ["ResetStaffPassword"] = """{"password":"dongwu-reset-2026"}""",
         ["CreateStaff"] = """{"username":"dongming","displayName":"董明","password":"dongwu-grid-2026","jurisdiction":"340822100201","roles":["reader","handler"]}""",
         ["PutCategory"] = """{"name":"邻里纠纷","deadlines":{"grid":"P3D","village":"P5D","township":"P7D","county":"P10D"},"lowestLevel":"grid","suggestedPost":"DisputeMediator"}""",
+        ["PutMyNotificationSettings"] = """{"phone":"13955612345","email":"dongming@example.org","channels":{"reported":["sms","inbox"],"handedDown":["inbox"],"deadlinePassed":[]}}""",
         ["ReportIssue"] = """{"category":"neighbour-dispute","title":"宅基地边界纠纷","description":"两户因宅基地边界争执，需网格调解","location":{"lat":30.41,"long":116.61,"address":"董屋组12号"},"reporter":{"name":"张三","phone":"13955612345"},"attachments":[{"kind":"photo","url":"https://example.org/photos/1.jpg","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","caption":"现场照片"}],"by":"网格员董明"}""",
         ["AcceptIssue"] = """{"note":"网格员已受理","by":"网格员董明"}""",
         ["AssignIssue"] = """{"memberId":"0195f3c2-8a4e-7c1d-9b2a-3f6e5d4c3b2a","note":"请党员王建国上门了解","by":"网格员董明"}""",

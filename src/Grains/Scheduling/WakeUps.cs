@@ -16,6 +16,8 @@ public enum WakeUpKind
     StarBoard,
     /// <summary>A star rating whose change its village's board has not confirmed (key: the rating's key).</summary>
     StarRating,
+    /// <summary>An issue's notifications: held ones (quiet hours, hourly cap), retries, a deadline to warn of (key: issue id).</summary>
+    Notifications,
     /// <summary>A webhook subscription with a delivery to try again (key: the subscription's id).</summary>
     Webhook,
 }
@@ -84,6 +86,7 @@ public static class WakeUps
         WakeUpKind.PartyTask => grains.GetGrain<PartyTasks.IPartyTaskGrain>(Guid.Parse(target.Key)),
         WakeUpKind.StarBoard => grains.GetGrain<Stars.IStarBoardGrain>(target.Key),
         WakeUpKind.StarRating => grains.GetGrain<Stars.IStarRatingGrain>(target.Key),
+        WakeUpKind.Notifications => grains.GetGrain<Notifications.IIssueNotificationsGrain>(Guid.Parse(target.Key)),
         WakeUpKind.Webhook => grains.GetGrain<Webhooks.IWebhookSubscriptionGrain>(target.Key),
         _ => grains.GetGrain<Stats.IResolutionStatsGrain>(target.Key),
     };

@@ -95,6 +95,10 @@ public interface IStaffDirectoryGrain : IGrainWithIntegerKey
     [Alias("List")]
     Task<IReadOnlyList<string>> List(string jurisdiction);
 
+    /// <summary>The usernames of the accounts whose jurisdiction is exactly <paramref name="unit"/> (its own staff, whom notifications reach).</summary>
+    [Alias("At")]
+    Task<IReadOnlyList<string>> At(string unit);
+
     /// <summary>Whether any account was ever made (the first start makes the bootstrap admin's).</summary>
     [Alias("Any")]
     Task<bool> Any();

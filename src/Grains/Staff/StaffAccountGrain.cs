@@ -119,5 +119,8 @@ internal sealed class StaffDirectoryGrain(
     public Task<IReadOnlyList<string>> List(string jurisdiction) => Task.FromResult<IReadOnlyList<string>>(
         state.State.Accounts.Where(a => Jurisdictions.Covers(jurisdiction, a.Value)).Select(a => a.Key).ToArray());
 
+    public Task<IReadOnlyList<string>> At(string unit) => Task.FromResult<IReadOnlyList<string>>(
+        state.State.Accounts.Where(a => a.Value == unit).Select(a => a.Key).ToArray());
+
     public Task<bool> Any() => Task.FromResult(state.State.Accounts.Count > 0);
 }

@@ -1,4 +1,5 @@
 using GridActors.Grains.Infrastructure;
+using GridActors.Grains.Notifications;
 using GridActors.Grains.Scheduling;
 using GridActors.Grains.Webhooks;
 using GridActors.Silo.Storage;
@@ -28,6 +29,7 @@ public static class SiloHostingExtensions
             silo.AddDashboard(options => options.HideTrace = true);
         }
         silo.Services.TryAddSingleton<GridClock>();
+        silo.Services.AddGridActorsNotifications(configuration);
         silo.Services.TryAddSingleton(WebhookOptionsFrom(configuration));
         silo.Services.TryAddSingleton<WebhookSender>();
         // The wake-up dispatcher (deadlines, outbox retries) runs on one durable reminder; make sure it exists.

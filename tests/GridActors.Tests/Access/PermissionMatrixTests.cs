@@ -69,6 +69,7 @@ public sealed class PermissionMatrixTests(AccessFixture fixture) : IClassFixture
         new("read statistics", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/counties/{County.Code}/resolution-stats"))),
         new("list categories", null, false, _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/counties/{County.Code}/categories"))),
         new("read issue", null, false, async f => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/issues/{await NewIssue(f)}")),
+        new("read issue notifications", null, false, async f => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/issues/{await NewIssue(f)}/notifications")),
         new("put unit", "manager", true, _ => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/grids/{County.Grid3}", """{"name":"新城一网格"}"""))),
         new("put category", "manager", true, _ => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/counties/{County.Code}/categories/matrix", """{"name":"m","deadlines":{"grid":"P1D","village":"P1D","township":"P1D","county":"P1D"}}"""))),
         new("report issue", "reporter", true, _ => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/grids/{County.Grid}/issues", """{"category":"other","title":"t"}"""))),

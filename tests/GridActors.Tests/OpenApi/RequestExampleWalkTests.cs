@@ -41,6 +41,7 @@ public sealed class RequestExampleWalkTests(ITestOutputHelper output) : IAsyncLi
         Assert.True((await _admin.PutJson($"/api/v1/grids/{County.Grid2}", """{"name":"汪屋网格"}""")).IsSuccessStatusCode);
         await Send("CreateKey");
         await Send("CreateStaff");
+        await Send("PutMyNotificationSettings");
         await Send("ResetStaffPassword", ("username", "dongming"));
         var webhook = (await Send("CreateWebhook"))?["id"]?.GetValue<string>() ?? "";
         await Send("ReplayWebhook", ("id", webhook));
