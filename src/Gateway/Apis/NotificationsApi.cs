@@ -26,7 +26,7 @@ public static class NotificationsApi
             .WithSummary("The notifications of an issue")
             .WithDescription("事件通知记录: every notification the issue's changes caused, oldest first: kind, channel, recipient (role, name, phone or email), text, "
                 + "state (pending, held, sent, retrying, failed, skipped), attempts and the last error. Recipients' phones and emails, and the reporter's name, are "
-                + "masked as the issue's reporter is for callers who may not see it.");
+                + "masked as the issue's reporter is for callers who may not see it. Paged by cursor (limit 1-200, default 50).");
         var me = api.MapGroup("/me").AnyRole();
         me.MapGet("/notifications", Inbox)
             .WithName("ListMyNotifications")
@@ -49,11 +49,17 @@ public static class NotificationsApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<ListResponse<NotificationResponse>>, ValidationProblem, ProblemHttpResult>> IssueNotifications(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ListResponse<NotificationResponse>>, ValidationProblem, ProblemHttpResult>> IssueNotifications(string id, string? cursor, int? limit, HttpContext http, IGrainFactory grains)
     {
+        var errors = new ValidationErrors();
         if (!Guid.TryParse(id, out var issueId))
         {
-            return Problems.Invalid("id", "must be an issue id (a GUID)");
+            errors.Add("id", "must be an issue id (a GUID)");
+        }
+        var (offset, size) = PartyApiSupport.Paging(cursor, limit, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Invalid(errors);
         }
         var issue = await grains.GetGrain<IIssueGrain>(issueId).Get();
         if (issue is null || !AccessRules.CanRead(http, issue.OriginGrid, issue.Holder))
@@ -63,7 +69,7 @@ public static class NotificationsApi
         var list = await grains.GetGrain<IIssueNotificationsGrain>(issueId).List();
         // Each notification is a record of its own: the personal-data filter masks or shows each and audits each shown.
         var items = list.Select(n => NotificationResponse.From(n, issue)).ToArray();
-        return TypedResults.Ok(new ListResponse<NotificationResponse>(items, null, items.Length));
+        return TypedResults.Ok(PartyApiSupport.Page(items, offset, size));
     }
 
     private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> Inbox(int? limit, HttpContext http, IGrainFactory grains)

@@ -206,9 +206,6 @@ public sealed partial class MaskingWalkTests(MaskingWalkFixture fixture, ITestOu
         // Evidence files are bytes, read within the issue's jurisdiction and audited (EvidenceFilesTests).
         "GET /api/v1/issues/{id}/files/{fileId}", "GET /api/v1/issues/{id}/files/{fileId}/thumbnail",
         "GET /public/v1/issue-files/{id}/{fileId}",
-        // Import templates are a header row and one example row of the documentation's example county (ImportTemplates).
-        "GET /api/v1/import/units/template", "GET /api/v1/import/cadres/template",
-        "GET /api/v1/import/members/template", "GET /api/v1/import/households/template",
     ];
 
     private static readonly string[] Masked = ["reader", "reporter", "admin"];
