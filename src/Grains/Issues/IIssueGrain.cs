@@ -31,6 +31,13 @@ public interface IIssueGrain : IWakeUpTarget, IGrainWithGuidKey
     [Alias("Get")]
     Task<IssueView?> Get();
 
+    /// <summary>
+    /// The reporter as the issue keeps them (null when none was given or there is no such issue), for a listener of the
+    /// issue's events that must reach them (notifications). The activation lets go once this is answered.
+    /// </summary>
+    [Alias("Reporter")]
+    Task<Reporter?> Reporter();
+
     /// <summary>From the holder's queue: the deadline at <paramref name="unit"/> has passed.</summary>
     [Alias("DeadlinePassed"), OneWay]
     Task DeadlinePassed(string unit);

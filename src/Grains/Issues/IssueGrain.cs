@@ -160,6 +160,14 @@ internal sealed partial class IssueGrain(
         return Task.FromResult(state.State.Exists ? View() : null);
     }
 
+    public Task<Reporter?> Reporter()
+    {
+        // A listener reads this for nearly every report, which the intake stores without activating the issue: kept
+        // active by that read, every report would stay in memory until collected again (docs/escalation.md).
+        DeactivateOnIdle();
+        return Task.FromResult(state.State.Exists ? state.State.Reporter : null);
+    }
+
     public async Task DeadlinePassed(string unit)
     {
         if (!state.State.Exists || state.State.Holder != unit)

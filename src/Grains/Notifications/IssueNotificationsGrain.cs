@@ -147,6 +147,12 @@ internal sealed partial class IssueNotificationsGrain(
         {
             _working = false;
         }
+        if (_again)
+        {
+            // A timer or an event came while PlanNext awaited (a retry timer it had just armed can fire then): go again,
+            // or that round is lost until the next wake-up.
+            Soon(TimeSpan.Zero);
+        }
     }
 
     /// <summary>Turns owed events into notifications, stored in the same write that clears them.</summary>
@@ -163,8 +169,7 @@ internal sealed partial class IssueNotificationsGrain(
             Watch(e);
             if (NotificationRules.ForReporter(e) is { } reporterKind)
             {
-                var issue = await GrainFactory.GetGrain<IIssueGrain>(e.IssueId).Get();
-                if (issue?.Reporter is { Phone: { Length: > 0 } phone } reporter)
+                if (await GrainFactory.GetGrain<IIssueGrain>(e.IssueId).Reporter() is { Phone: { Length: > 0 } phone } reporter)
                 {
                     made.AddRange(await For(new Recipient(RecipientRole.Reporter, NotificationPeople.Phone(phone), reporter.Name, phone), reporterKind, e, e.Unit));
                 }
