@@ -44,15 +44,15 @@ for i in $(seq 1 200); do
 done
 
 JAR="$WORK/cookies"
-TOKEN=$(curl -s -c "$JAR" "$URL/console/sign-in" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+TOKEN=$(curl -s -c "$JAR" "$URL/console/sign-in" | python3 -c 'import re,sys; print(re.search(r"<input[^>]*__RequestVerificationToken[^>]*>", sys.stdin.read()).group(0).split("value=\"")[1].split("\"")[0])')
 curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "__RequestVerificationToken=$TOKEN" --data-urlencode username=admin \
   --data-urlencode password=bench-password-1 --data-urlencode returnUrl=/console "$URL/console/sign-in"
 
 time_ms() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$@" | awk '{ if ($1 != 200) { print "HTTP " $1 > "/dev/stderr"; exit 1 } printf "%.0f\n", $2 * 1000 }'; }
-grids=$(curl -sf "${H[@]}" "$URL/api/v1/counties/$COUNTY/grid-map" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+read -r grids open < <(curl -sf "${H[@]}" "$URL/api/v1/counties/$COUNTY/grid-map" | python3 -c 'import json,sys; g=json.load(sys.stdin)["items"]; print(len(g), sum(i["open"] for i in g))')
 time_ms -b "$JAR" "$URL/console/units/$COUNTY" >/dev/null
 page=$(for _ in $(seq 1 10); do time_ms -b "$JAR" "$URL/console/units/$COUNTY"; done | sort -n)
 map=$(for _ in $(seq 1 10); do time_ms "${H[@]}" "$URL/api/v1/counties/$COUNTY/grid-map"; done | sort -n)
-echo "grids: $grids"
+echo "grids: $grids, open issues on the map: $open"
 echo "county page ms: median $(echo "$page" | sed -n 5p), worst $(echo "$page" | tail -1)"
 echo "grid-map API ms: median $(echo "$map" | sed -n 5p), worst $(echo "$map" | tail -1)"
