@@ -7,7 +7,7 @@ namespace GridActors.Grains.Maps;
 /// <summary>
 /// The grids under a unit as its map draws them: each grid's name, boundary and what it holds now (open, and overdue
 /// among them). One call from the gateway; inside the silo the unit tree is read once and every grid's unit and queue
-/// are asked side by side, so a county of 2,000 grids costs one HTTP request and some 6,000 in-process grain calls
+/// are asked side by side, so a county of 2,000 grids costs one HTTP request and some 4,000 in-process grain calls
 /// (tens of milliseconds) rather than 6,000 requests from the page.
 /// </summary>
 [Alias("GridActors.IGridMapGrain")]
@@ -43,12 +43,10 @@ internal sealed class GridMapGrain : Grain, IGridMapGrain
 
     private async Task<MapGridView> Grid(UnitTreeNode grid)
     {
-        var queue = GrainFactory.GetGrain<IIssueQueueGrain>(grid.Code);
         var unit = GrainFactory.GetUnit(UnitCode.Parse(grid.Code)).Get();
-        var open = queue.List(new QueueQuery(QueueFilter.Open, null, null, null, 1));
-        var overdue = queue.List(new QueueQuery(QueueFilter.Open, null, true, null, 1));
-        await Task.WhenAll(unit, open, overdue);
-        return new MapGridView(grid.Code, grid.Name, unit.Result?.Details.BoundaryGeoJson, open.Result.Total, overdue.Result.Total);
+        var held = GrainFactory.GetGrain<IIssueQueueGrain>(grid.Code).Held();
+        await Task.WhenAll(unit, held);
+        return new MapGridView(grid.Code, grid.Name, unit.Result?.Details.BoundaryGeoJson, held.Result.Open, held.Result.Overdue);
     }
 
     private static void Collect(UnitTreeNode node, List<UnitTreeNode> grids)

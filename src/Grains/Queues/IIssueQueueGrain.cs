@@ -16,7 +16,14 @@ public interface IIssueQueueGrain : IWakeUpTarget, IGrainWithStringKey
 
     [Alias("List")]
     Task<QueuePage> List(QueueQuery query);
+
+    /// <summary>How many issues the unit holds open now, and how many of them are past their deadline (a map's colours).</summary>
+    [Alias("Held")]
+    Task<HeldCounts> Held();
 }
+
+[GenerateSerializer, Immutable, Alias("GridActors.HeldCounts")]
+public sealed record HeldCounts([property: Id(0)] int Open, [property: Id(1)] int Overdue);
 
 public enum QueueFilter
 {

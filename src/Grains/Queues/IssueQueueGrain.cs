@@ -275,6 +275,21 @@ internal sealed partial class IssueQueueGrain(GridClock clock, ILogger<IssueQueu
         _inboxApplied.Clear();
     }
 
+    public Task<HeldCounts> Held()
+    {
+        var now = clock.GetUtcNow();
+        int open = 0, overdue = 0;
+        foreach (var e in AllEntries)
+        {
+            if (e.Status.IsOpen())
+            {
+                open++;
+                overdue += e.Deadline is { } d && d < now ? 1 : 0;
+            }
+        }
+        return Task.FromResult(new HeldCounts(open, overdue));
+    }
+
     public Task<QueuePage> List(QueueQuery query)
     {
         var now = clock.GetUtcNow();
